@@ -1,0 +1,45 @@
+"""Every setting and its default, read from `QUIZ_*` environment variables."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from quiz_app.paths import bundled
+
+HTMX_VERSION = "2.0.11"
+# Subresource Integrity of htmx.min.js 2.0.11 as published on npm (and so on the CDN);
+# static/htmx-2.0.11.min.js is the same file, and a test checks the hash against it.
+HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+
+
+class Settings(BaseSettings):
+    """The app's settings; each field is read from the environment as QUIZ_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="QUIZ_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Where the default SQLite database lives; created on first run.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means sqlite:///<data_dir>/claim-check.db.",
+    )
+    questions_dir: Path = Field(
+        default_factory=lambda: bundled("questions"),
+        description="The question bank directory (YAML files).",
+    )
+    htmx_source: Literal["cdn", "local"] = Field(
+        default="cdn",
+        description="'cdn' loads htmx from the CDN with the local copy as fallback; "
+        "'local' serves only the vendored copy (for networks that block the CDN, and tests).",
+    )
+
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to a SQLite file in data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'claim-check.db'}"

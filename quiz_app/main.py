@@ -1,0 +1,97 @@
+"""The application factory."""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from quiz_app import db
+from quiz_app.bank import load_bank
+from quiz_app.config import Settings
+from quiz_app.paths import bundled
+from quiz_app.routes import quiz
+from quiz_app.templating import make_templates
+
+GZIP_MIN_BYTES = 500  # smaller responses are not worth compressing
+
+
+def _security_headers(settings: Settings) -> dict[str, str]:
+    script_src = "'self'" + (" https://cdn.jsdelivr.net" if settings.htmx_source == "cdn" else "")
+    return {
+        "Content-Security-Policy": (
+            f"default-src 'self'; script-src {script_src}; style-src 'self'; "
+            "img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        # Attempt tokens travel in URLs: never leak them to another site in a Referer.
+        "Referrer-Policy": "same-origin",
+    }
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: load and validate the bank, upgrade the database, mount the routes."""
+    settings = settings or Settings()
+    bank = load_bank(settings.questions_dir)
+    engine = db.make_engine(settings.resolved_database_url())
+    db.upgrade(engine)
+
+    app = FastAPI(title="Claim Check", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.bank = bank
+    app.state.engine = engine
+    app.state.sessions = db.session_factory(engine)
+    app.state.templates = templates = make_templates(settings)
+
+    app.include_router(quiz.router)
+    app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
+
+    headers = _security_headers(settings)
+
+    @app.middleware("http")
+    async def add_security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    def error_page(request: Request, status: int, message: str) -> Response:
+        htmx = request.headers.get("hx-request") == "true"
+        name = "_error.html" if htmx else "error.html"
+        context = {"status": status, "message": message}
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "Something was wrong."
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            message = "There is no page at this address. Check the link, or go to the home page."
+        elif exc.status_code == 405:
+            message = "This address does not accept that kind of request. Use the page's buttons."
+        return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return error_page(request, 422, _describe(exc))
+
+    return app
+
+
+def _describe(exc: RequestValidationError) -> str:
+    """Return a sentence a person can act on for a form that failed validation."""
+    parts = []
+    for error in exc.errors():
+        field = str(error["loc"][-1]) if error["loc"] else "form"
+        if field == "answer":
+            parts.append("Choose one of the three answers: Research, Hypothesis or Unsupported.")
+        elif error["type"] == "missing":
+            parts.append(f"The form is missing the field “{field}”.")
+        else:
+            parts.append(f"The field “{field}” is not valid: {error['msg']}.")
+    return " ".join(dict.fromkeys(parts)) or "The form could not be read. Please try again."

@@ -1,0 +1,189 @@
+"""The student quiz: pick a set, answer one claim at a time, read the feedback and the results."""
+
+import random
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from quiz_app import grading, store
+from quiz_app.bank import Bank, ClassifyQuestion, Verdict
+from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.models import Answer, Attempt
+from quiz_app.templating import path_for
+
+router = APIRouter()
+
+SEED_BITS = 62  # fits a signed BIGINT on every database
+
+
+class AnswerForm(BaseModel):
+    answer: Verdict
+
+
+def _question(bank: Bank, attempt: Attempt, question_id: str) -> ClassifyQuestion:
+    if question_id not in attempt.question_ids:
+        raise HTTPException(404, "This question is not part of your quiz. Go back to your quiz link.")
+    question = bank.questions.get(question_id)
+    if question is None:
+        raise HTTPException(
+            404, "This question has been removed from the question bank. Skip to the next one."
+        )
+    return question
+
+
+def _feedback(bank: Bank, answers: dict[str, Answer]) -> list[grading.Feedback]:
+    return [
+        grading.Feedback(question=bank.questions[a.question_id], answer=a.answer, correct=a.correct)
+        for a in answers.values()
+        if a.question_id in bank.questions
+    ]
+
+
+def _next_unanswered(attempt: Attempt, answers: dict[str, Answer]) -> str | None:
+    """Return the first question of the attempt not yet answered, or None when all are."""
+    return next((q for q in attempt.question_ids if q not in answers), None)
+
+
+def _question_context(
+    request: Request, bank: Bank, attempt: Attempt, question: ClassifyQuestion, session: SessionDep
+) -> dict[str, Any]:
+    answers = store.answers_by_question(session, attempt=attempt)
+    answer = answers.get(question.id)
+    return {
+        "attempt": attempt,
+        "qset": bank.sets.get(attempt.set_id),
+        "question": question,
+        "position": attempt.question_ids.index(question.id) + 1,
+        "total": len(attempt.question_ids),
+        "answered": len(answers),
+        "feedback": grading.grade(question, answer.answer) if answer else None,
+        "next_id": _next_unanswered(attempt, answers),
+    }
+
+
+@router.get("/")
+def show_sets(request: Request, bank: BankDep, templates: TemplatesDep) -> Response:
+    sets = [(qset, len(bank.select(qset, seed=0))) for qset in bank.sets.values()]
+    return templates.TemplateResponse(request, "quiz/sets.html", {"sets": sets})
+
+
+@router.post("/sets/{set_id}/attempts")
+def start_attempt(request: Request, set_id: str, bank: BankDep, session: SessionDep) -> Response:
+    qset = bank.sets.get(set_id)
+    if qset is None:
+        raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
+    seed = secrets.randbits(SEED_BITS)
+    attempt = store.create_attempt(
+        session, set_id=qset.id, question_ids=bank.select(qset, seed), seed=seed
+    )
+    return RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
+
+
+@router.get("/a/{token}")
+def resume_attempt(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
+    """Send the student to the first question they have not answered, or to the results."""
+    answers = store.answers_by_question(session, attempt=attempt)
+    next_id = _next_unanswered(attempt, answers)
+    if next_id is None:
+        return RedirectResponse(path_for(request, "show_results", token=attempt.token), 303)
+    url = path_for(request, "show_question", token=attempt.token, question_id=next_id)
+    return RedirectResponse(url, 303)
+
+
+@router.get("/a/{token}/q/{question_id}")
+def show_question(
+    request: Request,
+    question_id: str,
+    attempt: CurrentAttempt,
+    bank: BankDep,
+    session: SessionDep,
+    templates: TemplatesDep,
+    htmx: IsHtmx,
+) -> Response:
+    question = _question(bank, attempt, question_id)
+    context = _question_context(request, bank, attempt, question, session)
+    name = "quiz/_question.html" if htmx else "quiz/question.html"
+    response = templates.TemplateResponse(request, name, context)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@router.post("/a/{token}/q/{question_id}")
+def submit_answer(
+    request: Request,
+    question_id: str,
+    form: Annotated[AnswerForm, Form()],
+    attempt: CurrentAttempt,
+    bank: BankDep,
+    session: SessionDep,
+    templates: TemplatesDep,
+    htmx: IsHtmx,
+) -> Response:
+    question = _question(bank, attempt, question_id)
+    feedback = grading.grade(question, form.answer)
+    saved, _created = store.save_answer(
+        session,
+        attempt=attempt,
+        question_id=question.id,
+        answer=feedback.answer,
+        correct=feedback.correct,
+    )
+    if saved.answer != form.answer:
+        raise HTTPException(
+            409,
+            f"You already answered this question with "
+            f"“{saved.answer.capitalize()}”, and answers can't be changed. "
+            "Carry on with the next question.",
+        )
+    if htmx:
+        context = _question_context(request, bank, attempt, question, session)
+        return templates.TemplateResponse(request, "quiz/_feedback.html", context)
+    # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
+    url = path_for(request, "show_question", token=attempt.token, question_id=question.id)
+    return RedirectResponse(f"{url}#feedback", 303)
+
+
+@router.get("/a/{token}/results")
+def show_results(
+    request: Request,
+    attempt: CurrentAttempt,
+    bank: BankDep,
+    session: SessionDep,
+    templates: TemplatesDep,
+) -> Response:
+    answers = store.answers_by_question(session, attempt=attempt)
+    summary = grading.summarize(_feedback(bank, answers), questions=len(attempt.question_ids))
+    context = {
+        "attempt": attempt,
+        "qset": bank.sets.get(attempt.set_id),
+        "summary": summary,
+        "next_id": _next_unanswered(attempt, answers),
+    }
+    return templates.TemplateResponse(request, "quiz/results.html", context)
+
+
+@router.post("/a/{token}/retry")
+def retry_missed(
+    request: Request, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
+) -> Response:
+    """Start a new attempt with the questions this attempt got wrong, in a new order."""
+    answers = store.answers_by_question(session, attempt=attempt)
+    missed = [q for q, a in answers.items() if not a.correct and q in bank.questions]
+    if not missed:
+        raise HTTPException(
+            409, "There are no missed questions to try again: every answer so far was right."
+        )
+    seed = secrets.randbits(SEED_BITS)
+    random.Random(seed).shuffle(missed)
+    retry = store.create_attempt(
+        session, set_id=attempt.set_id, question_ids=missed, seed=seed, retry_of=attempt
+    )
+    return RedirectResponse(path_for(request, "resume_attempt", token=retry.token), 303)
+
+
+@router.get("/sources")
+def show_sources(request: Request, templates: TemplatesDep) -> Response:
+    return templates.TemplateResponse(request, "quiz/sources.html", {})

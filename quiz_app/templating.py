@@ -1,0 +1,55 @@
+"""The Jinja2 environment: where templates are, and the filters and globals they use."""
+
+import re
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from quiz_app.bank import SECTIONS, THEMES, VERDICT_LABELS
+from quiz_app.config import HTMX_CDN_URL, HTMX_SRI, HTMX_VERSION, Settings
+from quiz_app.paths import bundled
+
+
+def highlight_cue(claim: str, cue: str) -> Markup:
+    """Return the claim, escaped, with the cue phrase wrapped in <mark>."""
+    match = re.search(re.escape(cue), claim, re.IGNORECASE)
+    if match is None:
+        return escape(claim)
+    start, end = match.span()
+    return (
+        escape(claim[:start])
+        + Markup('<mark class="cue">')
+        + escape(claim[start:end])
+        + Markup("</mark>")
+        + escape(claim[end:])
+    )
+
+
+@pass_context
+def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+    """Return the path (not the absolute URL) of a route, so pages work behind any proxy."""
+    return path_for(context["request"], name, **params)
+
+
+def path_for(request: Request, name: str, /, **params: Any) -> str:
+    return request.url_for(name, **params).path
+
+
+def make_templates(settings: Settings) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=bundled("templates"))
+    env = templates.env
+    env.globals["url_for"] = _path_for
+    env.filters["highlight_cue"] = highlight_cue
+    env.filters["verdict_label"] = lambda v: VERDICT_LABELS.get(v, v)
+    env.globals["THEMES"] = THEMES
+    env.globals["SECTIONS"] = SECTIONS
+    env.globals["VERDICT_LABELS"] = VERDICT_LABELS
+    env.globals["htmx"] = {
+        "cdn_url": HTMX_CDN_URL if settings.htmx_source == "cdn" else None,
+        "sri": HTMX_SRI,
+        "local": f"htmx-{HTMX_VERSION}.min.js",
+    }
+    return templates
