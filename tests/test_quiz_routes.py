@@ -1,0 +1,305 @@
+"""The student's quiz through HTTP: what each page shows, and what gets stored."""
+
+import html
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from quiz_app.config import Settings
+from quiz_app.main import create_app
+from tests.factories import (
+    HTMX,
+    answer,
+    answer_rows,
+    question,
+    question_ids,
+    start_attempt,
+    wrong_verdict,
+)
+
+
+def test_home_lists_every_bundled_set(app: FastAPI, client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Pick a question set" in response.text
+    for qset in app.state.bank.sets.values():
+        assert qset.title.replace("'", "&#39;") in response.text
+        assert f'action="/sets/{qset.id}/attempts"' in response.text
+
+
+def test_start_attempt_redirects_to_first_question(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client, "micro-not-safe")
+    assert len(token) >= 20
+    response = client.get(f"/a/{token}")
+    first = question_ids(app, client, token)[0]
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/a/{token}/q/{first}"
+
+
+def test_start_attempt_unknown_set_is_404_with_message(client: TestClient) -> None:
+    response = client.post("/sets/no-such-set/attempts")
+    assert response.status_code == 404
+    assert "no question set with that name" in response.text
+
+
+def test_show_question_shows_claim_progress_and_three_choices(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "micro-not-safe")
+    ids = question_ids(app, client, token)
+    response = client.get(f"/a/{token}/q/{ids[0]}")
+    assert response.status_code == 200
+    html = response.text
+    assert f"Question 1 of {len(ids)}" in html
+    assert f'<progress max="{len(ids)}" value="0"' in html
+    for value in ("research", "hypothesis", "unsupported"):
+        assert f'name="answer" value="{value}"' in html
+    assert 'aria-live="polite"' in html
+
+
+def test_show_question_before_answer_reveals_no_answer_key(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client)
+    for qid in question_ids(app, client, token):
+        html = client.get(f"/a/{token}/q/{qid}").text
+        q = question(app, qid)
+        assert q.explanation not in html
+        assert q.needed_evidence not in html
+        assert "feedback-body" not in html
+        assert "<mark" not in html  # the cue is the answer's evidence: hidden until answered
+
+
+def test_submit_answer_with_htmx_returns_feedback_fragment(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[0]
+    q = question(app, qid)
+    response = answer(client, token, qid, q.verdict, htmx=True)
+    assert response.status_code == 200
+    html = response.text
+    assert "<html" not in html
+    assert "Right: this is" in html
+    assert q.explanation.replace('"', "&#34;").replace("'", "&#39;") in html
+    assert 'hx-swap-oob="true"' in html
+    assert "1 answered" in html
+    assert answer_rows(app, token) == [(qid, q.verdict, True)]
+
+
+def test_submit_answer_without_js_redirects_to_feedback(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[0]
+    q = question(app, qid)
+    response = answer(client, token, qid, wrong_verdict(q))
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/a/{token}/q/{qid}#feedback"
+    page = client.get(response.headers["location"])
+    assert "<html" in page.text
+    assert "Not quite: this is" in page.text
+    assert "What evidence would make it stronger" in page.text
+    assert '<mark class="cue">' in page.text
+    assert "<fieldset disabled>" in page.text
+    assert answer_rows(app, token) == [(qid, wrong_verdict(q), False)]
+
+
+def test_submit_answer_twice_records_one_answer(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[0]
+    q = question(app, qid)
+    first = answer(client, token, qid, q.verdict, htmx=True)
+    second = answer(client, token, qid, q.verdict, htmx=True)
+    assert second.status_code == 200
+    assert second.text == first.text
+    assert answer_rows(app, token) == [(qid, q.verdict, True)]
+
+
+def test_submit_answer_changed_after_answering_is_409_and_keeps_first(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[0]
+    q = question(app, qid)
+    answer(client, token, qid, q.verdict)
+    response = answer(client, token, qid, wrong_verdict(q))
+    assert response.status_code == 409
+    assert "answers can't be changed" in html.unescape(response.text)
+    assert answer_rows(app, token) == [(qid, q.verdict, True)]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose one of the three answers"),
+        ({"answer": "true"}, "Choose one of the three answers"),
+        ({"answer": ""}, "Choose one of the three answers"),
+        ({"answer": "<script>alert(1)</script>"}, "Choose one of the three answers"),
+    ],
+)
+def test_submit_answer_malformed_is_422_and_saves_nothing(
+    app: FastAPI, client: TestClient, data: dict[str, str], message: str
+) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[0]
+    response = client.post(f"/a/{token}/q/{qid}", data=data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert "<script>alert" not in response.text
+    assert answer_rows(app, token) == []
+
+
+def test_submit_answer_malformed_with_htmx_is_fragment(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[0]
+    response = client.post(f"/a/{token}/q/{qid}", data={"answer": "maybe"}, headers=HTMX)
+    assert response.status_code == 422
+    assert "<html" not in response.text
+    assert 'role="alert"' in response.text
+
+
+def test_submit_answer_unknown_question_is_404(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client)
+    response = answer(client, token, "no-such-question", "research")
+    assert response.status_code == 404
+    assert "not part of your quiz" in response.text
+
+
+def test_submit_answer_question_of_another_attempt_is_404(
+    app: FastAPI, client: TestClient
+) -> None:
+    mine = start_attempt(client, "micro-not-safe")
+    theirs = start_attempt(client, "online-claims")
+    foreign = next(
+        q
+        for q in question_ids(app, client, theirs)
+        if q not in question_ids(app, client, mine)
+    )
+    response = answer(client, mine, foreign, "research")
+    assert response.status_code == 404
+    assert answer_rows(app, mine) == []
+
+
+@pytest.mark.parametrize("path", ["/a/not-a-real-token", "/a/not-a-real-token/results"])
+def test_unknown_token_is_404_with_message(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "could not find this quiz" in response.text
+
+
+def test_unknown_page_is_404_page_not_json(client: TestClient) -> None:
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "no page at this address" in response.text
+
+
+def test_resume_attempt_goes_to_first_unanswered(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client)
+    ids = question_ids(app, client, token)
+    for qid in ids[:2]:
+        answer(client, token, qid, "research")
+    response = client.get(f"/a/{token}")
+    assert response.headers["location"] == f"/a/{token}/q/{ids[2]}"
+    page = client.get(response.headers["location"])
+    assert f"Question 3 of {len(ids)}" in page.text
+    assert "2 answered" in page.text
+
+
+def test_resume_attempt_after_restart_keeps_answers(settings: Settings) -> None:
+    first_app = create_app(settings)
+    with TestClient(first_app, follow_redirects=False) as client:
+        token = start_attempt(client)
+        ids = question_ids(first_app, client, token)
+        answer(client, token, ids[0], "hypothesis")
+    first_app.state.engine.dispose()
+
+    restarted = create_app(settings)
+    with TestClient(restarted, follow_redirects=False) as client:
+        response = client.get(f"/a/{token}")
+        assert response.headers["location"] == f"/a/{token}/q/{ids[1]}"
+        assert answer_rows(restarted, token)[0][:2] == (ids[0], "hypothesis")
+    restarted.state.engine.dispose()
+
+
+def _finish(app: FastAPI, client: TestClient, token: str, wrong: int) -> list[str]:
+    """Answer every question, the first `wrong` of them wrongly; return the missed ids."""
+    ids = question_ids(app, client, token)
+    for i, qid in enumerate(ids):
+        q = question(app, qid)
+        answer(client, token, qid, wrong_verdict(q) if i < wrong else q.verdict)
+    return ids[:wrong]
+
+
+def test_show_results_after_finishing_shows_score_tables_and_misses(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "micro-not-safe")
+    missed = _finish(app, client, token, wrong=3)
+    total = len(question_ids(app, client, token))
+    assert client.get(f"/a/{token}").headers["location"] == f"/a/{token}/results"
+    response = client.get(f"/a/{token}/results")
+    html = response.text
+    assert response.status_code == 200
+    assert f"<strong>{total - 3} of {total}</strong> right" in html
+    assert "Research claims" in html and "Unsupported claims" in html
+    assert "Public-Health Considerations" in html
+    for qid in missed:
+        assert question(app, qid).needed_evidence.replace("'", "&#39;") in html
+    assert "Try the missed ones again" in html
+
+
+def test_show_results_midway_shows_only_answered_explanations(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client)
+    ids = question_ids(app, client, token)
+    answer(client, token, ids[0], wrong_verdict(question(app, ids[0])))
+    html = client.get(f"/a/{token}/results").text
+    assert f"You have {len(ids) - 1} of {len(ids)} questions left" in html
+    for qid in ids[1:]:
+        assert question(app, qid).explanation.replace("'", "&#39;") not in html
+
+
+def test_retry_missed_starts_attempt_with_only_missed(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client, "micro-not-safe")
+    missed = _finish(app, client, token, wrong=2)
+    response = client.post(f"/a/{token}/retry")
+    assert response.status_code == 303
+    retry = response.headers["location"].rsplit("/", 1)[-1]
+    assert retry != token
+    assert sorted(question_ids(app, client, retry)) == sorted(missed)
+
+
+def test_retry_missed_with_nothing_missed_is_409(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client, "micro-not-safe")
+    _finish(app, client, token, wrong=0)
+    response = client.post(f"/a/{token}/retry")
+    assert response.status_code == 409
+    assert "no missed questions" in response.text
+
+
+def test_show_question_with_htmx_returns_question_fragment(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[1]
+    response = client.get(f"/a/{token}/q/{qid}", headers=HTMX)
+    assert "<html" not in response.text
+    assert 'id="quiz"' in response.text
+    restore = client.get(f"/a/{token}/q/{qid}", headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.text
+
+
+def test_pages_send_security_headers(client: TestClient) -> None:
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_show_sources_has_an_anchor_per_theme(app: FastAPI, client: TestClient) -> None:
+    html = client.get("/sources").text
+    for theme in ("definition", "micro-not-safe", "legal", "misinformation"):
+        assert re.search(rf'<section id="{theme}"', html)
