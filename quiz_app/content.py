@@ -14,7 +14,10 @@ FORBIDDEN: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for message, pattern in (
         ("dose amounts and units are not allowed", rf"\d\s*{_UNIT}\b"),
         ("dose amounts and units are not allowed", r"\b(?:milligrams?|micrograms?|mg|mcg)\b"),
-        ("dose amounts and units are not allowed", r"\bper\s+(?:kg|kilo(?:gram)?s?|body\s*weight)\b"),
+        (
+            "dose amounts and units are not allowed",
+            r"\bper\s+(?:kg|kilo(?:gram)?s?|body\s*weight)\b",
+        ),
         (
             "routes of taking a substance are not allowed",
             r"\b(?:intra)?nasal(?:ly)?\b|\bsnort\w*|\binject\w*|\bintravenous\w*|\bintramuscular\w*"

@@ -68,9 +68,7 @@ def save_answer(
     except IntegrityError:
         session.rollback()
         winner = session.scalar(
-            select(Answer).where(
-                Answer.attempt_id == attempt.id, Answer.question_id == question_id
-            )
+            select(Answer).where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
         )
         if winner is None:
             raise

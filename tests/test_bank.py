@@ -123,16 +123,24 @@ def test_check_bank_good_file_has_no_problems(tmp_path: Path) -> None:
         ("difficulty: 2", "difficulty: 5", "difficulty", "less than or equal to 3"),
         ("verdict: unsupported", "verdict: true", "verdict", "Input should be"),
         ("cue: a tiny amount is legal", "cue: totally safe", "(question)", "word for word"),
-        ("source_section: Legal and Regulatory Status", "source_section: Laws", "source_section",
-         "section titles"),
+        (
+            "source_section: Legal and Regulatory Status",
+            "source_section: Laws",
+            "source_section",
+            "section titles",
+        ),
         ("too small to count.", "too small to count, like 5 mg.", "claim", "dose amounts"),
         ("too small to count.", "too small to count if you snort it.", "claim", "routes"),
         ("too small to count.", "too small to count if taken daily.", "claim", "schedules"),
         ("too small to count.", "too small to count when you buy it.", "claim", "sourcing"),
         ("The actual law", "Here is how to read the law", "needed_evidence", "how-to"),
         ("    register: casual\n", "", "register", "Field required"),
-        ("    register: casual\n", "    register: casual\n    secret: x\n", "secret",
-         "Extra inputs"),
+        (
+            "    register: casual\n",
+            "    register: casual\n    secret: x\n",
+            "secret",
+            "Extra inputs",
+        ),
     ],
 )
 def test_check_bank_bad_field_reports_file_id_field_message(

@@ -166,15 +166,11 @@ def test_submit_answer_unknown_question_is_404(app: FastAPI, client: TestClient)
     assert "not part of your quiz" in response.text
 
 
-def test_submit_answer_question_of_another_attempt_is_404(
-    app: FastAPI, client: TestClient
-) -> None:
+def test_submit_answer_question_of_another_attempt_is_404(app: FastAPI, client: TestClient) -> None:
     mine = start_attempt(client, "micro-not-safe")
     theirs = start_attempt(client, "online-claims")
     foreign = next(
-        q
-        for q in question_ids(app, client, theirs)
-        if q not in question_ids(app, client, mine)
+        q for q in question_ids(app, client, theirs) if q not in question_ids(app, client, mine)
     )
     response = answer(client, mine, foreign, "research")
     assert response.status_code == 404
@@ -288,7 +284,9 @@ def test_show_question_with_htmx_returns_question_fragment(
     response = client.get(f"/a/{token}/q/{qid}", headers=HTMX)
     assert "<html" not in response.text
     assert 'id="quiz"' in response.text
-    restore = client.get(f"/a/{token}/q/{qid}", headers={**HTMX, "HX-History-Restore-Request": "true"})
+    restore = client.get(
+        f"/a/{token}/q/{qid}", headers={**HTMX, "HX-History-Restore-Request": "true"}
+    )
     assert "<html" in restore.text
 
 

@@ -45,7 +45,10 @@ def test_save_answer_many_students_at_once_keeps_every_answer(app: FastAPI) -> N
         with factory() as session:
             for qid in ("a", "b", "c"):
                 store.save_answer(
-                    session, attempt=attempts[index], question_id=qid, answer="hypothesis",
+                    session,
+                    attempt=attempts[index],
+                    question_id=qid,
+                    answer="hypothesis",
                     correct=False,
                 )
 

@@ -25,7 +25,9 @@ class AnswerForm(BaseModel):
 
 def _question(bank: Bank, attempt: Attempt, question_id: str) -> ClassifyQuestion:
     if question_id not in attempt.question_ids:
-        raise HTTPException(404, "This question is not part of your quiz. Go back to your quiz link.")
+        raise HTTPException(
+            404, "This question is not part of your quiz. Go back to your quiz link."
+        )
     question = bank.questions.get(question_id)
     if question is None:
         raise HTTPException(
