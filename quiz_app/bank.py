@@ -105,7 +105,7 @@ class Bank:
         ]
 
     def select(self, qset: QuestionSet, seed: int) -> list[str]:
-        """Return the ids of a set's questions for one student; the same seed gives the same list."""
+        """Return one student's question ids for a set; the same seed gives the same list."""
         pool = [q.id for q in self.matching(qset.selection)]
         rng = random.Random(seed)
         count = qset.selection.count

@@ -37,8 +37,8 @@ FORBIDDEN: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "how-to wording is not allowed",
-            r"\bhow to\b|\bstep[- ]by[- ]step\b|\bsteps to\b|\btips? (?:for|on)\b|\bstart(?:ing)? low\b"
-            r"|\btitrat\w*|\bmeasur(?:e|ing) out\b|\bguide to\b",
+            r"\bhow to\b|\bstep[- ]by[- ]step\b|\bsteps to\b|\btips? (?:for|on)\b"
+            r"|\bstart(?:ing)? low\b|\btitrat\w*|\bmeasur(?:e|ing) out\b|\bguide to\b",
         ),
     )
 )
