@@ -39,9 +39,14 @@ class Concept(Strict):
 class Ladder(Strict):
     """Where a claim stands on the evidence ladder, and how sure we can be (GRADE-style)."""
 
-    best: Rung  # the best kind of evidence that exists for this claim
+    # The best kind of evidence that exists for this claim; "none" where studies cannot settle
+    # it (a legal fact is checked in the law itself), which the note then explains.
+    best: Rung | Literal["none"]
     certainty: Certainty
     rated_down: list[RatedDown] = Field(default_factory=list, max_length=5)
+    note: str | None = Field(default=None, min_length=10, max_length=300)
+
+    _rules = field_validator("note")(lambda v: v if v is None else _obeys_content_rules(v))
 
     @model_validator(mode="after")
     def _reasons_unless_high(self) -> Self:
@@ -101,8 +106,11 @@ class ClassifyQuestion(QuestionBase):
                 self.reason_options
             ):
                 raise ValueError("reason_options must list 3 or 4 different concept ids")
-            if not set(self.concepts) & set(self.reason_options):
-                raise ValueError("reason_options must include one of the question's concepts")
+            if len(set(self.concepts) & set(self.reason_options)) != 1:
+                raise ValueError(
+                    "reason_options must include exactly one of the question's concepts "
+                    "(the right reason); the others are plausible wrong reasons"
+                )
         return self
 
     @property
