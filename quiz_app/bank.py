@@ -30,6 +30,7 @@ __all__ = [
     "Bank",
     "BankError",
     "ClassifyQuestion",
+    "Phases",
     "Problem",
     "QuestionSet",
     "Selection",
@@ -58,12 +59,56 @@ class Selection(Strict):
         return self
 
 
+PASS_MARK = 60  # percent of questions right to pass a set, unless the set says otherwise
+MASTERY_MARK = 85  # percent right that shows mastery
+
+
 class QuestionSet(Strict):
     id: Id
     title: str = Field(min_length=3, max_length=120)
     description: str = Field(min_length=3, max_length=600)
     selection: Selection
     shuffle: bool = True
+    # Stated on the results page: the share of questions right that passes, and that masters.
+    pass_mark: int = Field(default=PASS_MARK, ge=1, le=100)
+    mastery_mark: int = Field(default=MASTERY_MARK, ge=1, le=100)
+    # Ask "How sure are you?" with every answer (the student may always decline).
+    ask_confidence: bool = True
+    # Two parallel forms, given before and after the practice questions: item i of check_in
+    # and item i of check_out share verdict, first concept and difficulty (check_bank verifies).
+    check_in: list[Id] = Field(default_factory=list, max_length=20)
+    check_out: list[Id] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _marks_and_forms(self) -> Self:
+        if self.mastery_mark < self.pass_mark:
+            raise ValueError("mastery_mark must be at least pass_mark")
+        if len(self.check_in) != len(self.check_out):
+            raise ValueError(
+                f"check_in has {len(self.check_in)} questions and check_out "
+                f"{len(self.check_out)}; the two forms must be the same length"
+            )
+        both = self.check_in + self.check_out
+        if len(set(both)) != len(both):
+            raise ValueError("a question may appear only once across check_in and check_out")
+        return self
+
+    @property
+    def check_ids(self) -> set[str]:
+        return {*self.check_in, *self.check_out}
+
+
+@dataclass(frozen=True)
+class Phases:
+    """One student's questions for a set: the check-in form, the practice, the check-out form."""
+
+    check_in: list[str]
+    practice: list[str]
+    check_out: list[str]
+
+    @property
+    def all(self) -> list[str]:
+        return [*self.check_in, *self.practice, *self.check_out]
 
 
 @dataclass(frozen=True)
@@ -91,14 +136,18 @@ class Bank:
     sets: dict[str, QuestionSet]
     concepts: dict[str, Concept] = field(default_factory=dict)
 
-    def matching(self, selection: Selection) -> list[AnyQuestion]:
-        """Return the questions a selection names or whose theme/verdict/difficulty match it."""
+    def matching(
+        self, selection: Selection, exclude: set[str] | frozenset[str] = frozenset()
+    ) -> list[AnyQuestion]:
+        """Return the questions a selection names or whose theme/verdict/difficulty match it,
+        leaving out the ids in `exclude`."""
         if selection.ids:
-            return [self.questions[i] for i in selection.ids]
+            return [self.questions[i] for i in selection.ids if i not in exclude]
         return [
             q
             for q in self.questions.values()
-            if (not selection.themes or q.theme in selection.themes)
+            if q.id not in exclude
+            and (not selection.themes or q.theme in selection.themes)
             and (not selection.kinds or q.kind in selection.kinds)
             and (not selection.verdicts or getattr(q, "verdict", None) in selection.verdicts)
             and (not selection.difficulties or q.difficulty in selection.difficulties)
@@ -106,7 +155,11 @@ class Bank:
 
     def select(self, qset: QuestionSet, seed: int) -> list[str]:
         """Return one student's question ids for a set; the same seed gives the same list."""
-        pool = [q.id for q in self.matching(qset.selection)]
+        return self.phases(qset, seed).all
+
+    def phases(self, qset: QuestionSet, seed: int) -> Phases:
+        """Return one student's check-in, practice and check-out questions for a set."""
+        pool = [q.id for q in self.matching(qset.selection, exclude=qset.check_ids)]
         rng = random.Random(seed)
         count = qset.selection.count
         if count is not None and count < len(pool):
@@ -114,7 +167,12 @@ class Bank:
             pool = [i for i in pool if i in chosen]
         if qset.shuffle:
             rng.shuffle(pool)
-        return pool
+        check_in, check_out = list(qset.check_in), list(qset.check_out)
+        if qset.shuffle:
+            forms = random.Random(f"{seed}:checks")
+            forms.shuffle(check_in)
+            forms.shuffle(check_out)
+        return Phases(check_in, pool, check_out)
 
 
 def _errors(file: str, item_id: str, error: ValidationError) -> list[Problem]:
@@ -241,7 +299,11 @@ def _check_sets(
                 Problem(name, qset.id, "selection.ids", f"unknown question ids: {missing}")
             )
             continue
-        found = len(probe.matching(qset.selection))
+        form_problems = _parallel_form_problems(name, qset, questions)
+        problems += form_problems
+        if form_problems:
+            continue
+        found = len(probe.matching(qset.selection, exclude=qset.check_ids))
         wanted = qset.selection.count or 1
         if found < wanted:
             problems.append(
@@ -256,6 +318,51 @@ def _check_sets(
             problems.append(Problem(name, qset.id, "id", "is used by another set"))
         sets[qset.id] = qset
     return sets
+
+
+def _parallel_form_problems(
+    name: str, qset: QuestionSet, questions: dict[str, AnyQuestion]
+) -> list[Problem]:
+    """Return a problem for every way the check-in and check-out forms are not parallel."""
+    found = []
+    missing = [i for i in [*qset.check_in, *qset.check_out] if i not in questions]
+    if missing:
+        return [Problem(name, qset.id, "check_in/check_out", f"unknown question ids: {missing}")]
+    for form in ("check_in", "check_out"):
+        others = [i for i in getattr(qset, form) if questions[i].kind != "classify"]
+        if others:
+            message = f"{others} are not classify questions; the forms measure verdicts"
+            found.append(Problem(name, qset.id, form, message))
+    overlap = [i for i in qset.selection.ids if i in qset.check_ids]
+    if overlap:
+        message = f"{overlap} are in a check form too; a question is asked only once"
+        found.append(Problem(name, qset.id, "selection.ids", message))
+    if found:
+        return found
+    for n, (first, second) in enumerate(zip(qset.check_in, qset.check_out, strict=True), 1):
+        a, b = questions[first], questions[second]
+        assert isinstance(a, ClassifyQuestion) and isinstance(b, ClassifyQuestion)
+        untagged = [q.id for q in (a, b) if not q.concepts]
+        if untagged:
+            message = f"item {n}: {untagged} name no concepts; the forms are matched by concept"
+            found.append(Problem(name, qset.id, "check_out", message))
+            continue
+        differences = [
+            f"{label} ({x} vs {y})"
+            for label, x, y in (
+                ("verdict", a.verdict, b.verdict),
+                ("first concept", a.concepts[0], b.concepts[0]),
+                ("difficulty", a.difficulty, b.difficulty),
+            )
+            if x != y
+        ]
+        if differences:
+            message = (
+                f"item {n} is not matched: check_in {first} and check_out {second} differ in "
+                + ", ".join(differences)
+            )
+            found.append(Problem(name, qset.id, "check_out", message))
+    return found
 
 
 def load_bank(root: Path) -> Bank:

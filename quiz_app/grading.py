@@ -3,23 +3,124 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quiz_app.bank import THEMES, VERDICTS, ClassifyQuestion
+from quiz_app.bank import THEMES, VERDICT_LABELS, VERDICTS, AnyQuestion, ClassifyQuestion
+from quiz_app.items import Option
+from quiz_app.scoring import CONFIDENCE_LEVELS, ReasonOutcome, reason_outcome
+
+
+class AnswerError(ValueError):
+    """An answer the question cannot accept; the message tells the student what to do."""
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """What a student is told after answering one question."""
+    """What a student is told after answering one question.
 
-    question: ClassifyQuestion
+    `answer` is the verdict of a classify question, or the option id of the other kinds.
+    `reason_correct` is None when the question asked no reason.
+    """
+
+    question: AnyQuestion
     answer: str
     correct: bool
+    reason: str | None = None
+    reason_correct: bool | None = None
+    confidence: str | None = None
+
+    @property
+    def fully_correct(self) -> bool:
+        """Right answer, and the right reason where a reason was asked."""
+        return self.correct and self.reason_correct is not False
+
+    @property
+    def reason_outcome(self) -> ReasonOutcome | None:
+        if self.reason_correct is None:
+            return None
+        return reason_outcome(self.correct, self.reason_correct)
+
+    @property
+    def right_reason(self) -> str | None:
+        """Return the concept id that is the right reason, when the question asks why."""
+        q = self.question
+        if isinstance(q, ClassifyQuestion) and q.reason_options:
+            return next(iter(q.right_reasons))
+        return None
+
+    @property
+    def chosen_option(self) -> Option | None:
+        options: list[Option] = getattr(self.question, "options", [])
+        return next((o for o in options if o.id == self.answer), None)
+
+    @property
+    def right_option(self) -> Option | None:
+        options: list[Option] = getattr(self.question, "options", [])
+        return next((o for o in options if o.correct), None)
+
+    @property
+    def answer_label(self) -> str:
+        """Return the answer as the student saw it: "Research", or an option's letter."""
+        if isinstance(self.question, ClassifyQuestion):
+            return VERDICT_LABELS.get(self.answer, self.answer)
+        return self.answer.upper()
 
 
-def grade(question: ClassifyQuestion, answer: str) -> Feedback:
-    """Return the feedback for one answer; the answer must be one of VERDICTS."""
+def grade(
+    question: AnyQuestion,
+    answer: str,
+    *,
+    reason: str | None = None,
+    confidence: str | None = None,
+) -> Feedback:
+    """Return the feedback for one answer, or raise AnswerError saying what is missing.
+
+    A classify question takes a verdict and, when it offers reasons, one of its reason_options;
+    the other kinds take one of their option ids. Confidence is optional; when given it must be
+    one of the levels in scoring.CONFIDENCE.
+    """
+    if confidence is not None and confidence not in CONFIDENCE_LEVELS:
+        raise AnswerError("Choose how sure you are from the list, or “I'd rather not say”.")
+    if isinstance(question, ClassifyQuestion):
+        return _grade_classify(question, answer, reason, confidence)
+    ids = [o.id for o in question.options]
+    if answer not in ids:
+        letters = ", ".join(i.upper() for i in ids)
+        raise AnswerError(f"Choose one of the options ({letters}).")
+    if reason is not None:
+        raise AnswerError("This question does not ask why. Choose one of the options.")
+    return Feedback(
+        question=question,
+        answer=answer,
+        correct=answer == question.correct_option.id,
+        confidence=confidence,
+    )
+
+
+def _grade_classify(
+    question: ClassifyQuestion, answer: str, reason: str | None, confidence: str | None
+) -> Feedback:
     if answer not in VERDICTS:
-        raise ValueError(f"answer must be one of {', '.join(VERDICTS)}")
-    return Feedback(question=question, answer=answer, correct=answer == question.verdict)
+        raise AnswerError("Choose one of the three answers: Research, Hypothesis or Unsupported.")
+    if not question.reason_options:
+        if reason is not None:
+            raise AnswerError("This question does not ask why. Choose a verdict only.")
+        reason_correct = None
+    elif reason is None:
+        raise AnswerError("Choose a reason under “Why?”, then check your answer.")
+    elif reason not in question.reason_options:
+        raise AnswerError(
+            "That reason is not one of this question's choices. "
+            "Pick one of the reasons listed under “Why?”."
+        )
+    else:
+        reason_correct = reason in question.right_reasons
+    return Feedback(
+        question=question,
+        answer=answer,
+        correct=answer == question.verdict,
+        reason=reason,
+        reason_correct=reason_correct,
+        confidence=confidence,
+    )
 
 
 @dataclass
@@ -48,21 +149,29 @@ class Summary:
     def percent(self) -> int:
         return round(100 * self.correct / self.answered) if self.answered else 0
 
+    def reaches(self, mark: int) -> bool:
+        """Whether the share right reaches `mark` percent, compared exactly (no rounding)."""
+        return self.answered > 0 and 100 * self.correct >= mark * self.answered
+
 
 def summarize(feedback: Iterable[Feedback], *, questions: int) -> Summary:
-    """Score an attempt's feedback: totals, accuracy per true verdict and per theme, the misses."""
+    """Score an attempt's feedback: totals, accuracy per true verdict and per theme, the misses.
+
+    A question counts as right when its answer is right; a wrong reason does not take the point
+    away (reasons are scored on their own) but does put the question among the missed ones.
+    """
     summary = Summary(questions=questions)
     for item in feedback:
         summary.answered += 1
         summary.correct += item.correct
-        for key, table in (
-            (item.question.verdict, summary.by_verdict),
-            (item.question.theme, summary.by_theme),
-        ):
+        tables: list[tuple[str, dict[str, Tally]]] = [(item.question.theme, summary.by_theme)]
+        if isinstance(item.question, ClassifyQuestion):
+            tables.append((item.question.verdict, summary.by_verdict))
+        for key, table in tables:
             tally = table.setdefault(key, Tally())
             tally.total += 1
             tally.correct += item.correct
-        if not item.correct:
+        if not item.fully_correct:
             summary.missed.append(item)
     order = {key: i for i, key in enumerate([*VERDICTS, *THEMES])}
     summary.by_verdict = dict(sorted(summary.by_verdict.items(), key=lambda kv: order[kv[0]]))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quiz_app.models import Answer, Attempt
+from quiz_app.models import Answer, Attempt, PracticeRound
 
 TOKEN_BYTES = 18  # 144 random bits: an attempt's token is its only key, so it must be unguessable
 
@@ -22,18 +22,64 @@ def create_attempt(
     question_ids: list[str],
     seed: int,
     retry_of: Attempt | None = None,
+    check_in_count: int = 0,
+    check_out_count: int = 0,
+    practice_of: Attempt | None = None,
 ) -> Attempt:
-    """Store and return a new attempt with a fresh token."""
+    """Store and return a new attempt with a fresh token.
+
+    The first check_in_count and last check_out_count questions are the set's check forms;
+    practice_of makes the attempt a "practise what you missed" round of that attempt's root.
+    """
     attempt = Attempt(
         token=new_token(),
         set_id=set_id,
         seed=seed,
         question_ids=list(question_ids),
         retry_of_id=retry_of.id if retry_of else None,
+        check_in_count=check_in_count,
+        check_out_count=check_out_count,
     )
     session.add(attempt)
+    if practice_of is not None:
+        session.flush()
+        root_id = practice_root_id(session, attempt=practice_of)
+        session.add(PracticeRound(attempt_id=attempt.id, root_id=root_id))
     session.commit()
     return attempt
+
+
+def practice_root_id(session: Session, *, attempt: Attempt) -> int:
+    """Return the id of the attempt whose misses this one practises (itself when it is none)."""
+    root = session.scalar(
+        select(PracticeRound.root_id).where(PracticeRound.attempt_id == attempt.id)
+    )
+    return root if root is not None else attempt.id
+
+
+def practice_family(session: Session, *, attempt: Attempt) -> tuple[Attempt, list[Attempt]]:
+    """Return the root attempt and its practice rounds, oldest first."""
+    root_id = practice_root_id(session, attempt=attempt)
+    root = attempt if root_id == attempt.id else session.get(Attempt, root_id)
+    assert root is not None  # the foreign key keeps the root while the link exists
+    rounds = session.scalars(
+        select(Attempt)
+        .join(PracticeRound, PracticeRound.attempt_id == Attempt.id)
+        .where(PracticeRound.root_id == root_id)
+        .order_by(Attempt.id)
+    )
+    return root, list(rounds)
+
+
+def answers_of(session: Session, *, attempts: list[Attempt]) -> dict[int, dict[str, Answer]]:
+    """Return the saved answers of several attempts: attempt id -> question id -> answer."""
+    found: dict[int, dict[str, Answer]] = {a.id: {} for a in attempts}
+    rows = session.scalars(
+        select(Answer).where(Answer.attempt_id.in_(list(found))).order_by(Answer.id)
+    )
+    for row in rows:
+        found[row.attempt_id][row.question_id] = row
+    return found
 
 
 def get_attempt(session: Session, *, token: str) -> Attempt | None:
@@ -49,7 +95,15 @@ def answers_by_question(session: Session, *, attempt: Attempt) -> dict[str, Answ
 
 
 def save_answer(
-    session: Session, *, attempt: Attempt, question_id: str, answer: str, correct: bool
+    session: Session,
+    *,
+    attempt: Attempt,
+    question_id: str,
+    answer: str,
+    correct: bool,
+    reason: str | None = None,
+    reason_correct: bool | None = None,
+    confidence: str | None = None,
 ) -> tuple[Answer, bool]:
     """Save an answer once; return the stored answer and whether this call created it.
 
@@ -61,7 +115,15 @@ def save_answer(
     )
     if existing is not None:
         return existing, False
-    row = Answer(attempt_id=attempt.id, question_id=question_id, answer=answer, correct=correct)
+    row = Answer(
+        attempt_id=attempt.id,
+        question_id=question_id,
+        answer=answer,
+        correct=correct,
+        reason=reason,
+        reason_correct=reason_correct,
+        confidence=confidence,
+    )
     session.add(row)
     try:
         session.commit()

@@ -11,6 +11,23 @@ from markupsafe import Markup, escape
 from quiz_app.bank import SECTIONS, THEMES, VERDICT_LABELS
 from quiz_app.config import HTMX_CDN_URL, HTMX_SRI, HTMX_VERSION, Settings
 from quiz_app.paths import bundled
+from quiz_app.scoring import CONFIDENCE, CONFIDENCE_LEVELS, LEAN_THRESHOLD, MIN_ANSWERS, kappa_words
+from quiz_app.themes import CERTAINTY_LABELS, RATED_DOWN_LABELS, RUNG_LABELS
+
+# The three verdicts as the answer form offers them: value, label, and a short hint.
+VERDICT_CHOICES = (
+    ("research", "Research", "what supervised studies examined or found"),
+    ("hypothesis", "Hypothesis", "an open question being studied"),
+    ("unsupported", "Unsupported", "a story, a rumour or an overclaim"),
+)
+
+
+def signed(value: float, places: int = 2) -> str:
+    """Return a number with its sign, and a real minus sign: "+0.25", "−1.00", "0.00"."""
+    text = f"{abs(value):.{places}f}"
+    if float(text) == 0:
+        return text
+    return ("+" if value > 0 else "\N{MINUS SIGN}") + text
 
 
 def highlight_cue(claim: str, cue: str) -> Markup:
@@ -47,6 +64,17 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["THEMES"] = THEMES
     env.globals["SECTIONS"] = SECTIONS
     env.globals["VERDICT_LABELS"] = VERDICT_LABELS
+    env.globals["VERDICT_CHOICES"] = VERDICT_CHOICES
+    env.globals["CONFIDENCE"] = CONFIDENCE
+    env.globals["CONFIDENCE_LEVELS"] = CONFIDENCE_LEVELS
+    env.globals["RUNGS"] = [(k, v) for k, v in RUNG_LABELS.items() if k != "none"]
+    env.globals["RUNG_LABELS"] = RUNG_LABELS
+    env.globals["CERTAINTY_LABELS"] = CERTAINTY_LABELS
+    env.globals["RATED_DOWN_LABELS"] = RATED_DOWN_LABELS
+    env.globals["LEAN_THRESHOLD"] = LEAN_THRESHOLD
+    env.globals["MIN_ANSWERS"] = MIN_ANSWERS
+    env.filters["signed"] = signed
+    env.filters["kappa_words"] = kappa_words
     env.globals["htmx"] = {
         "cdn_url": HTMX_CDN_URL if settings.htmx_source == "cdn" else None,
         "sri": HTMX_SRI,

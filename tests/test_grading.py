@@ -27,7 +27,7 @@ def test_grade_right_and_wrong(bank: Bank) -> None:
 
 
 def test_grade_unknown_answer_is_rejected(bank: Bank) -> None:
-    with pytest.raises(ValueError, match="must be one of"):
+    with pytest.raises(ValueError, match="Choose one of the three answers"):
         grade(_first(bank, "research"), "true")
 
 

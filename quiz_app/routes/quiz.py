@@ -6,12 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from quiz_app import grading, store
-from quiz_app.bank import Bank, ClassifyQuestion, Verdict
+from quiz_app import grading, report, store
+from quiz_app.bank import AnyQuestion, Bank, ClassifyQuestion
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.items import Concept
 from quiz_app.models import Answer, Attempt
+from quiz_app.routes.practice import practice_plan
 from quiz_app.templating import path_for
 
 router = APIRouter()
@@ -20,10 +22,14 @@ SEED_BITS = 62  # fits a signed BIGINT on every database
 
 
 class AnswerForm(BaseModel):
-    answer: Verdict
+    # Plain strings: what a valid answer is depends on the question, and grading.grade()
+    # says what is wrong in words that fit it. Empty means "not given".
+    answer: str = Field(default="", max_length=64)
+    reason: str = Field(default="", max_length=64)
+    confidence: str = Field(default="", max_length=64)
 
 
-def _question(bank: Bank, attempt: Attempt, question_id: str) -> ClassifyQuestion:
+def _question(bank: Bank, attempt: Attempt, question_id: str) -> AnyQuestion:
     if question_id not in attempt.question_ids:
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
@@ -36,34 +42,49 @@ def _question(bank: Bank, attempt: Attempt, question_id: str) -> ClassifyQuestio
     return question
 
 
-def _feedback(bank: Bank, answers: dict[str, Answer]) -> list[grading.Feedback]:
-    return [
-        grading.Feedback(question=bank.questions[a.question_id], answer=a.answer, correct=a.correct)
-        for a in answers.values()
-        if a.question_id in bank.questions
-    ]
-
-
 def _next_unanswered(attempt: Attempt, answers: dict[str, Answer]) -> str | None:
     """Return the first question of the attempt not yet answered, or None when all are."""
     return next((q for q in attempt.question_ids if q not in answers), None)
 
 
+def _reasons(bank: Bank, attempt: Attempt, question: AnyQuestion) -> list[Concept]:
+    """Return the question's reason options in this student's own order.
+
+    Shuffled per attempt so that the right reason's place in the list never gives it away.
+    """
+    if not isinstance(question, ClassifyQuestion):
+        return []
+    ids = [c for c in question.reason_options if c in bank.concepts]
+    random.Random(f"{attempt.seed}:{question.id}").shuffle(ids)
+    return [bank.concepts[c] for c in ids]
+
+
 def _question_context(
-    request: Request, bank: Bank, attempt: Attempt, question: ClassifyQuestion, session: SessionDep
+    request: Request, bank: Bank, attempt: Attempt, question: AnyQuestion, session: SessionDep
 ) -> dict[str, Any]:
     answers = store.answers_by_question(session, attempt=attempt)
-    answer = answers.get(question.id)
+    qset = bank.sets.get(attempt.set_id)
+    feedback = report.feedback_of(bank, answers).get(question.id)
     return {
         "attempt": attempt,
-        "qset": bank.sets.get(attempt.set_id),
+        "qset": qset,
         "question": question,
         "position": attempt.question_ids.index(question.id) + 1,
         "total": len(attempt.question_ids),
         "answered": len(answers),
-        "feedback": grading.grade(question, answer.answer) if answer else None,
+        "feedback": feedback,
         "next_id": _next_unanswered(attempt, answers),
+        "reasons": _reasons(bank, attempt, question),
+        "concepts": bank.concepts,
+        "ask_confidence": _asks_confidence(bank, attempt),
+        "phase": report.phase_of(attempt, question.id),
+        "practice_round": store.practice_root_id(session, attempt=attempt) != attempt.id,
     }
+
+
+def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
+    qset = bank.sets.get(attempt.set_id)
+    return qset.ask_confidence if qset else True
 
 
 @router.get("/")
@@ -78,8 +99,14 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
     if qset is None:
         raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
     seed = secrets.randbits(SEED_BITS)
+    phases = bank.phases(qset, seed)
     attempt = store.create_attempt(
-        session, set_id=qset.id, question_ids=bank.select(qset, seed), seed=seed
+        session,
+        set_id=qset.id,
+        question_ids=phases.all,
+        seed=seed,
+        check_in_count=len(phases.check_in),
+        check_out_count=len(phases.check_out),
     )
     return RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
 
@@ -125,20 +152,35 @@ def submit_answer(
     htmx: IsHtmx,
 ) -> Response:
     question = _question(bank, attempt, question_id)
-    feedback = grading.grade(question, form.answer)
+    try:
+        feedback = grading.grade(
+            question,
+            form.answer,
+            reason=form.reason or None,
+            confidence=(form.confidence or None) if _asks_confidence(bank, attempt) else None,
+        )
+    except grading.AnswerError as exc:
+        raise HTTPException(422, str(exc)) from exc
     saved, _created = store.save_answer(
         session,
         attempt=attempt,
         question_id=question.id,
         answer=feedback.answer,
         correct=feedback.correct,
+        reason=feedback.reason,
+        reason_correct=feedback.reason_correct,
+        confidence=feedback.confidence,
     )
-    if saved.answer != form.answer:
+    if (saved.answer, saved.reason, saved.confidence) != (
+        feedback.answer,
+        feedback.reason,
+        feedback.confidence,
+    ):
+        first = report.feedback_of(bank, {question.id: saved})[question.id]
         raise HTTPException(
             409,
-            f"You already answered this question with "
-            f"“{saved.answer.capitalize()}”, and answers can't be changed. "
-            "Carry on with the next question.",
+            f"You already answered this question with “{first.answer_label}”, "
+            "and answers can't be changed. Carry on with the next question.",
         )
     if htmx:
         context = _question_context(request, bank, attempt, question, session)
@@ -157,12 +199,29 @@ def show_results(
     templates: TemplatesDep,
 ) -> Response:
     answers = store.answers_by_question(session, attempt=attempt)
-    summary = grading.summarize(_feedback(bank, answers), questions=len(attempt.question_ids))
+    feedback = report.feedback_of(bank, answers)
+    ordered = [feedback[q] for q in attempt.question_ids if q in feedback]
+    summary = grading.summarize(ordered, questions=len(attempt.question_ids))
+    qset = bank.sets.get(attempt.set_id)
+    next_id = _next_unanswered(attempt, answers)
+    root, rounds = store.practice_family(session, attempt=attempt)
+    is_round = root.id != attempt.id
+    first_try = not is_round and attempt.retry_of_id is None
     context = {
         "attempt": attempt,
-        "qset": bank.sets.get(attempt.set_id),
+        "qset": qset,
         "summary": summary,
-        "next_id": _next_unanswered(attempt, answers),
+        "next_id": next_id,
+        "profile": report.profile_of(ordered),
+        "checks": report.checks_of(attempt, feedback),
+        "marks": (
+            report.marks_of(qset, summary, finished=next_id is None)
+            if qset is not None and first_try
+            else None
+        ),
+        "practice_round": is_round,
+        "plan": practice_plan(session, bank, root, rounds) if next_id is None else None,
+        "concepts": bank.concepts,
     }
     return templates.TemplateResponse(request, "quiz/results.html", context)
 
@@ -173,7 +232,11 @@ def retry_missed(
 ) -> Response:
     """Start a new attempt with the questions this attempt got wrong, in a new order."""
     answers = store.answers_by_question(session, attempt=attempt)
-    missed = [q for q, a in answers.items() if not a.correct and q in bank.questions]
+    missed = [
+        q
+        for q, a in answers.items()
+        if (not a.correct or a.reason_correct is False) and q in bank.questions
+    ]
     if not missed:
         raise HTTPException(
             409, "There are no missed questions to try again: every answer so far was right."

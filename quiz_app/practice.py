@@ -1,0 +1,90 @@
+"""Practise what you missed: which concepts a student missed, and the next short round of
+unseen questions on them. Pure functions; the routes gather the answers."""
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from quiz_app.bank import AnyQuestion, Bank
+from quiz_app.grading import Feedback
+from quiz_app.items import Concept
+
+ConceptState = Literal["practised", "to-practise", "none-left"]
+
+
+@dataclass(frozen=True)
+class ConceptProgress:
+    concept: Concept
+    state: ConceptState
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where the practice stands for each missed concept, and the questions of the next round."""
+
+    concepts: list[ConceptProgress]
+    next_round: list[str]
+
+    @property
+    def done(self) -> bool:
+        """Whether every missed concept has been answered right once in practice."""
+        return all(c.state == "practised" for c in self.concepts)
+
+
+def missed_concepts(feedback: Iterable[Feedback], bank: Bank) -> list[str]:
+    """Return the concepts of the questions not answered fully right, in order of first miss."""
+    found: dict[str, None] = {}
+    for item in feedback:
+        if not item.fully_correct:
+            found.update(dict.fromkeys(c for c in item.question.concepts if c in bank.concepts))
+    return list(found)
+
+
+def practised_concepts(feedback: Iterable[Feedback]) -> set[str]:
+    """Return the concepts of the questions answered fully right."""
+    return {c for item in feedback if item.fully_correct for c in item.question.concepts}
+
+
+def plan(
+    bank: Bank,
+    *,
+    missed: list[str],
+    practised: set[str],
+    seen: set[str],
+    seed: int,
+    kinds: list[str] | None = None,
+) -> Plan:
+    """Return each missed concept's progress and one unseen question per concept still to
+    practise (a question that covers two of them counts for both).
+
+    Among a concept's unseen questions, those of the set's kinds come first, then those whose
+    first concept it is; the seed picks among equals, so a page reload shows the same round.
+    """
+    rng = random.Random(seed)
+    chosen: list[AnyQuestion] = []
+    progress = []
+    for concept_id in missed:
+        concept = bank.concepts[concept_id]
+        if concept_id in practised:
+            progress.append(ConceptProgress(concept, "practised"))
+            continue
+        if not any(concept_id in q.concepts for q in chosen):
+            candidates = [
+                q
+                for q in bank.questions.values()
+                if concept_id in q.concepts and q.id not in seen and q not in chosen
+            ]
+            if not candidates:
+                progress.append(ConceptProgress(concept, "none-left"))
+                continue
+
+            def rank(q: AnyQuestion, concept_id: str = concept_id) -> tuple[bool, bool]:
+                return (q.kind not in (kinds or [q.kind]), q.concepts[0] != concept_id)
+
+            best = min(rank(q) for q in candidates)
+            chosen.append(rng.choice([q for q in candidates if rank(q) == best]))
+        progress.append(ConceptProgress(concept, "to-practise"))
+    ids = [q.id for q in chosen]
+    rng.shuffle(ids)
+    return Plan(progress, ids)

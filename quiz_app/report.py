@@ -1,0 +1,134 @@
+"""What a student is told about an attempt beyond each answer: the phase of each question, the
+score against the set's marks, the profile, and the change from check-in to check-out.
+
+Pure functions of the bank and the saved answers; the routes fetch, these compute.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from quiz_app.bank import Bank, ClassifyQuestion, QuestionSet
+from quiz_app.grading import Feedback, Summary
+from quiz_app.models import Attempt
+from quiz_app.scoring import Change, Judgement, Outcome, Profile, profile
+
+PhaseName = Literal["check-in", "practice", "check-out"]
+PHASE_LABELS: dict[str, str] = {
+    "check-in": "Check-in",
+    "practice": "Practice",
+    "check-out": "Check-out",
+}
+
+
+class SavedAnswer(Protocol):
+    question_id: str
+    answer: str
+    correct: bool
+    reason: str | None
+    reason_correct: bool | None
+    confidence: str | None
+
+
+def feedback_of(bank: Bank, answers: Mapping[str, SavedAnswer]) -> dict[str, Feedback]:
+    """Return the feedback of saved answers by question id, as graded when they were saved.
+
+    Questions since removed from the bank are left out.
+    """
+    return {
+        qid: Feedback(
+            question=bank.questions[qid],
+            answer=row.answer,
+            correct=row.correct,
+            reason=row.reason,
+            reason_correct=row.reason_correct,
+            confidence=row.confidence,
+        )
+        for qid, row in answers.items()
+        if qid in bank.questions
+    }
+
+
+def profile_of(feedback: Iterable[Feedback]) -> Profile:
+    """Return the profile: lean and agreement over classify answers, calibration over all."""
+    items = list(feedback)
+    judgements = [
+        Judgement(item.question.verdict, item.answer, item.reason_correct)
+        for item in items
+        if isinstance(item.question, ClassifyQuestion)
+    ]
+    outcomes = [Outcome(item.correct, item.confidence) for item in items]
+    return profile(judgements, outcomes)
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: PhaseName
+    position: int  # 1-based, within the phase
+    total: int
+
+    @property
+    def label(self) -> str:
+        return PHASE_LABELS[self.name]
+
+
+def phase_of(attempt: Attempt, question_id: str) -> Phase | None:
+    """Return the phase of a question in an attempt with check forms (None without them)."""
+    check_in, practice, check_out = attempt.phase_counts
+    if not (check_in or check_out):
+        return None
+    index = attempt.question_ids.index(question_id)
+    if index < check_in:
+        return Phase("check-in", index + 1, check_in)
+    if index < check_in + practice:
+        return Phase("practice", index - check_in + 1, practice)
+    return Phase("check-out", index - check_in - practice + 1, check_out)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The check-in and check-out forms of an attempt, side by side."""
+
+    before: Profile
+    after: Profile
+    size: int  # questions in each form
+
+    @property
+    def change(self) -> Change:
+        return Change(self.before, self.after)
+
+    @property
+    def finished(self) -> bool:
+        return self.before.answered == self.size and self.after.answered == self.size
+
+
+def checks_of(attempt: Attempt, feedback: Mapping[str, Feedback]) -> Checks | None:
+    """Return the profiles of the two check forms, or None when the attempt has none."""
+    check_in, _practice, check_out = attempt.phase_counts
+    if not (check_in and check_out):
+        return None
+    ids = attempt.question_ids
+    before = [feedback[q] for q in ids[:check_in] if q in feedback]
+    after = [feedback[q] for q in ids[len(ids) - check_out :] if q in feedback]
+    return Checks(profile_of(before), profile_of(after), check_in)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The set's pass and mastery marks, and where a finished attempt stands against them."""
+
+    pass_mark: int
+    mastery_mark: int
+    status: Literal["mastered", "passed", "not-yet"] | None  # None until the set is finished
+
+
+def marks_of(qset: QuestionSet, summary: Summary, *, finished: bool) -> Marks:
+    status: Literal["mastered", "passed", "not-yet"] | None = None
+    if finished:
+        if summary.reaches(qset.mastery_mark):
+            status = "mastered"
+        elif summary.reaches(qset.pass_mark):
+            status = "passed"
+        else:
+            status = "not-yet"
+    return Marks(qset.pass_mark, qset.mastery_mark, status)

@@ -1,0 +1,90 @@
+"""Practise what you missed: short rounds of unseen questions on the concepts a student
+missed, offered from the results page until each of them has been answered right once."""
+
+import secrets
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from quiz_app import practice, report, store
+from quiz_app.bank import Bank
+from quiz_app.deps import BankDep, CurrentAttempt, SessionDep
+from quiz_app.models import Answer, Attempt
+from quiz_app.templating import path_for
+
+router = APIRouter()
+
+SEED_BITS = 62  # fits a signed BIGINT on every database
+
+
+def _unanswered(attempt: Attempt, answers: dict[str, Answer]) -> bool:
+    return any(q not in answers for q in attempt.question_ids)
+
+
+def practice_plan(
+    session: Session, bank: Bank, root: Attempt, rounds: list[Attempt]
+) -> practice.Plan | None:
+    """Return where "practise what you missed" stands for an attempt's family, or None when
+    nothing it missed names a concept."""
+    family = [root, *rounds]
+    answers = store.answers_of(session, attempts=family)
+    missed = practice.missed_concepts(report.feedback_of(bank, answers[root.id]).values(), bank)
+    if not missed:
+        return None
+    practised = practice.practised_concepts(
+        item for r in rounds for item in report.feedback_of(bank, answers[r.id]).values()
+    )
+    seen = {q for a in family for q in a.question_ids}
+    retried = root.retry_of_id
+    while retried is not None:  # a retry's questions were seen in the attempt it retries
+        earlier = session.get(Attempt, retried)
+        if earlier is None:
+            break
+        seen.update(earlier.question_ids)
+        retried = earlier.retry_of_id
+    qset = bank.sets.get(root.set_id)
+    return practice.plan(
+        bank,
+        missed=missed,
+        practised=practised,
+        seen=seen,
+        seed=root.seed + len(rounds),
+        kinds=list(qset.selection.kinds) if qset else None,
+    )
+
+
+@router.post("/a/{token}/practice")
+def start_practice(
+    request: Request, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
+) -> Response:
+    """Start (or resume) a short round of unseen questions on the concepts the student missed."""
+    root, rounds = store.practice_family(session, attempt=attempt)
+    family = [root, *rounds]
+    answers = store.answers_of(session, attempts=family)
+    unfinished = next((r for r in rounds if _unanswered(r, answers[r.id])), None)
+    if unfinished is not None:  # a double click, or a round left halfway: carry on with it
+        return RedirectResponse(path_for(request, "resume_attempt", token=unfinished.token), 303)
+    if _unanswered(root, answers[root.id]):
+        raise HTTPException(409, "Finish the quiz first; then practise what you missed.")
+    plan = practice_plan(session, bank, root, rounds)
+    if plan is None or plan.done:
+        raise HTTPException(
+            409,
+            "There is nothing left to practise: "
+            "every concept you missed has been answered right once.",
+        )
+    if not plan.next_round:
+        raise HTTPException(
+            409,
+            "There are no unseen questions left on the concepts you still need to practise. "
+            "Read their explanations on your results page.",
+        )
+    round_ = store.create_attempt(
+        session,
+        set_id=root.set_id,
+        question_ids=plan.next_round,
+        seed=secrets.randbits(SEED_BITS),
+        practice_of=root,
+    )
+    return RedirectResponse(path_for(request, "resume_attempt", token=round_.token), 303)
