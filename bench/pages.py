@@ -121,13 +121,17 @@ def _run(base: str, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     with ThreadPoolExecutor(args.workers) as pool:
         answer_times = [
-            t for ts in pool.map(lambda _: _student(base, args.set), range(args.students)) for t in ts
+            t
+            for ts in pool.map(lambda _: _student(base, args.set), range(args.students))
+            for t in ts
         ]
     wall = time.perf_counter() - started
     per_worker = len(answer_times) // args.workers
     with ThreadPoolExecutor(args.workers) as pool:
         static_times = [
-            t for ts in pool.map(lambda _: _static(base, per_worker), range(args.workers)) for t in ts
+            t
+            for ts in pool.map(lambda _: _static(base, per_worker), range(args.workers))
+            for t in ts
         ]
     answer_median = statistics.median(answer_times)
     static_median = statistics.median(static_times)
