@@ -97,6 +97,7 @@ Rung = Literal[
     "anecdote", "case-reports", "observational", "controlled-trials", "systematic-reviews"
 ]
 RUNG_LABELS: dict[str, str] = {
+    "none": "No studies apply",
     "anecdote": "Personal stories",
     "case-reports": "Case reports",
     "observational": "Observational studies",
