@@ -1,13 +1,12 @@
 """The application factory."""
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz_app import db
 from quiz_app.bank import load_bank
@@ -51,16 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
 
-    headers = _security_headers(settings)
-
-    @app.middleware("http")
-    async def add_security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(SecurityHeaders, headers=_security_headers(settings))
 
     def error_page(request: Request, status: int, message: str) -> Response:
         htmx = request.headers.get("hx-request") == "true"
@@ -82,6 +72,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return error_page(request, 422, _describe(exc))
 
     return app
+
+
+class SecurityHeaders:
+    """Add the security headers to every response that does not set its own."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _describe(exc: RequestValidationError) -> str:

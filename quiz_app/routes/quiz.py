@@ -134,7 +134,8 @@ def show_question(
 ) -> Response:
     question = _question(bank, attempt, question_id)
     context = _question_context(request, bank, attempt, question, session)
-    name = "quiz/_question.html" if htmx else "quiz/question.html"
+    # The htmx fragment carries a <title> too, which htmx applies to the document.
+    name = "quiz/_next_question.html" if htmx else "quiz/question.html"
     response = templates.TemplateResponse(request, name, context)
     response.headers["Vary"] = "HX-Request"
     return response

@@ -1,0 +1,135 @@
+"""Browser-test fixtures: the app served on a loopback port, and one headless Chromium."""
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from quiz_app.bank import Bank
+from quiz_app.config import Settings
+from quiz_app.main import create_app
+
+# Debian's Chromium: `playwright install` cannot download a browser on this network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+STARTUP_SECONDS = 10  # how long the server may take to accept connections
+TIMEOUT_MS = 5_000  # every wait in a test: a local page that takes longer is a failure
+
+
+class LiveServer:
+    """The app served by uvicorn in a background thread, restartable on the same port and DB."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = 0
+        self.app: FastAPI | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def bank(self) -> Bank:
+        assert self.app is not None, "the server is not running"
+        bank: Bank = self.app.state.bank
+        return bank
+
+    def start(self) -> None:
+        """Build a fresh app (as a new process would) and serve it until stop()."""
+        self.app = create_app(self.settings)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        self.port = sock.getsockname()[1]
+        self._socket = sock
+        config = uvicorn.Config(self.app, log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(STARTUP_SECONDS)
+        if self._socket is not None:
+            self._socket.close()
+        if self.app is not None:
+            self.app.state.engine.dispose()
+        self._server = self._thread = self._socket = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Chromium is not installed (apt-get install chromium)")
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'quiz.db'}", htmx_source="local", data_dir=tmp_path
+    )
+    server = LiveServer(settings)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Return a function that opens a page in a new browser context (a new device).
+
+    Keyword arguments go to `browser.new_context`, e.g. java_script_enabled=False or
+    color_scheme="dark". An uncaught JavaScript error or a console error on any page (a CSP
+    violation, say) fails the test; failed loads are not counted, as tests check statuses.
+    """
+    contexts = []
+    errors: list[str] = []
+
+    def open_(**options: Any) -> Page:
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: _record_console_error(message, errors))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _record_console_error(message: ConsoleMessage, errors: list[str]) -> None:
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        errors.append(message.text)

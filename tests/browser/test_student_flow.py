@@ -1,0 +1,418 @@
+"""A student's whole quiz in headless Chromium: with and without JavaScript, by keyboard."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from markupsafe import escape
+from playwright.sync_api import Locator, Page, expect
+
+from quiz_app import store
+from quiz_app.items import ClassifyQuestion
+from quiz_app.themes import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS
+from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+OpenPage = Callable[..., Page]
+Answers = list[tuple[ClassifyQuestion, str]]
+
+# Unnamed groups: Playwright hands the pattern to JavaScript. Groups: token, question id.
+QUESTION_URL = re.compile(r"/a/([\w-]+)/q/([a-z0-9-]+)(#feedback)?$")
+QUESTION_HEADING = "Is this claim research, a hypothesis, or unsupported?"
+
+
+def smallest_set(server: LiveServer) -> tuple[str, int]:
+    """Return the title and question count of the smallest set of classify questions only."""
+    bank = server.bank
+    counts = {
+        qset.title: len(bank.select(qset, seed=0))
+        for qset in bank.sets.values()
+        if all(isinstance(q, ClassifyQuestion) for q in bank.matching(qset.selection))
+    }
+    assert counts, "the bank has no set of classify questions only"
+    title = min(counts, key=lambda t: counts[t])
+    return title, counts[title]
+
+
+def start_set(page: Page, server: LiveServer, title: str) -> str:
+    """Press Start on the set called title; return the new attempt's token."""
+    page.goto(server.url + "/")
+    heading = page.get_by_role("heading", name=title, exact=True)
+    page.locator(".set-list > li").filter(has=heading).get_by_role("button", name="Start").click()
+    expect(page).to_have_url(QUESTION_URL)
+    # htmx loads deferred: a click before "load" could submit the plain form instead.
+    page.wait_for_load_state()
+    return token_of(page)
+
+
+def token_of(page: Page) -> str:
+    match = QUESTION_URL.search(page.url)
+    assert match, f"not a question page: {page.url}"
+    return match[1]
+
+
+def shown_question(page: Page, server: LiveServer) -> ClassifyQuestion:
+    """Return the question whose page the browser is on."""
+    match = QUESTION_URL.search(page.url)
+    assert match, f"not a question page: {page.url}"
+    return classify_question(server, match[2])
+
+
+def classify_question(server: LiveServer, question_id: str) -> ClassifyQuestion:
+    question = server.bank.questions[question_id]
+    assert isinstance(question, ClassifyQuestion), f"{question_id} is not a classify question"
+    return question
+
+
+def attempt_question_ids(server: LiveServer, token: str) -> list[str]:
+    assert server.app is not None
+    with server.app.state.sessions() as session:
+        attempt = store.get_attempt(session, token=token)
+        assert attempt is not None
+        return list(attempt.question_ids)
+
+
+def pick(question: ClassifyQuestion, *, right: bool, turn: int = 0) -> str:
+    """Return the right verdict, or one of the two wrong ones (which one changes with turn)."""
+    if right:
+        return question.verdict
+    wrong = [v for v in VERDICTS if v != question.verdict]
+    return wrong[turn % 2]
+
+
+def label(verdict: str) -> str:
+    return VERDICT_LABELS[verdict]
+
+
+def answer_button(page: Page, verdict: str) -> Locator:
+    # A button's name is its label and its hint ("Research what supervised studies ...").
+    return page.locator("#answer-form").get_by_role("button", name=re.compile(f"^{label(verdict)}"))
+
+
+def expect_question(page: Page, question: ClassifyQuestion, *, position: int, total: int) -> None:
+    """Check the page shows question `position` of `total`, unanswered."""
+    answered = position - 1
+    expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION_HEADING)
+    expect(page.locator("#progress")).to_contain_text(
+        f"Question {position} of {total} · {answered} answered"
+    )
+    expect(page.locator("#progress progress")).to_have_attribute("value", str(answered))
+    expect(page.locator("#claim")).to_have_text(question.claim)
+    expect(page.locator("#feedback-heading")).to_have_count(0)
+    for verdict in VERDICTS:
+        expect(answer_button(page, verdict)).to_be_enabled()
+
+
+def expect_feedback(
+    page: Page,
+    question: ClassifyQuestion,
+    answer: str,
+    *,
+    position: int,
+    total: int,
+    answered: int | None = None,
+) -> None:
+    """Check #feedback explains the answer to question `position`, and the form is locked.
+
+    `answered` is how many questions the progress counts; by default, all up to this one.
+    """
+    answered = position if answered is None else answered
+    feedback = page.locator("#feedback")
+    verdict = label(question.verdict)
+    outcome = "Right" if answer == question.verdict else "Not quite"
+    expect(feedback.locator("#feedback-heading")).to_have_text(f"{outcome}: this is {verdict}")
+    expect(feedback).to_contain_text(f"You said {label(answer)}. The evidence makes it {verdict}.")
+    expect(feedback).to_contain_text(question.explanation)
+    stronger = feedback.get_by_role("heading", name="What evidence would make it stronger")
+    expect(stronger).to_be_visible()
+    expect(feedback).to_contain_text(question.needed_evidence)
+    source = feedback.get_by_role("link", name=question.source_section, exact=True)
+    expect(source).to_have_attribute("href", f"/sources#{SECTIONS[question.source_section]}")
+    expect(page.locator("#progress")).to_contain_text(
+        f"Question {position} of {total} · {answered} answered"
+    )
+    expect(page.locator("#progress progress")).to_have_attribute("value", str(answered))
+    expect(page.locator("#claim mark.cue")).to_have_text(re.compile(re.escape(question.cue), re.I))
+    expect(answer_button(page, answer)).to_have_attribute("aria-pressed", "true")
+    for verdict_value in VERDICTS:
+        expect(answer_button(page, verdict_value)).to_be_disabled()
+
+
+def expect_results(page: Page, answers: Answers) -> None:
+    """Check the results page scores `answers` and explains every miss, in order."""
+    right = sum(answer == q.verdict for q, answer in answers)
+    expect(page).to_have_url(re.compile(r"/a/[\w-]+/results$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your results")
+    expect(page.locator(".score")).to_contain_text(f"{right} of {len(answers)} right")
+
+    by_verdict = {v: [0, 0] for v in VERDICTS}
+    by_theme = {t: [0, 0] for t in THEMES}
+    for question, answer in answers:
+        for tally in (by_verdict[question.verdict], by_theme[question.theme]):
+            tally[0] += answer == question.verdict
+            tally[1] += 1
+    expect_tally(
+        page,
+        "How often you spotted each kind of claim",
+        {f"{label(v)} claims": tally for v, tally in by_verdict.items()},
+    )
+    expect_tally(
+        page,
+        "How you did on each section of the article",
+        {THEMES[t].section: tally for t, tally in by_theme.items()},
+    )
+
+    missed = [(q, answer) for q, answer in answers if answer != q.verdict]
+    items = page.locator("ol.missed > li")
+    expect(items.locator("blockquote")).to_have_text([q.claim for q, _ in missed])
+    for question, answer in missed:
+        item = items.filter(has_text=question.explanation)
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text(
+            f"You said {label(answer)}. The evidence makes it {label(question.verdict)}."
+        )
+        expect(item).to_contain_text(question.needed_evidence)
+
+
+def expect_tally(page: Page, caption: str, tallies: dict[str, list[int]]) -> None:
+    """Check the table captioned `caption` has one row per answered key, in order."""
+    table = page.get_by_role("table", name=caption)
+    rows = {name: f"{right} of {total}" for name, (right, total) in tallies.items() if total}
+    expect(table.locator("tbody th")).to_have_text(list(rows))
+    expect(table.locator("tbody td:first-of-type")).to_have_text(list(rows.values()))
+
+
+def expect_retry_has(page: Page, server: LiveServer, answers: Answers, *, old_token: str) -> None:
+    """Press "Try the missed ones again" and check the new attempt asks exactly the misses."""
+    missed = {q.id for q, answer in answers if answer != q.verdict}
+    page.get_by_role("button", name="Try the missed ones again").click()
+    expect(page).to_have_url(QUESTION_URL)
+    token = token_of(page)
+    assert token != old_token
+    expect(page.locator("#progress")).to_contain_text(f"Question 1 of {len(missed)} · 0 answered")
+    assert set(attempt_question_ids(server, token)) == missed
+
+
+def test_take_set_with_javascript_swaps_feedback_in_place_and_scores_it(
+    live_server: LiveServer, open_page: OpenPage
+) -> None:
+    title, total = smallest_set(live_server)
+    page = open_page()
+    token = start_set(page, live_server, title)
+    expect(page.locator("#feedback")).to_have_attribute("aria-live", "polite")
+    # A full page load would drop this; htmx swaps keep it.
+    page.evaluate("window.__marker = 1")
+    answers: Answers = []
+    for position in range(1, total + 1):
+        question = shown_question(page, live_server)
+        expect_question(page, question, position=position, total=total)
+        answer = pick(question, right=position % 3 != 2, turn=position)
+        answer_button(page, answer).click()
+        expect_feedback(page, question, answer, position=position, total=total)
+        expect(page.locator("#feedback-heading")).to_be_focused()
+        assert page.evaluate("document.activeElement.id") == "feedback-heading"
+        answers.append((question, answer))
+        if position < total:
+            next_link = page.locator("#feedback").get_by_role("link", name="Next question")
+            next_url = live_server.url + str(next_link.get_attribute("href"))
+            next_link.click()
+            expect(page).to_have_url(next_url)
+            expect(page.locator("#question-heading")).to_be_focused()
+        assert page.evaluate("window.__marker") == 1, f"question {position} reloaded the page"
+
+    page.locator("#feedback").get_by_role("link", name="See your results").click()
+    expect_results(page, answers)
+    expect_retry_has(page, live_server, answers, old_token=token)
+
+
+def test_take_set_without_javascript_shows_feedback_after_redirect_and_scores_it(
+    live_server: LiveServer, open_page: OpenPage
+) -> None:
+    title, total = smallest_set(live_server)
+    page = open_page(java_script_enabled=False)
+    token = start_set(page, live_server, title)
+    answers: Answers = []
+    for position in range(1, total + 1):
+        question = shown_question(page, live_server)
+        expect_question(page, question, position=position, total=total)
+        answer = pick(question, right=position % 4 != 1, turn=position)
+        answer_button(page, answer).click()
+        expect(page).to_have_url(re.compile(f"/q/{question.id}#feedback$"))
+        expect_feedback(page, question, answer, position=position, total=total)
+        answers.append((question, answer))
+        if position == 1:
+            page.locator("#feedback").get_by_role("link", name=question.source_section).click()
+            section_id = SECTIONS[question.source_section]
+            expect(page.locator(f"#{section_id} h2")).to_have_text(question.source_section)
+            page.go_back()
+            expect_feedback(page, question, answer, position=position, total=total)
+        next_name = "Next question" if position < total else "See your results"
+        page.locator("#feedback").get_by_role("link", name=next_name).click()
+
+    expect_results(page, answers)
+    expect_retry_has(page, live_server, answers, old_token=token)
+
+
+def test_answer_with_keyboard_only_moves_focus_to_feedback_then_next_question(
+    live_server: LiveServer, open_page: OpenPage
+) -> None:
+    title, total = smallest_set(live_server)
+    page = open_page()
+    start_set(page, live_server, title)
+    first = shown_question(page, live_server)
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(answer_button(page, VERDICTS[0])).to_be_focused()
+    for _ in range(VERDICTS.index(first.verdict)):
+        page.keyboard.press("Tab")
+    expect(answer_button(page, first.verdict)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator("#feedback-heading")).to_be_focused()
+    expect_feedback(page, first, first.verdict, position=1, total=total)
+
+    page.keyboard.press("Tab")
+    expect(page.locator("#feedback").get_by_role("link", name=first.source_section)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Next question")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-heading")).to_be_focused()
+    second = shown_question(page, live_server)
+    assert second.id != first.id
+    expect_question(page, second, position=2, total=total)
+
+    page.keyboard.press("Tab")
+    expect(answer_button(page, VERDICTS[0])).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#feedback-heading")).to_be_focused()
+    expect_feedback(page, second, VERDICTS[0], position=2, total=total)
+
+
+def test_open_attempt_link_after_two_answers_resumes_at_third_question(
+    live_server: LiveServer, open_page: OpenPage
+) -> None:
+    title, total = smallest_set(live_server)
+    page = open_page()
+    token = start_set(page, live_server, title)
+    first = shown_question(page, live_server)
+    for position in (1, 2):
+        question = shown_question(page, live_server)
+        answer_button(page, question.verdict).click()
+        expect_feedback(page, question, question.verdict, position=position, total=total)
+        next_link = page.get_by_role("link", name="Next question")
+        next_url = live_server.url + str(next_link.get_attribute("href"))
+        next_link.click()
+        expect(page).to_have_url(next_url)
+    third = shown_question(page, live_server)
+    page.close()
+
+    for restarted in (False, True):
+        if restarted:
+            port = live_server.port
+            live_server.restart()
+            assert live_server.port == port, "the saved link must still work after a restart"
+        page = open_page()
+        page.goto(f"{live_server.url}/a/{token}")
+        expect(page).to_have_url(f"{live_server.url}/a/{token}/q/{third.id}")
+        expect_question(page, third, position=3, total=total)
+        page.goto(f"{live_server.url}/a/{token}/q/{first.id}")
+        expect_feedback(page, first, first.verdict, position=1, total=total, answered=2)
+        page.close()
+
+
+def test_show_question_before_answering_hides_answer_key(
+    live_server: LiveServer, open_page: OpenPage
+) -> None:
+    title, _total = smallest_set(live_server)
+    page = open_page()
+    token = start_set(page, live_server, title)
+    for question_id in attempt_question_ids(live_server, token):
+        question = classify_question(live_server, question_id)
+        url = f"{live_server.url}/a/{token}/q/{question_id}"
+        page.goto(url)
+        fragment = page.request.get(url, headers={"HX-Request": "true"})
+        assert fragment.ok
+        for html in (page.content(), fragment.text()):
+            assert not contains(html, question.explanation), question_id
+            assert not contains(html, question.needed_evidence), question_id
+            assert 'class="cue"' not in html, question_id
+
+    # The check can see the key once it is on the page.
+    answer_button(page, question.verdict).click()
+    expect(page.locator("#feedback-heading")).to_be_visible()
+    assert contains(page.content(), question.explanation)
+    assert contains(page.content(), question.needed_evidence)
+
+
+def contains(html: str, text: str) -> bool:
+    """Return whether html holds text, as written or HTML-escaped."""
+    return text in html or str(escape(text)) in html
+
+
+def test_go_to_next_question_with_javascript_updates_page_title(
+    live_server: LiveServer, open_page: OpenPage
+) -> None:
+    title, total = smallest_set(live_server)
+    page = open_page()
+    start_set(page, live_server, title)
+    expect(page).to_have_title(f"Question 1 of {total} · Claim Check")
+    question = shown_question(page, live_server)
+    answer_button(page, question.verdict).click()
+    page.get_by_role("link", name="Next question").click()
+    expect(page.locator("#progress")).to_contain_text(f"Question 2 of {total}")
+    # Screen readers announce the title, and browser history lists it.
+    expect(page).to_have_title(f"Question 2 of {total} · Claim Check")
+
+
+# "not-found" fails until the error pages have an <h1> (axe rule page-has-heading-one).
+AXE_PAGES = [
+    "home",
+    "question",
+    "feedback-right",
+    "feedback-wrong",
+    "results",
+    "sources",
+    "not-found",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", AXE_PAGES)
+def test_scan_page_with_axe_finds_no_violations(
+    live_server: LiveServer, open_page: OpenPage, name: str, scheme: str
+) -> None:
+    page = open_page(color_scheme=scheme)
+    visit(page, live_server, name)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def visit(page: Page, server: LiveServer, name: str) -> None:
+    """Bring the page to the state the axe scan `name` checks."""
+    if name in ("home", "sources"):
+        page.goto(server.url + ("/" if name == "home" else "/sources"))
+        return
+    if name == "not-found":
+        response = page.goto(server.url + "/no-such-page")
+        assert response is not None and response.status == 404
+        expect(page.locator(".error-box")).to_be_visible()
+        return
+    title, _total = smallest_set(server)
+    token = start_set(page, server, title)
+    if name.startswith("feedback"):
+        question = shown_question(page, server)
+        answer_button(page, pick(question, right=name == "feedback-right")).click()
+        expect(page.locator("#feedback-heading")).to_be_focused()
+    elif name == "results":
+        for turn, question_id in enumerate(attempt_question_ids(server, token)):
+            question = classify_question(server, question_id)
+            answer = pick(question, right=turn % 2 == 0, turn=turn)
+            url = f"{server.url}/a/{token}/q/{question_id}"
+            assert page.request.post(url, form={"answer": answer}).ok
+        page.goto(f"{server.url}/a/{token}/results")
+        expect(page.locator("ol.missed > li").first).to_be_visible()
