@@ -17,7 +17,8 @@ class Feedback:
     """What a student is told after answering one question.
 
     `answer` is the verdict of a classify question, or the option id of the other kinds.
-    `reason_correct` is None when the question asked no reason.
+    `reason_correct` is None when no reason was asked: the other kinds, and classify answers
+    saved before questions asked why.
     """
 
     question: AnyQuestion
@@ -42,9 +43,7 @@ class Feedback:
     def right_reason(self) -> str | None:
         """Return the concept id that is the right reason, when the question asks why."""
         q = self.question
-        if isinstance(q, ClassifyQuestion) and q.reason_options:
-            return next(iter(q.right_reasons))
-        return None
+        return next(iter(q.right_reasons)) if isinstance(q, ClassifyQuestion) else None
 
     @property
     def chosen_option(self) -> Option | None:
@@ -73,8 +72,8 @@ def grade(
 ) -> Feedback:
     """Return the feedback for one answer, or raise AnswerError saying what is missing.
 
-    A classify question takes a verdict and, when it offers reasons, one of its reason_options;
-    the other kinds take one of their option ids. Confidence is optional; when given it must be
+    A classify question takes a verdict and one of its reason_options; the other kinds take
+    one of their option ids. Confidence is optional; when given it must be
     one of the levels in scoring.CONFIDENCE.
     """
     if confidence is not None and confidence not in CONFIDENCE_LEVELS:
@@ -100,25 +99,19 @@ def _grade_classify(
 ) -> Feedback:
     if answer not in VERDICTS:
         raise AnswerError("Choose one of the three answers: Research, Hypothesis or Unsupported.")
-    if not question.reason_options:
-        if reason is not None:
-            raise AnswerError("This question does not ask why. Choose a verdict only.")
-        reason_correct = None
-    elif reason is None:
+    if reason is None:
         raise AnswerError("Choose a reason under “Why?”, then check your answer.")
-    elif reason not in question.reason_options:
+    if reason not in question.reason_options:
         raise AnswerError(
             "That reason is not one of this question's choices. "
             "Pick one of the reasons listed under “Why?”."
         )
-    else:
-        reason_correct = reason in question.right_reasons
     return Feedback(
         question=question,
         answer=answer,
         correct=answer == question.verdict,
         reason=reason,
-        reason_correct=reason_correct,
+        reason_correct=reason in question.right_reasons,
         confidence=confidence,
     )
 
@@ -150,8 +143,11 @@ class Summary:
         return round(100 * self.correct / self.answered) if self.answered else 0
 
     def reaches(self, mark: int) -> bool:
-        """Whether the share right reaches `mark` percent, compared exactly (no rounding)."""
-        return self.answered > 0 and 100 * self.correct >= mark * self.answered
+        """Whether the percentage shown (a whole number) reaches `mark`.
+
+        Compared as shown, so a student who reads "67%" against a mark of 67% has reached it.
+        """
+        return self.answered > 0 and self.percent >= mark
 
 
 def summarize(feedback: Iterable[Feedback], *, questions: int) -> Summary:

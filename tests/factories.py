@@ -35,14 +35,56 @@ def wrong_verdict(q: ClassifyQuestion) -> str:
     return next(v for v in ("research", "hypothesis", "unsupported") if v != q.verdict)
 
 
+def right_reason(q: ClassifyQuestion) -> str:
+    """Return the concept id among the question's reason options that is the right reason."""
+    return next(iter(q.right_reasons))
+
+
+def wrong_reason(q: ClassifyQuestion) -> str:
+    return next(r for r in q.reason_options if r not in q.right_reasons)
+
+
 def answer(
-    client: TestClient, token: str, question_id: str, verdict: str, *, htmx: bool = False
+    client: TestClient,
+    token: str,
+    question_id: str,
+    verdict: str,
+    *,
+    reason: str | None = None,
+    confidence: str | None = None,
+    htmx: bool = False,
 ) -> Response:
-    return client.post(
-        f"/a/{token}/q/{question_id}",
-        data={"answer": verdict},
-        headers=HTMX if htmx else {},
-    )
+    """Post an answer form with exactly the fields given (verdict or option id, reason,
+    confidence)."""
+    data = {"answer": verdict}
+    if reason is not None:
+        data["reason"] = reason
+    if confidence is not None:
+        data["confidence"] = confidence
+    return client.post(f"/a/{token}/q/{question_id}", data=data, headers=HTMX if htmx else {})
+
+
+def answer_as_student(
+    app: FastAPI,
+    client: TestClient,
+    token: str,
+    question_id: str,
+    *,
+    right: bool = True,
+    reason_right: bool = True,
+    confidence: str | None = None,
+    htmx: bool = False,
+) -> Response:
+    """Answer a question of any kind rightly or wrongly, as a student would with the form."""
+    q = app.state.bank.questions[question_id]
+    if isinstance(q, ClassifyQuestion):
+        verdict = q.verdict if right else wrong_verdict(q)
+        reason = right_reason(q) if reason_right else wrong_reason(q)
+        return answer(
+            client, token, question_id, verdict, reason=reason, confidence=confidence, htmx=htmx
+        )
+    option = next(o.id for o in q.options if o.correct == right)
+    return answer(client, token, question_id, option, confidence=confidence, htmx=htmx)
 
 
 def answer_rows(app: FastAPI, token: str) -> list[tuple[str, str, bool]]:
@@ -54,3 +96,16 @@ def answer_rows(app: FastAPI, token: str) -> list[tuple[str, str, bool]]:
         assert attempt is not None
         rows = store.answers_by_question(session, attempt=attempt).values()
         return [(r.question_id, r.answer, r.correct) for r in rows]
+
+
+def answer_details(
+    app: FastAPI, token: str
+) -> list[tuple[str, str | None, bool | None, str | None]]:
+    """Return the stored (question id, reason, reason right, confidence) of an attempt."""
+    from quiz_app import store
+
+    with app.state.sessions() as session:
+        attempt = store.get_attempt(session, token=token)
+        assert attempt is not None
+        rows = store.answers_by_question(session, attempt=attempt).values()
+        return [(r.question_id, r.reason, r.reason_correct, r.confidence) for r in rows]

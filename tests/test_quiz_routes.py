@@ -15,7 +15,9 @@ from tests.factories import (
     answer_rows,
     question,
     question_ids,
+    right_reason,
     start_attempt,
+    wrong_reason,
     wrong_verdict,
 )
 
@@ -78,7 +80,7 @@ def test_submit_answer_with_htmx_returns_feedback_fragment(
     token = start_attempt(client)
     qid = question_ids(app, client, token)[0]
     q = question(app, qid)
-    response = answer(client, token, qid, q.verdict, htmx=True)
+    response = answer(client, token, qid, q.verdict, reason=right_reason(q), htmx=True)
     assert response.status_code == 200
     page = response.text
     assert "<html" not in page
@@ -93,7 +95,7 @@ def test_submit_answer_without_js_redirects_to_feedback(app: FastAPI, client: Te
     token = start_attempt(client)
     qid = question_ids(app, client, token)[0]
     q = question(app, qid)
-    response = answer(client, token, qid, wrong_verdict(q))
+    response = answer(client, token, qid, wrong_verdict(q), reason=wrong_reason(q))
     assert response.status_code == 303
     assert response.headers["location"] == f"/a/{token}/q/{qid}#feedback"
     page = client.get(response.headers["location"])
@@ -109,8 +111,8 @@ def test_submit_answer_twice_records_one_answer(app: FastAPI, client: TestClient
     token = start_attempt(client)
     qid = question_ids(app, client, token)[0]
     q = question(app, qid)
-    first = answer(client, token, qid, q.verdict, htmx=True)
-    second = answer(client, token, qid, q.verdict, htmx=True)
+    first = answer(client, token, qid, q.verdict, reason=right_reason(q), htmx=True)
+    second = answer(client, token, qid, q.verdict, reason=right_reason(q), htmx=True)
     assert second.status_code == 200
     assert second.text == first.text
     assert answer_rows(app, token) == [(qid, q.verdict, True)]
@@ -122,8 +124,8 @@ def test_submit_answer_changed_after_answering_is_409_and_keeps_first(
     token = start_attempt(client)
     qid = question_ids(app, client, token)[0]
     q = question(app, qid)
-    answer(client, token, qid, q.verdict)
-    response = answer(client, token, qid, wrong_verdict(q))
+    answer(client, token, qid, q.verdict, reason=right_reason(q))
+    response = answer(client, token, qid, wrong_verdict(q), reason=right_reason(q))
     assert response.status_code == 409
     assert "answers can't be changed" in html.unescape(response.text)
     assert answer_rows(app, token) == [(qid, q.verdict, True)]
@@ -195,7 +197,7 @@ def test_resume_attempt_goes_to_first_unanswered(app: FastAPI, client: TestClien
     token = start_attempt(client)
     ids = question_ids(app, client, token)
     for qid in ids[:2]:
-        answer(client, token, qid, "research")
+        answer(client, token, qid, "research", reason=right_reason(question(app, qid)))
     response = client.get(f"/a/{token}")
     assert response.headers["location"] == f"/a/{token}/q/{ids[2]}"
     page = client.get(response.headers["location"])
@@ -208,7 +210,9 @@ def test_resume_attempt_after_restart_keeps_answers(settings: Settings) -> None:
     with TestClient(first_app, follow_redirects=False) as client:
         token = start_attempt(client)
         ids = question_ids(first_app, client, token)
-        answer(client, token, ids[0], "hypothesis")
+        answer(
+            client, token, ids[0], "hypothesis", reason=right_reason(question(first_app, ids[0]))
+        )
     first_app.state.engine.dispose()
 
     restarted = create_app(settings)
@@ -224,7 +228,8 @@ def _finish(app: FastAPI, client: TestClient, token: str, wrong: int) -> list[st
     ids = question_ids(app, client, token)
     for i, qid in enumerate(ids):
         q = question(app, qid)
-        answer(client, token, qid, wrong_verdict(q) if i < wrong else q.verdict)
+        verdict = wrong_verdict(q) if i < wrong else q.verdict
+        answer(client, token, qid, verdict, reason=right_reason(q))
     return ids[:wrong]
 
 
@@ -251,7 +256,8 @@ def test_show_results_midway_shows_only_answered_explanations(
 ) -> None:
     token = start_attempt(client)
     ids = question_ids(app, client, token)
-    answer(client, token, ids[0], wrong_verdict(question(app, ids[0])))
+    first = question(app, ids[0])
+    answer(client, token, ids[0], wrong_verdict(first), reason=right_reason(first))
     page = client.get(f"/a/{token}/results").text
     assert f"You have {len(ids) - 1} of {len(ids)} questions left" in page
     for qid in ids[1:]:

@@ -86,9 +86,25 @@ def label(verdict: str) -> str:
     return VERDICT_LABELS[verdict]
 
 
-def answer_button(page: Page, verdict: str) -> Locator:
-    # A button's name is its label and its hint ("Research what supervised studies ...").
-    return page.locator("#answer-form").get_by_role("button", name=re.compile(f"^{label(verdict)}"))
+def verdict_radio(page: Page, verdict: str) -> Locator:
+    # A radio's name is its label and its hint ("Research what supervised studies ...").
+    return page.locator("#answer-form").get_by_role("radio", name=re.compile(f"^{label(verdict)}"))
+
+
+def reason_radio(page: Page, server: LiveServer, concept_id: str) -> Locator:
+    name = server.bank.concepts[concept_id].name
+    return page.locator("#answer-form").get_by_role("radio", name=re.compile(f"^{re.escape(name)}"))
+
+
+def right_reason(question: ClassifyQuestion) -> str:
+    return next(iter(question.right_reasons))
+
+
+def submit_answer(page: Page, server: LiveServer, question: ClassifyQuestion, verdict: str) -> None:
+    """Choose a verdict and the right reason, and press "Check my answer"."""
+    verdict_radio(page, verdict).check()
+    reason_radio(page, server, right_reason(question)).check()
+    page.get_by_role("button", name="Check my answer").click()
 
 
 def expect_question(page: Page, question: ClassifyQuestion, *, position: int, total: int) -> None:
@@ -102,7 +118,9 @@ def expect_question(page: Page, question: ClassifyQuestion, *, position: int, to
     expect(page.locator("#claim")).to_have_text(question.claim)
     expect(page.locator("#feedback-heading")).to_have_count(0)
     for verdict in VERDICTS:
-        expect(answer_button(page, verdict)).to_be_enabled()
+        expect(verdict_radio(page, verdict)).to_be_enabled()
+        expect(verdict_radio(page, verdict)).not_to_be_checked()
+    expect(page.get_by_role("button", name="Check my answer")).to_be_enabled()
 
 
 def expect_feedback(
@@ -121,7 +139,8 @@ def expect_feedback(
     answered = position if answered is None else answered
     feedback = page.locator("#feedback")
     verdict = label(question.verdict)
-    outcome = "Right" if answer == question.verdict else "Not quite"
+    # The tests give the right reason, so a wrong verdict is "wrong verdict, right reason".
+    outcome = "Right" if answer == question.verdict else "Wrong verdict, right reason"
     expect(feedback.locator("#feedback-heading")).to_have_text(f"{outcome}: this is {verdict}")
     expect(feedback).to_contain_text(f"You said {label(answer)}. The evidence makes it {verdict}.")
     expect(feedback).to_contain_text(question.explanation)
@@ -135,9 +154,10 @@ def expect_feedback(
     )
     expect(page.locator("#progress progress")).to_have_attribute("value", str(answered))
     expect(page.locator("#claim mark.cue")).to_have_text(re.compile(re.escape(question.cue), re.I))
-    expect(answer_button(page, answer)).to_have_attribute("aria-pressed", "true")
+    expect(verdict_radio(page, answer)).to_be_checked()
     for verdict_value in VERDICTS:
-        expect(answer_button(page, verdict_value)).to_be_disabled()
+        expect(verdict_radio(page, verdict_value)).to_be_disabled()
+    expect(page.get_by_role("button", name="Check my answer")).to_have_count(0)
 
 
 def expect_results(page: Page, answers: Answers) -> None:
@@ -209,7 +229,7 @@ def test_take_set_with_javascript_swaps_feedback_in_place_and_scores_it(
         question = shown_question(page, live_server)
         expect_question(page, question, position=position, total=total)
         answer = pick(question, right=position % 3 != 2, turn=position)
-        answer_button(page, answer).click()
+        submit_answer(page, live_server, question, answer)
         expect_feedback(page, question, answer, position=position, total=total)
         expect(page.locator("#feedback-heading")).to_be_focused()
         assert page.evaluate("document.activeElement.id") == "feedback-heading"
@@ -238,7 +258,7 @@ def test_take_set_without_javascript_shows_feedback_after_redirect_and_scores_it
         question = shown_question(page, live_server)
         expect_question(page, question, position=position, total=total)
         answer = pick(question, right=position % 4 != 1, turn=position)
-        answer_button(page, answer).click()
+        submit_answer(page, live_server, question, answer)
         expect(page).to_have_url(re.compile(f"/q/{question.id}#feedback$"))
         expect_feedback(page, question, answer, position=position, total=total)
         answers.append((question, answer))
@@ -267,12 +287,7 @@ def test_answer_with_keyboard_only_moves_focus_to_feedback_then_next_question(
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
-    page.keyboard.press("Tab")
-    expect(answer_button(page, VERDICTS[0])).to_be_focused()
-    for _ in range(VERDICTS.index(first.verdict)):
-        page.keyboard.press("Tab")
-    expect(answer_button(page, first.verdict)).to_be_focused()
-    page.keyboard.press("Space")
+    answer_by_keyboard(page, live_server, first, first.verdict)
     expect(page.locator("#feedback-heading")).to_be_focused()
     expect_feedback(page, first, first.verdict, position=1, total=total)
 
@@ -286,11 +301,41 @@ def test_answer_with_keyboard_only_moves_focus_to_feedback_then_next_question(
     assert second.id != first.id
     expect_question(page, second, position=2, total=total)
 
-    page.keyboard.press("Tab")
-    expect(answer_button(page, VERDICTS[0])).to_be_focused()
-    page.keyboard.press("Enter")
+    answer_by_keyboard(page, live_server, second, VERDICTS[0])
     expect(page.locator("#feedback-heading")).to_be_focused()
     expect_feedback(page, second, VERDICTS[0], position=2, total=total)
+
+
+def answer_by_keyboard(
+    page: Page, server: LiveServer, question: ClassifyQuestion, verdict: str
+) -> None:
+    """From the main landmark, answer with Tab and arrow keys only, then press Enter.
+
+    Tab enters each radio group, arrows move (and choose) within it, as in any radio group.
+    """
+    page.keyboard.press("Tab")
+    expect(verdict_radio(page, VERDICTS[0])).to_be_focused()
+    page.keyboard.press("Space")
+    for _ in range(VERDICTS.index(verdict)):
+        page.keyboard.press("ArrowDown")
+    expect(verdict_radio(page, verdict)).to_be_focused()
+    expect(verdict_radio(page, verdict)).to_be_checked()
+    page.keyboard.press("Tab")
+    reasons = page.locator("#answer-form input[name=reason]")
+    expect(reasons.first).to_be_focused()
+    page.keyboard.press("Space")
+    target = reason_radio(page, server, right_reason(question))
+    for _ in range(reasons.count()):
+        if target.evaluate("el => el.checked"):
+            break
+        page.keyboard.press("ArrowDown")
+    expect(target).to_be_checked()
+    page.keyboard.press("Tab")
+    confidence = page.locator("#answer-form input[name=confidence]")
+    expect(confidence.first).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Check my answer")).to_be_focused()
+    page.keyboard.press("Enter")
 
 
 def test_open_attempt_link_after_two_answers_resumes_at_third_question(
@@ -302,7 +347,7 @@ def test_open_attempt_link_after_two_answers_resumes_at_third_question(
     first = shown_question(page, live_server)
     for position in (1, 2):
         question = shown_question(page, live_server)
-        answer_button(page, question.verdict).click()
+        submit_answer(page, live_server, question, question.verdict)
         expect_feedback(page, question, question.verdict, position=position, total=total)
         next_link = page.get_by_role("link", name="Next question")
         next_url = live_server.url + str(next_link.get_attribute("href"))
@@ -343,7 +388,7 @@ def test_show_question_before_answering_hides_answer_key(
             assert 'class="cue"' not in html, question_id
 
     # The check can see the key once it is on the page.
-    answer_button(page, question.verdict).click()
+    submit_answer(page, live_server, question, question.verdict)
     expect(page.locator("#feedback-heading")).to_be_visible()
     assert contains(page.content(), question.explanation)
     assert contains(page.content(), question.needed_evidence)
@@ -362,7 +407,7 @@ def test_go_to_next_question_with_javascript_updates_page_title(
     start_set(page, live_server, title)
     expect(page).to_have_title(f"Question 1 of {total} · Claim Check")
     question = shown_question(page, live_server)
-    answer_button(page, question.verdict).click()
+    submit_answer(page, live_server, question, question.verdict)
     page.get_by_role("link", name="Next question").click()
     expect(page.locator("#progress")).to_contain_text(f"Question 2 of {total}")
     # Screen readers announce the title, and browser history lists it.
@@ -406,13 +451,14 @@ def visit(page: Page, server: LiveServer, name: str) -> None:
     token = start_set(page, server, title)
     if name.startswith("feedback"):
         question = shown_question(page, server)
-        answer_button(page, pick(question, right=name == "feedback-right")).click()
+        submit_answer(page, server, question, pick(question, right=name == "feedback-right"))
         expect(page.locator("#feedback-heading")).to_be_focused()
     elif name == "results":
         for turn, question_id in enumerate(attempt_question_ids(server, token)):
             question = classify_question(server, question_id)
             answer = pick(question, right=turn % 2 == 0, turn=turn)
             url = f"{server.url}/a/{token}/q/{question_id}"
-            assert page.request.post(url, form={"answer": answer}).ok
+            form = {"answer": answer, "reason": right_reason(question)}
+            assert page.request.post(url, form=form).ok
         page.goto(f"{server.url}/a/{token}/results")
         expect(page.locator("ol.missed > li").first).to_be_visible()
