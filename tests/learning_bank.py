@@ -176,6 +176,7 @@ def check_forms() -> tuple[list[str], list[str]]:
 
 
 PRACTICE_IDS = [classify_id(v, c, 3) for v, c, _ in FAMILIES] + ["best-focus", "fix-focus"]
+EXTRA_IDS = [classify_id(v, c, n) for v, c, _ in EXTRA_FAMILIES for n in (1, 2)]
 
 
 def write_learning_bank(root: Path, **set_options: Any) -> Path:
@@ -204,6 +205,13 @@ def write_learning_bank(root: Path, **set_options: Any) -> Path:
             "title": "Plain set",
             "description": "Classify questions only, no check forms.",
             "selection": {"ids": check_in},
+            "shuffle": False,
+        },
+        {
+            "id": "extras",
+            "title": "Extras",
+            "description": "Every item of the families kept for practice rounds.",
+            "selection": {"ids": EXTRA_IDS},
             "shuffle": False,
         },
         {

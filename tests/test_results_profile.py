@@ -1,0 +1,237 @@
+"""The results page beyond the score: the profile, calibration, the set's marks and the change
+from check-in to check-out, on the learning bank whose verdicts are known in order."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from quiz_app.config import Settings
+from quiz_app.items import ClassifyQuestion
+from quiz_app.main import create_app
+from tests.factories import answer, answer_as_student, question_ids, right_reason, start_attempt
+from tests.learning_bank import write_learning_bank
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    root = write_learning_bank(tmp_path / "bank")
+    return Settings(
+        database_url=database_url, htmx_source="local", data_dir=tmp_path, questions_dir=root
+    )
+
+
+def results(client: TestClient, token: str) -> str:
+    response = client.get(f"/a/{token}/results")
+    assert response.status_code == 200
+    return html.unescape(response.text)
+
+
+def answer_all_as(
+    app: FastAPI, client: TestClient, token: str, verdict: str, confidence: str | None = None
+) -> None:
+    """Answer every classify question with one verdict (and its right reason)."""
+    for qid in question_ids(app, client, token):
+        q = app.state.bank.questions[qid]
+        assert isinstance(q, ClassifyQuestion)
+        response = answer(
+            client, token, qid, verdict, reason=right_reason(q), confidence=confidence
+        )
+        assert response.status_code == 303
+
+
+def cells(page: str, caption: str) -> list[list[str]]:
+    """Return the body rows of the table with this caption, as the text of each cell."""
+    start = page.index(f"<caption>{caption}")
+    body = page[page.index("<tbody>", start) : page.index("</tbody>", start)]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", c).split())
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)
+        ]
+        for r in rows
+    ]
+
+
+CONFUSION = "Each row is what the claims really were"
+
+
+def test_results_of_all_research_answers_name_over_trusting(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "plain")  # two research, two hypothesis, two unsupported
+    answer_all_as(app, client, token, "research", confidence="fairly-sure")
+    page = results(client, token)
+    assert cells(page, CONFUSION) == [
+        ["Research", "2 (right)", "0", "0", "2 of 2 (100%)"],
+        ["Hypothesis", "2", "0 (right)", "0", "0 of 2 (0%)"],
+        ["Unsupported", "2", "0", "0 (right)", "0 of 2 (0%)"],
+    ]
+    assert '<th scope="col">You said Research</th>' in page
+    assert '<th scope="row">Hypothesis</th>' in page
+    assert "<strong>Over-trusting</strong>\n  (lean +1.00)." in page
+    assert "better supported than the evidence makes them" in page
+    assert "Weighted kappa: <strong>0.00</strong> (slight agreement)" in page
+    assert "You picked the right reason <strong>6 of 6</strong> times (100%)" in page
+    assert "When you were fairly sure, you were right 2 times out of 6." in page
+    assert cells(page, "How often you were right at each level")[2] == [
+        "Fairly sure",
+        "75%",
+        "6",
+        "2 (33%)",
+    ]
+    assert "<strong>Overconfident:</strong>" in page
+    assert "you felt 75% sure and were right 33% of the time (overconfidence +0.42)" in page
+    assert "Brier score 0.40" in page
+    assert "Too few answers" not in page
+
+
+def test_results_of_all_unsupported_answers_name_over_doubting(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "plain")
+    answer_all_as(app, client, token, "unsupported")
+    page = results(client, token)
+    assert "<strong>Over-doubting</strong>\n  (lean −1.00)." in page
+    assert "real research included" in page
+    assert "You did not say how sure you were, so there is nothing to compare." in page
+
+
+def test_results_of_all_right_answers_are_balanced_and_mastered(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "plain")
+    for qid in question_ids(app, client, token):
+        answer_as_student(app, client, token, qid, confidence="certain")
+    page = results(client, token)
+    assert "<strong>Balanced</strong>\n  (lean 0.00)." in page
+    assert "Weighted kappa: <strong>1.00</strong> (almost perfect agreement)" in page
+    assert "When you were certain, you were right 6 times out of 6." in page
+    assert "<strong>Well calibrated:</strong>" in page
+    assert (
+        "pass mark is <strong>60%</strong>" in page and "mastery mark <strong>85%</strong>" in page
+    )
+    assert "<strong>Mastered:</strong> you scored 100%" in page
+
+
+def test_results_with_few_answers_say_so_instead_of_naming_a_lean(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "plain")
+    for qid in question_ids(app, client, token)[:3]:
+        answer_as_student(app, client, token, qid, right=False, confidence="certain")
+    page = results(client, token)
+    assert "Too few answers to say more: you gave 3, and the profile needs at least 6" in page
+    assert "Over-" not in page and "Balanced" not in page and "Weighted kappa" not in page
+    assert "Too few answers with a confidence to judge your calibration: you gave 3" in page
+    assert "When you were certain, you were right 0 times out of 3." in page
+    assert "Finish the set to see whether you passed." in page
+    assert "Practise what you missed" not in page  # offered once the set is finished
+
+
+@pytest.mark.parametrize(
+    ("right", "status"),
+    [
+        (4, "<strong>Passed:</strong> you scored 67%. Mastery needs 85%."),
+        (2, "<strong>Not passed yet:</strong> you scored 33%"),
+    ],
+)
+def test_results_state_pass_and_mastery_marks(
+    app: FastAPI, client: TestClient, right: int, status: str
+) -> None:
+    token = start_attempt(client, "plain")
+    for i, qid in enumerate(question_ids(app, client, token)):
+        answer_as_student(app, client, token, qid, right=i < right)
+    assert status in results(client, token)
+
+
+def test_results_use_the_sets_own_marks(database_url: str, tmp_path: Path) -> None:
+    root = write_learning_bank(tmp_path / "bank", pass_mark=50, mastery_mark=95)
+    app = create_app(Settings(database_url=database_url, htmx_source="local", questions_dir=root))
+    with TestClient(app, follow_redirects=False) as client:
+        token = start_attempt(client, "check-set")
+        for i, qid in enumerate(question_ids(app, client, token)):
+            answer_as_student(app, client, token, qid, right=i % 2 == 0)
+        page = results(client, token)
+    app.state.engine.dispose()
+    assert (
+        "pass mark is <strong>50%</strong>" in page and "mastery mark <strong>95%</strong>" in page
+    )
+    assert "<strong>Passed:</strong> you scored 50%. Mastery needs 95%." in page
+
+
+def test_results_compare_check_in_with_check_out(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client, "check-set")
+    ids = question_ids(app, client, token)
+    for qid in ids[:6]:  # check-in: everything "research", certain
+        q = app.state.bank.questions[qid]
+        answer(client, token, qid, "research", reason=right_reason(q), confidence="certain")
+    for qid in ids[6:]:  # practice and check-out: all right, certain
+        answer_as_student(app, client, token, qid, confidence="certain")
+    page = results(client, token)
+    assert "Before and after the practice" in page
+    assert cells(page, "Check-in and check-out compared") == [
+        ["Accuracy", "33%", "100%", "+67 points"],
+        ["Lean", "+1.00 (over-trusting)", "0.00 (balanced)", "−1.00"],
+        ["Overconfidence", "+0.62", "−0.05", "−0.67"],
+    ]
+    assert "Your accuracy went up by 67 points. Your lean moved towards balanced." in re.sub(
+        r"\s+", " ", page
+    )
+
+
+def test_results_of_check_set_midway_ask_to_finish_the_check_out(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "check-set")
+    for qid in question_ids(app, client, token)[:8]:
+        answer_as_student(app, client, token, qid)
+    page = results(client, token)
+    assert "Finish the check-out to see what changed." in page
+    assert "Check-in and check-out compared" not in page
+
+
+def test_results_list_right_for_the_wrong_reason_among_the_missed(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "plain")
+    ids = question_ids(app, client, token)
+    answer_as_student(app, client, token, ids[0], reason_right=False)
+    answer_as_student(app, client, token, ids[1], right=False)
+    page = results(client, token)
+    assert "<strong>1 of 2</strong> right" in page
+    missed = page[page.index('<ol class="missed">') :]
+    assert missed.count('<li class="card">') == 2
+    assert (
+        "<strong>Right for the wrong reason.</strong> You said <strong>Research</strong>" in missed
+    )
+    assert "<strong>Wrong verdict, right reason.</strong>" in missed
+    assert "Right verdict, right reason: 0" in page
+    assert "Right for the wrong reason: 1" in page
+    assert "Wrong verdict, right reason: 1" in page
+
+
+def test_retry_missed_includes_right_for_the_wrong_reason(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client, "plain")
+    ids = question_ids(app, client, token)
+    for i, qid in enumerate(ids):
+        answer_as_student(app, client, token, qid, reason_right=i != 0)
+    retry = client.post(f"/a/{token}/retry").headers["location"].rsplit("/", 1)[-1]
+    assert question_ids(app, client, retry) == [ids[0]]
+
+
+def test_results_of_option_questions_show_chosen_and_best(app: FastAPI, client: TestClient) -> None:
+    token = start_attempt(client, "options")
+    ids = question_ids(app, client, token)
+    for qid in ids:
+        answer_as_student(app, client, token, qid, right=False)
+    page = results(client, token)
+    q = app.state.bank.questions[ids[0]]
+    assert f"You chose <strong>A</strong>: {q.options[0].text}" in page
+    assert f"The best choice, <strong>B</strong>: {q.correct_option.text}" in page
+    assert "By kind of claim" not in page  # no classify answers
+    assert "there is no lean to show" in page
