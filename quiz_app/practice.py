@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from quiz_app.bank import AnyQuestion, Bank
+from quiz_app.bank import AnyQuestion, Bank, ClassifyQuestion
 from quiz_app.grading import Feedback
 from quiz_app.items import Concept
 
@@ -32,17 +32,27 @@ class Plan:
         return all(c.state == "practised" for c in self.concepts)
 
 
+def key_concept(question: AnyQuestion) -> str:
+    """Return the concept a question tests: a classify question's right reason, otherwise the
+    first concept it names."""
+    if isinstance(question, ClassifyQuestion):
+        return next(iter(question.right_reasons))
+    return question.concepts[0]
+
+
 def missed_concepts(feedback: Iterable[Feedback], bank: Bank) -> list[str]:
-    """Return the concepts of the questions not answered fully right, in order of first miss."""
+    """Return the key concepts of the questions not answered fully right, in order of first
+    miss (a concept missed twice is listed once)."""
     found: dict[str, None] = {}
     for item in feedback:
-        if not item.fully_correct:
-            found.update(dict.fromkeys(c for c in item.question.concepts if c in bank.concepts))
+        concept = key_concept(item.question)
+        if not item.fully_correct and concept in bank.concepts:
+            found[concept] = None
     return list(found)
 
 
 def practised_concepts(feedback: Iterable[Feedback]) -> set[str]:
-    """Return the concepts of the questions answered fully right."""
+    """Return every concept named by a question answered fully right."""
     return {c for item in feedback if item.fully_correct for c in item.question.concepts}
 
 
@@ -58,8 +68,8 @@ def plan(
     """Return each missed concept's progress and one unseen question per concept still to
     practise (a question that covers two of them counts for both).
 
-    Among a concept's unseen questions, those of the set's kinds come first, then those whose
-    first concept it is; the seed picks among equals, so a page reload shows the same round.
+    Among a concept's unseen questions, those of the set's kinds come first, then those that
+    test it as their key concept; the seed picks among equals, so a reload shows the same round.
     """
     rng = random.Random(seed)
     chosen: list[AnyQuestion] = []
@@ -80,7 +90,7 @@ def plan(
                 continue
 
             def rank(q: AnyQuestion, concept_id: str = concept_id) -> tuple[bool, bool]:
-                return (q.kind not in (kinds or [q.kind]), q.concepts[0] != concept_id)
+                return (q.kind not in (kinds or [q.kind]), key_concept(q) != concept_id)
 
             best = min(rank(q) for q in candidates)
             chosen.append(rng.choice([q for q in candidates if rank(q) == best]))

@@ -36,6 +36,7 @@ EXTRA_FAMILIES: list[tuple[str, str, str]] = [
     ("unsupported", "legal-not-dose", "legal"),
     ("research", "clinic-not-everyday", "research-state"),
 ]
+PRACTICE_ONLY = ("anecdote", "open-question")
 WRONG_REASONS = ["popularity", "authority", "no-news-not-safe"]
 
 CLAIMS = {
@@ -183,9 +184,10 @@ def write_learning_bank(root: Path, **set_options: Any) -> Path:
     """Write the bank to root and return it; set_options override the check set's fields."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "concepts.yaml").write_text((bundled("questions") / "concepts.yaml").read_text())
-    items = [_classify(v, c, t, n) for v, c, t in FAMILIES for n in (1, 2, 3)] + [
-        _classify(v, c, t, n) for v, c, t in EXTRA_FAMILIES for n in (1, 2)
-    ]
+    items = [_classify(v, c, t, n) for v, c, t in FAMILIES for n in (1, 2, 3)]
+    # A fourth, unseen by the check set, for two concepts: practice rounds draw on them.
+    items += [_classify(v, c, t, 4) for v, c, t in FAMILIES if c in PRACTICE_ONLY]
+    items += [_classify(v, c, t, n) for v, c, t in EXTRA_FAMILIES for n in (1, 2)]
     items += _options_items()
     (root / "questions.yaml").write_text(yaml.safe_dump({"questions": items}, sort_keys=False))
     check_in, check_out = check_forms()

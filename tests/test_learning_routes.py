@@ -304,8 +304,10 @@ def test_fix_claim_right_option_with_htmx(app: FastAPI, client: TestClient) -> N
     qid = question_ids(app, client, token)[1]
     q = options_question(app, qid)
     assert q.kind == "fix-claim"
+    before = text(client.get(f"/a/{token}/q/{qid}").text)
+    assert "<h1" in before and "Which rewording states the evidence honestly?</h1>" in before
+    assert "<legend>Your choice</legend>" in before
     page = text(answer(client, token, qid, q.correct_option.id, htmx=True).text)
-    assert "Which rewording states the evidence honestly?" in page
     assert "Right: B is the best choice" in page
     assert q.correct_option.feedback in page
     assert "The best choice," not in page

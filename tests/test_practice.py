@@ -44,6 +44,14 @@ def test_missed_concepts_come_from_wrong_answers_and_wrong_reasons(bank: Bank) -
     assert practice.practised_concepts(feedback) == {"fair-comparison"}
 
 
+def test_missed_concept_of_a_question_is_its_key_concept_only(bank: Bank) -> None:
+    best = bank.questions["best-focus"]  # names fair-comparison, then anecdote
+    wrong = next(o.id for o in best.options if not o.correct)
+    assert practice.missed_concepts([grade(best, wrong)], bank) == ["fair-comparison"]
+    right = grade(best, best.correct_option.id)
+    assert practice.practised_concepts([right]) == {"fair-comparison", "anecdote"}
+
+
 def test_plan_picks_one_unseen_question_per_missed_concept(bank: Bank) -> None:
     seen = {ANECDOTE_1, OPEN_1}
     result = practice.plan(
@@ -119,7 +127,7 @@ def test_practise_until_each_missed_concept_is_answered_right_once(
     root = finish_plain_missing(app, client, {ANECDOTE_1, OPEN_1})
     page = results(client, root)
     assert "Practise what you missed (2 questions)" in page
-    assert "One person's story is not a fair comparison</strong>:\n    still to practise" in page
+    assert "One person's story is not a fair comparison</strong>: still to practise." in page
 
     first = start_round(client, root)
     first_ids = question_ids(app, client, first)
