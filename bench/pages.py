@@ -25,7 +25,22 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from quiz_app.bank import load_bank
+from quiz_app.items import ClassifyQuestion
+from quiz_app.paths import bundled
+
 HTMX = {"HX-Request": "true"}
+BANK = load_bank(bundled("questions"))
+
+
+def _form(question_url: str) -> dict[str, str]:
+    """Return a complete answer form for the question at this URL (a classify question needs
+    a verdict and a reason, the other kinds an option), with a confidence."""
+    question = BANK.questions[question_url.rsplit("/", 1)[-1]]
+    if isinstance(question, ClassifyQuestion):
+        reason = question.reason_options[0]
+        return {"answer": "research", "reason": reason, "confidence": "unsure"}
+    return {"answer": question.options[0].id, "confidence": "unsure"}
 
 
 def _free_port() -> int:
@@ -53,7 +68,8 @@ def _student(base: str, set_id: str) -> list[float]:
             if location.endswith("/results"):
                 break
             start = time.perf_counter()
-            client.post(location, data={"answer": "research"}, headers=HTMX)
+            response = client.post(location, data=_form(location), headers=HTMX)
+            assert response.status_code == 200, response.text
             timings.append(time.perf_counter() - start)
     return timings
 
@@ -114,7 +130,8 @@ def _run(base: str, args: argparse.Namespace) -> None:
         token = client.post(f"/sets/{args.set}/attempts").headers["location"].rsplit("/", 1)[-1]
         question_url = client.get(f"/a/{token}").headers["location"]
         page = _sizes(client, "GET", question_url)
-        fragment = _sizes(client, "POST", question_url, data={"answer": "research"}, headers=HTMX)
+        form = _form(question_url)
+        fragment = _sizes(client, "POST", question_url, data=form, headers=HTMX)
     print(f"question page: {page[0]} bytes, {page[1]} on the wire (gzip)")
     print(f"feedback fragment: {fragment[0]} bytes, {fragment[1]} on the wire (gzip)")
 

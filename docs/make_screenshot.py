@@ -22,7 +22,7 @@ from quiz_app.main import create_app
 from quiz_app.themes import VERDICT_LABELS
 
 OUTPUT = Path(__file__).resolve().parent / "screenshot-question.png"
-WIDTH_PX = 900  # wide enough for the three answer buttons side by side
+WIDTH_PX = 900  # wide enough for the three verdicts side by side
 HEIGHT_PX = 900  # the first view; the picture is of the whole page
 STARTUP_SECONDS = 10
 
@@ -70,9 +70,13 @@ def shoot(base_url: str, questions: dict[str, object]) -> None:
         page.wait_for_load_state()
         question = questions[page.url.rsplit("/", 1)[-1]]
         assert isinstance(question, ClassifyQuestion)
-        # A button's name is its label and its hint: match the label at the start.
-        label = re.compile(f"^{VERDICT_LABELS[question.verdict]}")
-        page.locator("#answer-form").get_by_role("button", name=label).click()
+        form = page.locator("#answer-form")
+        # A radio's name is its label and its hint: match the label at the start.
+        form.get_by_role("radio", name=re.compile(f"^{VERDICT_LABELS[question.verdict]}")).check()
+        reason = next(iter(question.right_reasons))
+        form.locator(f"input[name=reason][value={reason}]").check()
+        form.get_by_role("radio", name="Fairly sure").check()
+        form.get_by_role("button", name="Check my answer").click()
         expect(page.locator("#feedback-heading")).to_be_focused()
         page.screenshot(path=OUTPUT, full_page=True)
         browser.close()
