@@ -175,10 +175,12 @@ class Bank:
         return Phases(check_in, pool, check_out)
 
 
-def _errors(file: str, item_id: str, error: ValidationError) -> list[Problem]:
+def _errors(
+    file: str, item_id: str, error: ValidationError, whole: str = "(question)"
+) -> list[Problem]:
     problems = []
     for e in error.errors():
-        loc = ".".join(str(part) for part in e["loc"] if part not in KINDS) or "(question)"
+        loc = ".".join(str(part) for part in e["loc"] if part not in KINDS) or whole
         problems.append(Problem(file, item_id, loc, e["msg"].removeprefix("Value error, ")))
     return problems
 
@@ -291,7 +293,7 @@ def _check_sets(
         try:
             qset = QuestionSet.model_validate(raw)
         except ValidationError as exc:
-            problems += _errors(name, item_id, exc)
+            problems += _errors(name, item_id, exc, whole="(set)")
             continue
         missing = [i for i in qset.selection.ids if i not in questions]
         if missing:

@@ -80,11 +80,11 @@ def test_check_forms_different_difficulty_is_a_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"check_in": CHECK_IN, "check_out": CHECK_OUT[:5]}, "(question)", "the two forms must be"),
-        ({"check_in": CHECK_IN, "check_out": CHECK_IN}, "(question)", "only once"),
+        ({"check_in": CHECK_IN, "check_out": CHECK_OUT[:5]}, "(set)", "the two forms must be"),
+        ({"check_in": CHECK_IN, "check_out": CHECK_IN}, "(set)", "only once"),
         ({"check_in": ["nope-1"], "check_out": [CHECK_OUT[0]]}, "check_in/check_out", "nope-1"),
         ({"check_in": ["best-focus"], "check_out": [CHECK_OUT[0]]}, "check_in", "not classify"),
-        ({"pass_mark": 90, "mastery_mark": 80}, "(question)", "at least pass_mark"),
+        ({"pass_mark": 90, "mastery_mark": 80}, "(set)", "at least pass_mark"),
         ({"pass_mark": 0}, "pass_mark", "greater than or equal to 1"),
         ({"mastery_mark": 101}, "mastery_mark", "less than or equal to 100"),
     ],
