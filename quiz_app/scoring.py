@@ -316,6 +316,11 @@ class Change:
         return a - b if a is not None and b is not None else None
 
     @property
+    def brier(self) -> float | None:
+        a, b = self.after.calibration.brier, self.before.calibration.brier
+        return a - b if a is not None and b is not None else None
+
+    @property
     def enough(self) -> bool:
         return self.before.enough and self.after.enough
 

@@ -178,6 +178,7 @@ def test_results_compare_check_in_with_check_out(app: FastAPI, client: TestClien
         ["Accuracy", "33%", "100%", "+67 points"],
         ["Lean", "+1.00 (over-trusting)", "0.00 (balanced)", "−1.00"],
         ["Overconfidence", "+0.62", "−0.05", "−0.67"],
+        ["Brier score", "0.60", "0.00", "−0.60"],
     ]
     assert "Your accuracy went up by 67 points. Your lean moved towards balanced." in re.sub(
         r"\s+", " ", page

@@ -224,5 +224,7 @@ def test_change_between_check_in_and_check_out() -> None:
     assert change.accuracy == pytest.approx(1 - 1 / 3)
     assert change.lean == pytest.approx(-1.0)
     assert change.overconfidence == pytest.approx(-0.05 - (0.95 - 1 / 3))
+    # Before: (0.05² × 2 + 0.95² × 4) / 6 = 3.615 / 6; after: 0.05² = 0.0025.
+    assert change.brier == pytest.approx(0.0025 - 3.615 / 6)
     assert change.enough and change.enough_calibration
     assert Change(profile([], []), after).accuracy is None

@@ -204,6 +204,7 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
         ["Accuracy", "33%", "100%", "+67 points"],
         ["Lean", "+1.00 (over-trusting)", "0.00 (balanced)", "−1.00"],
         ["Overconfidence", "+0.62", "−0.05", "−0.67"],
+        ["Brier score", "0.60", "0.00", "−0.60"],
     ]
     assert table_rows(page, re.compile("^Each row is what the claims really were")) == [
         ["Research", "6 (right)", "0", "0", "6 of 6 (100%)"],
