@@ -6,29 +6,16 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz_app import db
 from quiz_app.bank import load_bank
 from quiz_app.config import Settings
 from quiz_app.paths import bundled
-from quiz_app.routes import quiz
+from quiz_app.routes import embed, quiz
+from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
 GZIP_MIN_BYTES = 500  # smaller responses are not worth compressing
-
-
-def _security_headers(settings: Settings) -> dict[str, str]:
-    script_src = "'self'" + (" https://cdn.jsdelivr.net" if settings.htmx_source == "cdn" else "")
-    return {
-        "Content-Security-Policy": (
-            f"default-src 'self'; script-src {script_src}; style-src 'self'; "
-            "img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
-        ),
-        "X-Content-Type-Options": "nosniff",
-        # Attempt tokens travel in URLs: never leak them to another site in a Referer.
-        "Referrer-Policy": "same-origin",
-    }
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,10 +33,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates = make_templates(settings)
 
     app.include_router(quiz.router)
+    app.include_router(embed.router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
 
-    app.add_middleware(SecurityHeaders, headers=_security_headers(settings))
+    app.add_middleware(SecurityHeaders, settings=settings)
 
     def error_page(request: Request, status: int, message: str) -> Response:
         htmx = request.headers.get("hx-request") == "true"
@@ -71,28 +59,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return error_page(request, 422, _describe(exc))
 
     return app
-
-
-class SecurityHeaders:
-    """Add the security headers to every response that does not set its own."""
-
-    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
-        self.app = app
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def _describe(exc: RequestValidationError) -> str:

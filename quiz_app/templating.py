@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from quiz_app.bank import SECTIONS, THEMES, VERDICT_LABELS
 from quiz_app.config import HTMX_CDN_URL, HTMX_SRI, HTMX_VERSION, Settings
 from quiz_app.paths import bundled
+from quiz_app.security import is_embedded
 
 
 def highlight_cue(claim: str, cue: str) -> Markup:
@@ -39,7 +40,10 @@ def path_for(request: Request, name: str, /, **params: Any) -> str:
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:
-    templates = Jinja2Templates(directory=bundled("templates"))
+    templates = Jinja2Templates(
+        directory=bundled("templates"),
+        context_processors=[lambda request: {"embedded": is_embedded(request)}],
+    )
     env = templates.env
     env.globals["url_for"] = _path_for
     env.filters["highlight_cue"] = highlight_cue
