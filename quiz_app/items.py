@@ -69,10 +69,9 @@ class QuestionBase(Strict):
     cue: str = Field(min_length=2, max_length=200)
     explanation: str = Field(min_length=20, max_length=1500)
     needed_evidence: str = Field(min_length=10, max_length=800)
-    # Added with the concepts and the evidence ladder; every bundled question has them.
-    concepts: list[Id] = Field(default_factory=list, max_length=3)
-    ladder: Ladder | None = None
-    review_by: dt.date | None = None
+    concepts: list[Id] = Field(min_length=1, max_length=3)  # what the question teaches
+    ladder: Ladder
+    review_by: dt.date  # when to check the evidence again: evidence on ketamine changes
 
     _rules = field_validator("claim", "cue", "explanation", "needed_evidence")(_obeys_content_rules)
 
@@ -97,14 +96,12 @@ class ClassifyQuestion(QuestionBase):
     kind: Literal["classify"]
     verdict: Verdict
     # The reasons offered after the verdict: 3-4 concept ids, the question's own among them.
-    reason_options: list[Id] = Field(default_factory=list, max_length=4)
+    reason_options: list[Id] = Field(min_length=3, max_length=4)
 
     @model_validator(mode="after")
     def _reasons_include_own_concept(self) -> Self:
         if self.reason_options:
-            if len(self.reason_options) < 3 or len(set(self.reason_options)) != len(
-                self.reason_options
-            ):
+            if len(set(self.reason_options)) != len(self.reason_options):
                 raise ValueError("reason_options must list 3 or 4 different concept ids")
             if len(set(self.concepts) & set(self.reason_options)) != 1:
                 raise ValueError(

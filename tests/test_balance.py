@@ -47,8 +47,7 @@ def best_length_rule_accuracy(items: list[tuple[int, str]]) -> float:
     for low, high in itertools.combinations_with_replacement(lengths, 2):
         for order in itertools.permutations(VERDICTS):
             right = sum(
-                order[0 if n <= low else 1 if n <= high else 2] == verdict
-                for n, verdict in items
+                order[0 if n <= low else 1 if n <= high else 2] == verdict for n, verdict in items
             )
             best = max(best, right / len(items))
     return best

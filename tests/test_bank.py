@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz_app.bank import SECTIONS, THEMES, VERDICTS, Bank, check_bank, load_bank
+from quiz_app.bank import SECTIONS, THEMES, VERDICTS, Bank, ClassifyQuestion, check_bank, load_bank
 from quiz_app.content import text_problems
 from quiz_app.paths import bundled
 
@@ -19,9 +19,13 @@ def bank() -> Bank:
     return load_bank(bundled("questions"))
 
 
+def _classify(bank: Bank) -> list[ClassifyQuestion]:
+    return [q for q in bank.questions.values() if isinstance(q, ClassifyQuestion)]
+
+
 def test_bundled_bank_has_enough_questions_per_verdict_and_theme(bank: Bank) -> None:
     assert len(bank.questions) >= 45
-    verdicts = Counter(q.verdict for q in bank.questions.values())
+    verdicts = Counter(q.verdict for q in _classify(bank))
     themes = Counter(q.theme for q in bank.questions.values())
     assert all(verdicts[v] >= 12 for v in VERDICTS), verdicts
     assert all(themes[t] >= 4 for t in THEMES), themes
@@ -29,7 +33,7 @@ def test_bundled_bank_has_enough_questions_per_verdict_and_theme(bank: Bank) -> 
 
 
 def test_bundled_bank_crosses_every_verdict_with_every_register(bank: Bank) -> None:
-    pairs = Counter((q.verdict, q.voice) for q in bank.questions.values())
+    pairs = Counter((q.verdict, q.voice) for q in _classify(bank))
     for verdict in VERDICTS:
         for voice in ("casual", "scientific", "alarming"):
             assert pairs[(verdict, voice)] >= 2, (verdict, voice)
@@ -38,7 +42,7 @@ def test_bundled_bank_crosses_every_verdict_with_every_register(bank: Bank) -> N
 def test_bundled_bank_hedges_appear_under_every_verdict(bank: Bank) -> None:
     hedged = {
         q.verdict
-        for q in bank.questions.values()
+        for q in _classify(bank)
         if re.search(r"\b(may|might|could)\b", q.claim, re.IGNORECASE)
     }
     assert hedged == set(VERDICTS)
@@ -100,11 +104,28 @@ GOOD = """
     verdict: unsupported
     explanation: The law does not change with dose size. A cousin's word is not evidence.
     needed_evidence: The actual law where you live.
+    concepts: [legal-not-dose]
+    reason_options: [legal-not-dose, anecdote, small-not-safe]
+    ladder: {best: none, certainty: very-low, rated_down: [no-study]}
+    review_by: 2028-01-01
+"""
+
+CONCEPTS = """concepts:
+  - id: legal-not-dose
+    name: Legal status does not depend on dose
+    teaching: The law treats a substance the same way whatever the amount.
+  - id: anecdote
+    name: One story is not a fair comparison
+    teaching: A story can be honest and still not be evidence.
+  - id: small-not-safe
+    name: Small is not thereby safe
+    teaching: Any substance that acts on the body can carry risk.
 """
 
 
 def _bank_dir(tmp_path: Path, questions: str, sets: str = "") -> Path:
     (tmp_path / "q.yaml").write_text("questions:" + questions)
+    (tmp_path / "concepts.yaml").write_text(CONCEPTS)
     if sets:
         (tmp_path / "sets.yaml").write_text("sets:" + sets)
     return tmp_path
@@ -141,6 +162,31 @@ def test_check_bank_good_file_has_no_problems(tmp_path: Path) -> None:
             "secret",
             "Extra inputs",
         ),
+        (
+            "[legal-not-dose, anecdote, small-not-safe]",
+            "[legal-not-dose, anecdote, popularity]",
+            "reason_options",
+            "unknown concept ids",
+        ),
+        (
+            "[legal-not-dose, anecdote, small-not-safe]",
+            "[anecdote, small-not-safe, anecdote]",
+            "(question)",
+            "different concept ids",
+        ),
+        (
+            "[legal-not-dose, anecdote, small-not-safe]",
+            "[legal-not-dose]",
+            "reason_options",
+            "at least 3 items",
+        ),
+        (
+            "certainty: very-low, rated_down: [no-study]",
+            "certainty: low",
+            "ladder",
+            "at least one reason",
+        ),
+        ("    review_by: 2028-01-01\n", "", "review_by", "Field required"),
     ],
 )
 def test_check_bank_bad_field_reports_file_id_field_message(

@@ -16,7 +16,9 @@ def _first(bank: Bank, verdict: str, theme: str | None = None) -> ClassifyQuesti
     return next(
         q
         for q in bank.questions.values()
-        if q.verdict == verdict and (theme is None or q.theme == theme)
+        if isinstance(q, ClassifyQuestion)
+        and q.verdict == verdict
+        and (theme is None or q.theme == theme)
     )
 
 
