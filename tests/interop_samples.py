@@ -18,6 +18,9 @@ def _common(**fields: Any) -> dict[str, Any]:
         "difficulty": 2,
         "register": "casual",
         "needed_evidence": "A long study that follows many people and compares them with others.",
+        "concepts": ["small-not-safe"],
+        "ladder": {"best": "anecdote", "certainty": "very-low", "rated_down": ["no-study"]},
+        "review_by": "2028-09-01",
         **fields,
     }
 
@@ -30,6 +33,7 @@ def tricky_classify() -> AnyQuestion:
             claim=TRICKY_CLAIM,
             cue='"{Tiny} = safe ~ #1 rule',
             verdict="unsupported",
+            reason_options=["small-not-safe", "popularity", "authority"],
             explanation=(
                 'The words "{Tiny} = safe" are the "micro means safe" mistake: #1 of the '
                 "misconceptions. A post is not a study; <i>nothing</i> here & there supports "
@@ -54,7 +58,7 @@ def fix_claim() -> AnyQuestion:
                 "Studies so far are short and small. They measure brain signals, not lasting "
                 "change, so only the careful rewording keeps to the evidence."
             ),
-            concepts=["open-question"],
+            concepts=["overclaim", "mechanism-not-outcome"],
             options=[
                 {
                     "id": "a",
@@ -92,7 +96,13 @@ def best_evidence() -> AnyQuestion:
             explanation=(
                 "Only a long study that compares groups can show effects that add up over time."
             ),
-            ladder={"best": "anecdote", "certainty": "very-low", "rated_down": ["no-study"]},
+            concepts=["short-not-long"],
+            ladder={
+                "best": "observational",
+                "certainty": "low",
+                "rated_down": ["too-short", "different-dose"],
+                "note": "Studies so far look at single exposures, not repeated ones.",
+            },
             review_by="2027-09-01",
             options=[
                 {

@@ -45,7 +45,12 @@ def bank() -> Bank:
 
 
 def _set_questions(bank: Bank) -> list[tuple[str, list[AnyQuestion]]]:
-    return [(s.id, bank.matching(s.selection)) for s in bank.sets.values()]
+    """Return every bundled set's questions, then the whole bank and the samples (all kinds)."""
+    return [
+        *((s.id, bank.matching(s.selection)) for s in bank.sets.values()),
+        ("whole-bank", list(bank.questions.values())),
+        ("samples", every_kind()),
+    ]
 
 
 def _unzip(content: bytes) -> dict[str, bytes]:
@@ -78,7 +83,7 @@ def _read_item(xml: bytes) -> dict[str, object]:
     }
 
 
-def test_qti_package_of_every_bundled_set_validates_against_ims_schemas(
+def test_qti_package_of_every_set_and_kind_validates_against_ims_schemas(
     bank: Bank, item_schema: etree.XMLSchema, manifest_schema: etree.XMLSchema
 ) -> None:
     for set_id, questions in _set_questions(bank):
@@ -162,7 +167,7 @@ def test_qti_package_is_the_same_bytes_every_time(bank: Bank) -> None:
     assert first == qti.package(questions, set_id="s", set_title="S")
 
 
-def test_gift_export_of_every_bundled_set_reads_back_as_the_same_questions(bank: Bank) -> None:
+def test_gift_export_of_every_set_and_kind_reads_back_as_the_same_questions(bank: Bank) -> None:
     for set_id, questions in _set_questions(bank):
         text = gift.to_gift(questions, set_title=set_id)
         result = gift.parse_gift(text, concepts=bank.concepts)
@@ -170,7 +175,7 @@ def test_gift_export_of_every_bundled_set_reads_back_as_the_same_questions(bank:
         assert result.questions == [bank_dict(q) for q in questions]
 
 
-def test_moodle_export_of_every_bundled_set_reads_back_as_the_same_questions(
+def test_moodle_export_of_every_set_and_kind_reads_back_as_the_same_questions(
     bank: Bank,
 ) -> None:
     for set_id, questions in _set_questions(bank):
@@ -304,7 +309,10 @@ def test_metadata_carries_every_field_the_formats_cannot() -> None:
         {"id": "b", "rung": "case-reports"},
     ]
     assert meta["ladder"] == {
-        "best": "anecdote",
-        "certainty": "very-low",
-        "rated_down": ["no-study"],
+        "best": "observational",
+        "certainty": "low",
+        "rated_down": ["too-short", "different-dose"],
+        "note": "Studies so far look at single exposures, not repeated ones.",
     }
+    assert meta["review_by"] == "2027-09-01"
+    assert meta["concepts"] == ["short-not-long"]

@@ -17,18 +17,31 @@ import lxml.html
 from lxml import etree
 from pydantic import ValidationError
 
-from quiz_app.items import ID_PATTERN, KINDS, QUESTION, ClassifyQuestion
+from quiz_app.items import (
+    ID_PATTERN,
+    KINDS,
+    QUESTION,
+    BestEvidenceQuestion,
+    ClassifyQuestion,
+    FixClaimQuestion,
+    QuestionBase,
+)
 from quiz_app.themes import THEMES, VERDICTS
 
-from .mapping import META_FIELDS, PROMPTS, bank_dict
+from .mapping import META_FIELDS, NATIVE_FIELDS, PROMPTS, bank_dict
 
 MAX_IMPORT_BYTES = 1_000_000  # 1 MB: many times a large question file, small enough to parse safely
 MAX_PROBLEMS = 100  # list this many problems, then say how many more there are
 OPTION_IDS = "abcde"  # option letters given to imported answers, in order
 
-# The bank fields an imported question must give (in its metadata, or the general feedback for
-# the explanation); `source_section` defaults to the theme's section.
-REQUIRED = ("theme", "difficulty", "register", "cue", "explanation", "needed_evidence")
+# The bank fields an imported question must give: every required field of its kind's model that
+# the format does not carry itself. `explanation` may come from the general feedback instead, and
+# `source_section` defaults to the theme's section.
+_MODELS: dict[str, type[QuestionBase]] = {
+    "classify": ClassifyQuestion,
+    "best-evidence": BestEvidenceQuestion,
+    "fix-claim": FixClaimQuestion,
+}
 _EXAMPLE: dict[str, Any] = {
     "theme": "risks",
     "difficulty": 2,
@@ -36,6 +49,10 @@ _EXAMPLE: dict[str, Any] = {
     "cue": "words copied from the claim",
     "explanation": "Why the right answer is right.",
     "needed_evidence": "The study that would settle the claim.",
+    "concepts": ["anecdote"],
+    "reason_options": ["anecdote", "popularity", "authority"],
+    "ladder": {"best": "anecdote", "certainty": "very-low", "rated_down": ["no-study"]},
+    "review_by": "2028-09-01",
 }
 _HELP = {
     "theme": "theme is one of " + ", ".join(THEMES),
@@ -44,7 +61,25 @@ _HELP = {
     "cue": "cue is a phrase copied exactly from the claim that carries its evidence",
     "explanation": "explanation says why the right answer is right (or give general feedback)",
     "needed_evidence": "needed_evidence names the study that would make the claim stronger",
+    "concepts": "concepts lists 1 to 3 ids of the concepts the question teaches",
+    "reason_options": (
+        "reason_options lists 3 or 4 concept ids offered as the reason, exactly one of them "
+        "from concepts"
+    ),
+    "ladder": (
+        "ladder gives the best evidence there is (best: none, anecdote, case-reports, "
+        "observational, controlled-trials or systematic-reviews), its certainty (very-low, low, "
+        "moderate or high) and, unless high, why it is rated down (rated_down)"
+    ),
+    "review_by": "review_by is the date to check the evidence again, as YYYY-MM-DD",
 }
+
+
+def required_fields(kind: str) -> list[str]:
+    """Return the metadata fields a question of this kind must give, in the model's order."""
+    fields = _MODELS[kind].model_fields
+    names = [f.alias or name for name, f in fields.items() if f.is_required()]
+    return [n for n in names if n not in (*NATIVE_FIELDS, "kind", "source_section")]
 
 
 @dataclass(frozen=True, order=True)
@@ -303,6 +338,7 @@ def _build(
         )
     elif kind is not None and kind not in KINDS:
         problem(meta_line, f"kind “{kind}” is not one of {', '.join(KINDS)}.")
+        return None, problems
     kind = "classify" if is_classify else (kind or "fix-claim")
 
     if "explanation" not in meta and draft.general_feedback:
@@ -310,14 +346,19 @@ def _build(
     theme = meta.get("theme")
     if "source_section" not in meta and isinstance(theme, str) and theme in THEMES:
         meta["source_section"] = THEMES[theme].section
-    missing = [f for f in REQUIRED if f not in meta]
+    missing = [f for f in required_fields(kind) if f not in meta]
     if missing:
-        example = json.dumps({f: _EXAMPLE[f] for f in missing}, ensure_ascii=False)
+        example = json.dumps({f: _EXAMPLE.get(f, "…") for f in missing}, ensure_ascii=False)
+        known = f" (the bank's: {', '.join(sorted(concepts))})" if concepts else ""
+        help_text = [
+            _HELP.get(f, f"{f}: see docs/writing-questions.md") + (known if f == "concepts" else "")
+            for f in missing
+        ]
         problem(
             draft.line,
             f"Claim Check needs {', '.join(missing)}, which this question does not give. "
             f"{syntax.add_metadata(example)} Then fill in your values: "
-            + "; ".join(_HELP[f] for f in missing)
+            + "; ".join(help_text)
             + ".",
         )
     if problems:

@@ -154,9 +154,7 @@ def _read_block(
     if private:
         at = start + joined.count("\n", 0, private.start())
         problems.append(
-            ImportProblem(
-                at, "the text has a private-use character (U+E000 to U+E007); remove it."
-            )
+            ImportProblem(at, "the text has a private-use character (U+E000 to U+E007); remove it.")
         )
         return
     text = _ESCAPE_RE.sub(lambda m: _PLACEHOLDER[m.group(1)], joined)
