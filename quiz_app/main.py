@@ -13,7 +13,7 @@ from quiz_app import db
 from quiz_app.bank import load_bank
 from quiz_app.config import Settings
 from quiz_app.paths import bundled
-from quiz_app.routes import quiz
+from quiz_app.routes import exports, quiz
 from quiz_app.templating import make_templates
 
 GZIP_MIN_BYTES = 500  # smaller responses are not worth compressing
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates = make_templates(settings)
 
     app.include_router(quiz.router)
+    app.include_router(exports.router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
 

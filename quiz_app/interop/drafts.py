@@ -340,6 +340,8 @@ def _build(
         problem(meta_line, f"kind “{kind}” is not one of {', '.join(KINDS)}.")
         return None, problems
     kind = "classify" if is_classify else (kind or "fix-claim")
+    if kind != "classify":
+        _check_answers(draft, syntax, problem)
 
     if "explanation" not in meta and draft.general_feedback:
         meta["explanation"] = draft.general_feedback
@@ -377,7 +379,7 @@ def _build(
         question = QUESTION.validate_python(item)
     except ValidationError as exc:
         for error in exc.errors():
-            line, message = _explain(error, draft, meta_line, syntax)
+            line, message = _explain(error, draft, meta_line)
             problem(line, message)
         return None, problems
     if concepts is not None:
@@ -395,6 +397,20 @@ def _build(
     return bank_dict(question), problems
 
 
+def _check_answers(draft: Draft, syntax: Syntax, problem: Callable[[int, str], None]) -> None:
+    """Note what is wrong with the answers themselves, even before the metadata is complete."""
+    count = len(draft.answers)
+    if not 3 <= count <= len(OPTION_IDS):
+        problem(draft.line, f"it has {count} answers; Claim Check questions have 3 to 5.")
+    for number, answer in enumerate(draft.answers, 1):
+        if not answer.feedback.strip():
+            problem(
+                answer.line,
+                f"answer {number} has no feedback. Claim Check explains every answer: "
+                f"{syntax.add_feedback}",
+            )
+
+
 def _options(
     draft: Draft,
     extras: Any,
@@ -404,9 +420,6 @@ def _options(
 ) -> list[dict[str, Any]] | None:
     """Return the answers as bank options, with the ids and rungs the metadata gives."""
     count = len(draft.answers)
-    if not 3 <= count <= len(OPTION_IDS):
-        problem(draft.line, f"it has {count} answers; Claim Check questions have 3 to 5.")
-        return None
     if extras is None:
         extras = [{"id": OPTION_IDS[i]} for i in range(count)]
     if (
@@ -427,13 +440,12 @@ def _options(
     ]
 
 
-def _explain(error: Any, draft: Draft, meta_line: int, syntax: Syntax) -> tuple[int, str]:
+def _explain(error: Any, draft: Draft, meta_line: int) -> tuple[int, str]:
     """Return the line and a sentence for one validation error of an imported question."""
     loc = list(error["loc"])
     if loc and loc[0] in KINDS:
         loc = loc[1:]
     message = str(error["msg"]).removeprefix("Value error, ")
-    empty = error["type"] == "string_too_short" and error.get("input") == ""
     if not loc:
         return draft.line, message
     name = loc[0]
@@ -448,11 +460,6 @@ def _explain(error: Any, draft: Draft, meta_line: int, syntax: Syntax) -> tuple[
         if part == "text":
             return line, f"answer {index + 1}: {message}"
         if part == "feedback":
-            if empty:
-                return line, (
-                    f"answer {index + 1} has no feedback. Claim Check explains every answer: "
-                    f"{syntax.add_feedback}"
-                )
             return line, f"the feedback of answer {index + 1}: {message}"
         return meta_line, f"metadata “options”, answer {index + 1}, “{part}”: {message}"
     if name == "options":

@@ -149,6 +149,8 @@ def _read_block(
             continue
         meta_line = number
         meta = _metadata(found.group(1), number, problems)
+    if meta_line is not None and meta is None:
+        return  # the metadata could not be read; that problem is reported already
     joined = "\n".join(body)
     private = _PRIVATE_RE.search(joined)
     if private:
