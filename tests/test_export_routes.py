@@ -80,9 +80,7 @@ def test_home_page_offers_each_set_for_an_lms_and_warns_of_the_answer_key(
 ) -> None:
     page = client.get("/").text
     assert page.count("For teachers: use in your LMS") == len(app.state.bank.sets)
-    assert html.unescape(page).count("with the answer key.") == len(
-        app.state.bank.sets
-    )
+    assert html.unescape(page).count("with the answer key.") == len(app.state.bank.sets)
     for set_id in app.state.bank.sets:
         for name, _, _ in FORMATS:
             assert f'href="/sets/{set_id}/export/{name}" download' in page

@@ -12,7 +12,7 @@ from lxml import etree
 from quiz_app.bank import AnyQuestion, Bank, ClassifyQuestion, load_bank
 from quiz_app.interop import gift, moodle, qti
 from quiz_app.interop.drafts import html_to_text
-from quiz_app.interop.mapping import PROMPTS, bank_dict, choices, metadata
+from quiz_app.interop.mapping import PROMPTS, bank_dict, choices, explanation_text, metadata
 from quiz_app.paths import bundled
 from tests.interop_samples import TRICKY_CLAIM, every_kind, tricky_classify
 
@@ -204,6 +204,31 @@ def test_every_kind_and_special_character_round_trips_exactly(
     best = result.questions[2]
     assert [o["id"] for o in best["options"]] == ["a", "c", "b"]
     assert [o["rung"] for o in best["options"]] == ["anecdote", "observational", "case-reports"]
+
+
+@pytest.mark.parametrize(
+    "export, read",
+    [(gift.to_gift, gift.read_gift), (moodle.to_moodle_xml, moodle.read_moodle_xml)],
+    ids=["gift", "moodle-xml"],
+)
+def test_export_reads_back_with_every_answer_right_or_wrong_and_its_feedback(
+    bank: Bank, export: object, read: object
+) -> None:
+    """What an LMS shows: the text, each answer, which is right, its feedback, the explanation."""
+    questions = [*bank.questions.values(), *every_kind()]
+    content = export(questions, set_title="All")  # type: ignore[operator]
+    if isinstance(content, bytes):
+        content = content.decode()
+    drafts, problems = read(content)  # type: ignore[operator]
+    assert problems == []
+    assert len(drafts) == len(questions)
+    for question, draft in zip(questions, drafts, strict=True):
+        assert draft.name == question.id
+        assert draft.text == f"{PROMPTS[question.kind]}\n\n{question.claim}"
+        assert [(a.text, a.fraction, a.feedback) for a in draft.answers] == [
+            (c.text, 100.0 if c.correct else 0.0, c.feedback) for c in choices(question)
+        ]
+        assert draft.general_feedback == explanation_text(question)
 
 
 def _gift_question_lines(text: str) -> dict[str, list[str]]:

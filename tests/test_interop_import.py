@@ -277,6 +277,14 @@ def test_gift_one_bad_question_means_none_are_imported() -> None:
     assert [(e.line, "0 answers are marked right" in e.message) for e in errors] == [(13, True)]
 
 
+def test_gift_long_list_of_problems_is_cut_short_with_a_count() -> None:
+    text = "\n\n".join(f"::q{i}::Which?{{=a ~b ~c}}" for i in range(150))
+    _, errors = parse_gift(text)
+    assert len(errors) == 101
+    # Each question lacks its metadata and the feedback of its three answers: 600 problems.
+    assert errors[-1].message == "…and 500 more problems. Fix these first, then import again."
+
+
 def test_gift_file_with_only_comments_has_no_questions() -> None:
     _, errors = parse_gift("// nothing here\n\n$CATEGORY: x\n")
     assert [str(e) for e in errors] == [

@@ -102,10 +102,17 @@ def parse_gift(data: bytes | str, *, concepts: Collection[str] | None = None) ->
     text, problems = read_text(data)
     if problems:
         return ImportResult([], problems)
+    drafts, problems = read_gift(text)
+    return finish(drafts, problems, SYNTAX, concepts)
+
+
+def read_gift(text: str) -> tuple[list[Draft], list[ImportProblem]]:
+    """Return the multiple-choice questions of GIFT text as drafts, and what cannot be read."""
     drafts: list[Draft] = []
+    problems: list[ImportProblem] = []
     for start, lines in _blocks(text):
         _read_block(start, lines, drafts, problems)
-    return finish(drafts, problems, SYNTAX, concepts)
+    return drafts, problems
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:

@@ -119,9 +119,16 @@ def parse_moodle_xml(data: bytes | str, *, concepts: Collection[str] | None = No
     text, problems = read_text(data)
     if problems:
         return ImportResult([], problems)
+    drafts, problems = read_moodle_xml(text)
+    return finish(drafts, problems, SYNTAX, concepts)
+
+
+def read_moodle_xml(text: str) -> tuple[list[Draft], list[ImportProblem]]:
+    """Return the multichoice questions of Moodle XML text as drafts, and what cannot be read."""
+    problems: list[ImportProblem] = []
     root = _parse(text, problems)
     if root is None:
-        return ImportResult([], problems)
+        return [], problems
     drafts: list[Draft] = []
     for element in root:
         if element.tag != "question":
@@ -132,7 +139,7 @@ def parse_moodle_xml(data: bytes | str, *, concepts: Collection[str] | None = No
         draft = _draft(element, kind, problems)
         if draft is not None:
             drafts.append(draft)
-    return finish(drafts, problems, SYNTAX, concepts)
+    return drafts, problems
 
 
 def _parse(text: str, problems: list[ImportProblem]) -> etree._Element | None:
