@@ -391,7 +391,7 @@ def _build(
             problem(
                 meta_line,
                 f"these concept ids are not in the bank: {', '.join(unknown_concepts)}. "
-                "Use ids from questions/concepts.yaml, or leave concepts out.",
+                f"The bank's concept ids are: {', '.join(sorted(concepts))}.",
             )
             return None, problems
     return bank_dict(question), problems
