@@ -11,7 +11,7 @@ from quiz_app import db
 from quiz_app.bank import load_bank
 from quiz_app.config import Settings
 from quiz_app.paths import bundled
-from quiz_app.routes import embed, quiz
+from quiz_app.routes import embed, exports, quiz
 from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(quiz.router)
     app.include_router(embed.router)
+    app.include_router(exports.router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
 
