@@ -59,6 +59,8 @@ def allow_framing(request: Request) -> None:
 
 def is_embedded(request: Request) -> bool:
     """Return whether the page is being loaded inside a frame (minimal chrome then)."""
-    return request.headers.get("sec-fetch-dest") == "iframe" or bool(
-        getattr(request.state, "embedded", False)
+    return (
+        request.headers.get("sec-fetch-dest") == "iframe"
+        or request.headers.get("x-claim-check-embedded") == "1"  # htmx requests from a frame
+        or bool(getattr(request.state, "embedded", False))
     )

@@ -20,6 +20,11 @@
 
   if (window.parent === window) return;
 
+  // htmx requests from inside a frame say so, so fragments keep the framed wording.
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-Claim-Check-Embedded"] = "1";
+  });
+
   // Resize protocol: our own message, and the one Canvas and other LMSs listen for. The height
   // is not secret, so any parent may read it; the host script checks where it came from.
   var lastHeight = 0;

@@ -139,3 +139,15 @@ def test_public_url_setting_is_used_in_snippets(database_url: str) -> None:
         ).json()
     app.state.engine.dispose()
     assert 'src="https://quiz.school.example/embed/sets/evidence-gaps"' in data["html"]
+
+
+def test_next_question_fragment_in_a_frame_offers_resume_link_in_new_tab(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client, "micro-not-safe")
+    qid = question_ids(app, client, token)[1]
+    headers = {"HX-Request": "true", "X-Claim-Check-Embedded": "1"}
+    fragment = client.get(f"/a/{token}/q/{qid}", headers=headers).text
+    assert f'href="/a/{token}" target="_blank" rel="noopener"' in fragment
+    plain = client.get(f"/a/{token}/q/{qid}", headers={"HX-Request": "true"}).text
+    assert "keep this page's link" in plain

@@ -16,14 +16,7 @@ from typing import Any
 import httpx2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
-    Frame,
-    FrameLocator,
-    Page,
-    expect,
-)
+from playwright.sync_api import Browser, ConsoleMessage, Frame, FrameLocator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from quiz_app.items import ClassifyQuestion
@@ -138,7 +131,7 @@ def course_site() -> Iterator[CourseSite]:
 
 
 @pytest.fixture
-def open_course_page(browser: Browser, tmp_path: Path) -> Iterator[Callable[..., Page]]:
+def open_course_page(browser: Browser, tmp_path: Path) -> Iterator[OpenCoursePage]:
     """Return a function that starts Chromium blocking third-party cookies and opens a page.
 
     Keyword arguments: partitioned_storage=True to partition the frame's storage as Chrome
@@ -407,7 +400,7 @@ def test_reload_course_page_mid_quiz_starts_afresh_when_storage_is_blocked(
     expect_feedback(quiz, first, first.verdict, position=1, total=total)
 
 
-def test_frame_pages_not_meant_for_framing_shows_nothing_while_embed_loads(
+def test_frame_page_not_meant_for_framing_shows_nothing_while_embed_loads(
     live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
 ) -> None:
     set_id, _total = smallest_set_id(live_server)
@@ -440,16 +433,7 @@ def test_frame_pages_not_meant_for_framing_shows_nothing_while_embed_loads(
     assert len(refusals) == len(refused), refusals
 
 
-# static/app.css gives the results page's accuracy bars (.bar) a fixed 5rem width, inside a
-# fixed-layout table whose Accuracy cells are narrower than that in a frame on a phone.
-BARS_OVERFLOW = pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="results bars overflow their cells at phone width: the frame scrolls sideways",
-)
-
-
-@pytest.mark.parametrize("last_page", ["feedback", pytest.param("results", marks=BARS_OVERFLOW)])
+@pytest.mark.parametrize("last_page", ["feedback", "results"])
 def test_take_quiz_in_phone_width_dark_frame_fits_without_sideways_scroll(
     live_server: LiveServer,
     course_site: CourseSite,
