@@ -5,18 +5,30 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quiz_app import db
 from quiz_app.bank import load_bank
 from quiz_app.config import Settings
+from quiz_app.deps import LoginRequired
 from quiz_app.paths import bundled
-from quiz_app.routes import quiz
+from quiz_app.routes import join, quiz, teacher, teacher_auth, teacher_questions
 from quiz_app.templating import make_templates
 
 GZIP_MIN_BYTES = 500  # smaller responses are not worth compressing
+TEACHER_PATHS = "/teacher"  # teacher pages: never framed, never cached
+
+
+def _teacher_headers(csp: str) -> dict[str, str]:
+    """Security: teacher pages show the answer key and class results, so no other site may
+    frame them (clickjacking) and no shared cache may keep them."""
+    return {
+        "Content-Security-Policy": f"{csp}; frame-ancestors 'none'",
+        "X-Frame-Options": "DENY",
+        "Cache-Control": "no-store",
+    }
 
 
 def _security_headers(settings: Settings) -> dict[str, str]:
@@ -47,17 +59,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates = make_templates(settings)
 
     app.include_router(quiz.router)
+    app.include_router(join.router)
+    app.include_router(teacher_auth.router)
+    app.include_router(teacher.router)
+    app.include_router(teacher_questions.router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
 
     headers = _security_headers(settings)
+    teacher_headers = {**headers, **_teacher_headers(headers["Content-Security-Policy"])}
 
     @app.middleware("http")
     async def add_security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
-        for name, value in headers.items():
+        chosen = teacher_headers if request.url.path.startswith(TEACHER_PATHS) else headers
+        for name, value in chosen.items():
             response.headers.setdefault(name, value)
         return response
 
@@ -75,6 +93,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         elif exc.status_code == 405:
             message = "This address does not accept that kind of request. Use the page's buttons."
         return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        htmx = request.headers.get("hx-request") == "true"
+        if request.method in ("GET", "HEAD") and not htmx:
+            login = request.url_for("show_login").path
+            return RedirectResponse(f"{login}?next={request.url.path}", status_code=303)
+        return error_page(request, 401, "You are not logged in, or your session has ended.")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
