@@ -176,7 +176,7 @@ def list_assignments(session: Session, *, teacher: Teacher) -> list[tuple[Assign
         .where(Assignment.teacher_id == teacher.id)
         .order_by(Assignment.id.desc())
     )
-    return [(a, n) for a, n in rows.tuples()]
+    return [(a, n) for a, n in rows]
 
 
 def get_assignment(session: Session, *, teacher: Teacher, assignment_id: int) -> Assignment | None:
