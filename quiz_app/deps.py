@@ -1,11 +1,12 @@
 """Dependency aliases the routes share."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from quiz_app import auth, store, teacher_store
 from quiz_app.bank import Bank
@@ -59,7 +60,19 @@ class LoginRequired(Exception):
     """A teacher page was asked for without a live session (main.py sends them to log in)."""
 
 
-async def _teacher(request: Request, session: SessionDep) -> Teacher:
+async def _form(request: Request) -> AsyncIterator[FormData]:
+    """Yield the request's form (empty for GET), closing its uploaded files afterwards."""
+    if request.method in ("GET", "HEAD"):
+        yield FormData()
+        return
+    async with request.form() as form:
+        yield form
+
+
+FormDataDep = Annotated[FormData, Depends(_form)]
+
+
+async def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teacher:
     """Return the logged-in teacher; on a state-changing request, check its CSRF token first.
 
     Security: the session cookie is sent by the browser whatever page made the request, so a
@@ -74,7 +87,6 @@ async def _teacher(request: Request, session: SessionDep) -> Teacher:
     if request.method not in ("GET", "HEAD"):
         given = request.headers.get(auth.CSRF_HEADER)
         if given is None:
-            form = await request.form()
             field = form.get(auth.CSRF_FIELD)
             given = field if isinstance(field, str) else None
         if not auth.csrf_matches(row.csrf_token, given):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from quiz_app import assignments, exports, questions, reports, teacher_store
 from quiz_app.bank import AnyQuestion, Bank
-from quiz_app.deps import BankDep, CurrentTeacher, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.models import Assignment, Teacher, utcnow
 from quiz_app.templating import path_for
 from quiz_app.themes import THEMES, VERDICTS
@@ -93,21 +93,22 @@ def new_assignment(
 
 
 @router.post("/assignments")
-async def create_assignment(
+def create_assignment(
     request: Request,
+    form: FormDataDep,
     teacher: CurrentTeacher,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
 ) -> Response:
     own = own_questions(session, teacher)
-    form = assignments.parse_form(await request.form(), bank, own)
-    if form.problems:
-        context = _form_context(bank, own, form, teacher.timezone)
+    parsed = assignments.parse_form(form, bank, own)
+    if parsed.problems:
+        context = _form_context(bank, own, parsed, teacher.timezone)
         return templates.TemplateResponse(
             request, "teacher/assignment_form.html", context, status_code=422
         )
-    fields = dict(form.fields)
+    fields = dict(parsed.fields)
     teacher_store.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
     codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
     assignment = teacher_store.create_assignment(session, teacher=teacher, codes=codes, **fields)
@@ -209,8 +210,9 @@ def edit_assignment(
 
 
 @router.post("/assignments/{assignment_id}")
-async def update_assignment(
+def update_assignment(
     request: Request,
+    form: FormDataDep,
     assignment_id: int,
     teacher: CurrentTeacher,
     session: SessionDep,
@@ -218,16 +220,16 @@ async def update_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    form = assignments.parse_form(await request.form(), bank, {}, settings_only=True)
-    if form.problems:
-        context = _form_context(bank, {}, form, teacher.timezone)
+    parsed = assignments.parse_form(form, bank, {}, settings_only=True)
+    if parsed.problems:
+        context = _form_context(bank, {}, parsed, teacher.timezone)
         context.update(
             assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
         )
         return templates.TemplateResponse(
             request, "teacher/assignment_edit.html", context, status_code=422
         )
-    fields = dict(form.fields)
+    fields = dict(parsed.fields)
     teacher_store.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
     teacher_store.update_assignment(session, assignment=assignment, **fields)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)

@@ -3,13 +3,14 @@ and download or upload them in the bank's YAML format."""
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from quiz_app import authoring, questions, teacher_store
 from quiz_app.bank import Bank
-from quiz_app.deps import BankDep, CurrentTeacher, SessionDep, TemplatesDep
+from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.models import Teacher, TeacherQuestion
 from quiz_app.templating import path_for
 from quiz_app.themes import SECTIONS, THEMES, VERDICTS
@@ -93,15 +94,15 @@ def new_question(request: Request, teacher: CurrentTeacher, templates: Templates
 
 
 @router.post("/questions/validate")
-async def validate_question(
+def validate_question(
     request: Request,
+    form: FormDataDep,
     teacher: CurrentTeacher,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
 ) -> Response:
     """Check the editor as the teacher types; return each field's problems (htmx swaps them)."""
-    form = await request.form()
     editing = None
     if form.get("editing"):
         editing = _question(session, teacher, str(form.get("editing")))
@@ -111,14 +112,14 @@ async def validate_question(
 
 
 @router.post("/questions")
-async def create_question(
+def create_question(
     request: Request,
+    form: FormDataDep,
     teacher: CurrentTeacher,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
 ) -> Response:
-    form = await request.form()
     values, stored, problems = _check(session, bank, teacher, form, None)
     if stored is None:
         context = _editor_context(values, problems, None)
@@ -150,8 +151,9 @@ def edit_question(
 
 
 @router.post("/questions/{local_id}/edit")
-async def update_question(
+def update_question(
     request: Request,
+    form: FormDataDep,
     local_id: str,
     teacher: CurrentTeacher,
     session: SessionDep,
@@ -159,7 +161,7 @@ async def update_question(
     templates: TemplatesDep,
 ) -> Response:
     row = _question(session, teacher, local_id)
-    values, stored, problems = _check(session, bank, teacher, await request.form(), row)
+    values, stored, problems = _check(session, bank, teacher, form, row)
     if stored is None:
         context = _editor_context(values, problems, row)
         return templates.TemplateResponse(
@@ -198,19 +200,19 @@ def download_questions(teacher: CurrentTeacher, session: SessionDep) -> Response
 
 
 @router.post("/questions/upload")
-async def upload_questions(
+def upload_questions(
     request: Request,
+    form: FormDataDep,
     teacher: CurrentTeacher,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
 ) -> Response:
-    form = await request.form()
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         problems = ["Choose a .yaml file to upload."]
     else:
-        raw = await file.read(authoring.MAX_UPLOAD_BYTES + 1)
+        raw = file.file.read(authoring.MAX_UPLOAD_BYTES + 1)
         found, file_problems = authoring.parse_upload(raw, file.filename, bank)
         problems = [str(p) for p in file_problems]
     if problems:
