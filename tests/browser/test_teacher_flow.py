@@ -1,0 +1,168 @@
+"""In headless Chromium: a teacher signs up and makes an assignment, two students join it with
+the code on their own devices and answer, and the teacher's dashboard shows their progress and
+results without a reload."""
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from quiz_app.config import Settings
+from quiz_app.main import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+STARTUP_SECONDS = 10
+TIMEOUT_MS = 10_000  # the dashboard polls every 3 s: two polls and some slack
+
+
+class Server:
+    """The app served by uvicorn on a loopback port in a background thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = create_app(settings)
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning"))
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    def __enter__(self) -> "Server":
+        self.thread.start()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(STARTUP_SECONDS)
+        self.socket.close()
+        self.app.state.engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'quiz.db'}", htmx_source="local", data_dir=tmp_path
+    )
+    with Server(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def new_device() -> Iterator[Callable[[], Page]]:
+    """Return a function that opens a page in a new browser context (a device of its own).
+
+    Any JavaScript error or console error (a CSP violation, say) fails the test.
+    """
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Chromium is not installed (apt-get install chromium)")
+    expect.set_options(timeout=TIMEOUT_MS)
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser: Browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+
+        def open_device(**options: Any) -> Page:
+            context = browser.new_context(**options)
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on(
+                "console",
+                lambda m: (
+                    errors.append(m.text)
+                    if m.type == "error" and not m.text.startswith("Failed to load resource")
+                    else None
+                ),
+            )
+            return page
+
+        yield open_device
+        browser.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _axe_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [v["id"] for v in results.response["violations"]]
+
+
+def _student_answers(page: Page, base: str, code: str, name: str, answers: int) -> None:
+    page.goto(f"{base}/join")
+    page.get_by_label("Join code").fill(f"{code[:3].lower()}-{code[3:].lower()}")
+    page.get_by_role("button", name="Join").click()
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_text("Question 1 of 3")).to_be_visible()
+    for number in range(1, answers + 1):
+        page.get_by_role("button", name=re.compile("^Research")).click()
+        expect(page.locator("#feedback-heading")).to_be_visible()
+        if number < 3:
+            page.get_by_role("link", name="Next question").click()
+            expect(page.get_by_text(f"Question {number + 1} of 3")).to_be_visible()
+
+
+def test_teacher_watches_two_students_answer_without_reloading(
+    server: Server, new_device: Callable[[], Page]
+) -> None:
+    base = server.url
+    teacher = new_device()
+    teacher.goto(f"{base}/teacher/signup")
+    teacher.get_by_label("Email").fill("ada@school.org")
+    teacher.get_by_label("Password", exact=True).fill("a walk by the river")
+    teacher.get_by_label("Password again").fill("a walk by the river")
+    teacher.get_by_role("button", name="Create account").click()
+    expect(teacher.get_by_role("heading", name="Your assignments")).to_be_visible()
+
+    teacher.get_by_role("link", name="New assignment").click()
+    teacher.get_by_label("Title").fill("Year 9 evidence check")
+    teacher.get_by_label("A question set").check()
+    teacher.get_by_label("Set", exact=True).select_option("micro-not-safe")
+    teacher.get_by_label("Number of questions per student").fill("3")
+    teacher.get_by_role("button", name="Make the assignment").click()
+    expect(teacher.get_by_role("heading", name="Year 9 evidence check")).to_be_visible()
+    code = teacher.locator(".join-code").inner_text().replace("-", "")
+    assert re.fullmatch(r"[A-Z2-9]{6}", code)
+    expect(teacher.get_by_text("No student has joined yet")).to_be_visible()
+    assert _axe_violations(teacher) == []
+    # A marker that a reload would wipe: the dashboard must update in place.
+    teacher.evaluate("window.stillTheSamePage = true")
+
+    ana, ben = new_device(), new_device()
+    _student_answers(ana, base, code, "Ana", answers=3)
+    _student_answers(ben, base, code, "Ben", answers=1)
+    expect(ana.get_by_role("link", name="See your results")).to_be_visible()
+    assert _axe_violations(ben) == []
+
+    roster = teacher.locator("#live table").first
+    expect(roster.locator("tr", has_text="Ana")).to_contain_text("3/3")
+    expect(roster.locator("tr", has_text="Ben")).to_contain_text("1/3")
+    expect(roster.locator("tr", has_text="Ben")).to_contain_text("working")
+    expect(teacher.get_by_text("2 started, 1 finished")).to_be_visible()
+    expect(
+        teacher.get_by_role("heading", name="What each kind of claim was taken for")
+    ).to_be_visible()
+    assert teacher.evaluate("window.stillTheSamePage") is True
+    assert _axe_violations(teacher) == []
+
+    teacher.locator("#live").get_by_role("link", name="Ben").click()
+    expect(teacher.get_by_role("heading", name="Ben's answers")).to_be_visible()
+    expect(teacher.get_by_text("Not answered.").first).to_be_visible()
