@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from quiz_app import exports, reports
+from quiz_app.config import Settings
+from quiz_app.main import create_app
 from quiz_app.models import Answer, Attempt
 from quiz_app.themes import VERDICTS
 from tests.factories import HTMX, answer, question, question_ids, wrong_verdict
@@ -240,3 +242,15 @@ def test_most_common_wrong_breaks_ties_in_verdict_order() -> None:
     row.wrong.update({"unsupported": 2, "research": 2, "hypothesis": 1})
     assert row.most_common_wrong == ("research", 2)
     assert reports.QuestionRow("q", None).most_common_wrong is None
+
+
+def test_results_and_login_survive_a_server_restart(settings: Settings) -> None:
+    first = create_app(settings)
+    teacher, _csrf, assignment_id, _tokens = _class(first)
+    first.state.engine.dispose()
+    restarted = create_app(settings)
+    with TestClient(restarted, follow_redirects=False, cookies=teacher.cookies) as again:
+        page = again.get(f"/teacher/assignments/{assignment_id}").text
+    restarted.state.engine.dispose()
+    assert _row(page, "Ana")[1:3] == ["3/3", "3 of 3 (100%)"]
+    assert _row(page, "Ben")[1] == "2/3"
