@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import httpx
+import httpx2
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,7 @@ def _answer_all(server: Server, code: str) -> None:
     bank = server.app.state.bank
     rng = random.Random(3)
     for name, skill in STUDENTS.items():
-        with httpx.Client(base_url=server.url, follow_redirects=False) as student:
+        with httpx2.Client(base_url=server.url, follow_redirects=False) as student:
             location = student.post(f"/j/{code}", data={"name": name}).headers["location"]
             token = location.rsplit("/", 1)[-1]
             for count in range(6):

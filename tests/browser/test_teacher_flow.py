@@ -105,8 +105,19 @@ def _axe_violations(page: Page) -> list[str]:
     return [v["id"] for v in results.response["violations"]]
 
 
+def _sign_up(page: Page, base: str) -> None:
+    page.goto(f"{base}/teacher/signup")
+    assert _axe_violations(page) == []
+    page.get_by_label("Email").fill("ada@school.org")
+    page.get_by_label("Password", exact=True).fill("a walk by the river")
+    page.get_by_label("Password again").fill("a walk by the river")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Your assignments")).to_be_visible()
+
+
 def _student_answers(page: Page, base: str, code: str, name: str, answers: int) -> None:
     page.goto(f"{base}/join")
+    assert _axe_violations(page) == []
     page.get_by_label("Join code").fill(f"{code[:3].lower()}-{code[3:].lower()}")
     page.get_by_role("button", name="Join").click()
     page.get_by_label("Your name").fill(name)
@@ -125,12 +136,7 @@ def test_teacher_watches_two_students_answer_without_reloading(
 ) -> None:
     base = server.url
     teacher = new_device()
-    teacher.goto(f"{base}/teacher/signup")
-    teacher.get_by_label("Email").fill("ada@school.org")
-    teacher.get_by_label("Password", exact=True).fill("a walk by the river")
-    teacher.get_by_label("Password again").fill("a walk by the river")
-    teacher.get_by_role("button", name="Create account").click()
-    expect(teacher.get_by_role("heading", name="Your assignments")).to_be_visible()
+    _sign_up(teacher, base)
 
     teacher.get_by_role("link", name="New assignment").click()
     teacher.get_by_label("Title").fill("Year 9 evidence check")
@@ -166,3 +172,30 @@ def test_teacher_watches_two_students_answer_without_reloading(
     teacher.locator("#live").get_by_role("link", name="Ben").click()
     expect(teacher.get_by_role("heading", name="Ben's answers")).to_be_visible()
     expect(teacher.get_by_text("Not answered.").first).to_be_visible()
+
+
+def test_question_editor_shows_problems_as_the_teacher_types(
+    server: Server, new_device: Callable[[], Page]
+) -> None:
+    teacher = new_device()
+    _sign_up(teacher, server.url)
+    teacher.get_by_role("link", name="My questions").click()
+    teacher.get_by_role("link", name="Write a question").click()
+    teacher.get_by_label(re.compile("^Id")).fill("cousin-legal")
+    teacher.get_by_label(re.compile("^Claim")).fill("My cousin says 5 mg is legal because it is too small.")
+    claim_errors = teacher.locator("#err-claim")
+    expect(claim_errors).to_contain_text("dose amounts and units are not allowed")
+    expect(teacher.locator("#problems")).to_contain_text("to fix before saving")
+    assert _axe_violations(teacher) == []
+    teacher.get_by_label(re.compile("^Claim")).fill("My cousin says a tiny amount is legal because it is small.")
+    expect(claim_errors).to_be_empty()
+    teacher.get_by_label(re.compile("^Cue")).fill("a tiny amount is legal")
+    teacher.get_by_label(re.compile("^Verdict")).select_option("unsupported")
+    teacher.get_by_label(re.compile("^Explanation")).fill("The law does not change with dose size.")
+    teacher.get_by_label("What evidence would make it stronger").fill("The law where you live.")
+    teacher.get_by_label(re.compile("^Theme")).select_option("legal")
+    teacher.get_by_label("Article section").select_option("Legal and Regulatory Status")
+    expect(teacher.locator("#problems")).to_contain_text("No problems found")
+    teacher.get_by_role("button", name="Save the question").click()
+    expect(teacher.get_by_role("heading", name="My questions")).to_be_visible()
+    expect(teacher.get_by_text("My cousin says a tiny amount is legal")).to_be_visible()
