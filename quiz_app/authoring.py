@@ -28,35 +28,91 @@ FORM_FIELDS = (
     "explanation",
     "needed_evidence",
 )
+# The concepts and the evidence ladder: in the form too, as the bank's files carry them.
+V2_FIELDS = ("concepts", "reason_options", "ladder", "review_by")
+ERROR_FIELDS = (*FORM_FIELDS, *V2_FIELDS)  # each has its own slot for problems in the editor
+LADDER_INPUTS = ("ladder_best", "ladder_certainty", "ladder_note")
 # Fields the form does not show but an uploaded file may carry; editing keeps them.
-KEPT_FIELDS = ("concepts", "reason_options", "ladder", "review_by", "options")
-YAML_ORDER = ("id", "kind", *FORM_FIELDS[1:], "concepts", "reason_options", "options", "ladder")
+KEPT_FIELDS = ("options",)
+YAML_ORDER = ("id", "kind", *FORM_FIELDS[1:], *V2_FIELDS, "options")
 
 Problems = dict[str, list[str]]  # field name -> what is wrong with it
+
+
+def _text(form: Mapping[str, Any], name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _list(form: Mapping[str, Any], name: str) -> list[str]:
+    getter = getattr(form, "getlist", None)
+    values = getter(name) if getter else form.get(name, [])
+    return [v for v in values if isinstance(v, str) and v]
 
 
 def form_data(form: Mapping[str, Any], kept: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Return the YAML-shaped dict of a classify question typed into the editor."""
     data: dict[str, Any] = {"kind": "classify"}
     for name in FORM_FIELDS:
-        value = form.get(name)
-        if isinstance(value, str) and value.strip():
-            data[name] = value.strip()
+        if value := _text(form, name):
+            data[name] = value
+    for name in ("concepts", "reason_options"):
+        if values := _list(form, name):
+            data[name] = values
+    rated_down = _list(form, "ladder_rated_down")
+    if any(_text(form, n) for n in LADDER_INPUTS) or rated_down:
+        ladder: dict[str, Any] = {"rated_down": rated_down}
+        for name in LADDER_INPUTS:
+            if value := _text(form, name):
+                ladder[name.removeprefix("ladder_")] = value
+        data["ladder"] = ladder
+    if review_by := _text(form, "review_by"):
+        data["review_by"] = review_by
     for name in KEPT_FIELDS:
         if kept and name in kept:
             data[name] = kept[name]
     return data
 
 
-def _field_of(loc: tuple[Any, ...], message: str) -> str:
+def editor_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a stored question as the editor's inputs show it."""
+    ladder = data.get("ladder") or {}
+    return {
+        **{name: str(data.get(name, "")) for name in FORM_FIELDS},
+        "concepts": list(data.get("concepts", [])),
+        "reason_options": list(data.get("reason_options", [])),
+        "ladder_best": str(ladder.get("best", "")),
+        "ladder_certainty": str(ladder.get("certainty", "")),
+        "ladder_rated_down": list(ladder.get("rated_down", [])),
+        "ladder_note": str(ladder.get("note", "")),
+        "review_by": str(data.get("review_by", "")),
+    }
+
+
+def typed_values(form: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what the teacher typed, to show it back in the editor."""
+    return {
+        **{name: _text(form, name) for name in (*FORM_FIELDS, *LADDER_INPUTS, "review_by")},
+        **{name: _list(form, name) for name in ("concepts", "reason_options")},
+        "ladder_rated_down": _list(form, "ladder_rated_down"),
+    }
+
+
+def _field_of(loc: tuple[Any, ...], message: str) -> tuple[str, str]:
+    """Return the editor field a problem belongs to, and its message."""
     parts = [str(p) for p in loc if p not in KINDS]
     if parts:
-        return parts[0] if parts[0] in FORM_FIELDS else ".".join(parts)
+        if parts[0] in ERROR_FIELDS:
+            inner = [p for p in parts[1:] if not p.isdigit()]
+            return parts[0], f"{'.'.join(inner)}: {message}" if inner else message
+        return ".".join(parts), message
     if message.startswith("cue "):
-        return "cue"
+        return "cue", message
     if "reason_options" in message:
-        return "reason_options"
-    return "(question)"
+        return "reason_options", message
+    if "rated_down" in message:
+        return "ladder", message
+    return "(question)", message
 
 
 def validate(data: Mapping[str, Any], bank: Bank) -> tuple[AnyQuestion | None, Problems]:
@@ -77,7 +133,8 @@ def validate(data: Mapping[str, Any], bank: Bank) -> tuple[AnyQuestion | None, P
                 message = "use lowercase letters, digits and single dashes, like my-claim-1"
             elif error["type"] == "missing":
                 message = "this field is required"
-            problems.setdefault(_field_of(error["loc"], message), []).append(message)
+            field, message = _field_of(error["loc"], message)
+            problems.setdefault(field, []).append(message)
         return None, problems
     refs = {"concepts": list(question.concepts)}
     if isinstance(question, ClassifyQuestion):

@@ -132,7 +132,11 @@ def test_create_assignment_bad_input_is_422_next_to_field_and_stores_nothing(
 
 def test_create_assignment_with_filter_matching_nothing_is_422(app: FastAPI) -> None:
     bank = app.state.bank
-    taken = {(q.theme, q.verdict, str(q.difficulty)) for q in bank.questions.values()}
+    taken = {
+        (q.theme, q.verdict, str(q.difficulty))
+        for q in bank.questions.values()
+        if q.kind == "classify"
+    }
     theme, verdict, difficulty = next(
         (t, v, d)
         for t in THEMES

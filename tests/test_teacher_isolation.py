@@ -28,6 +28,12 @@ QUESTION_FORM = {
     "verdict": "unsupported",
     "explanation": "The law does not change with dose size. A teacher's word is not evidence.",
     "needed_evidence": "The actual law where you live.",
+    "concepts": ["legal-not-dose"],
+    "reason_options": ["legal-not-dose", "small-not-safe", "authority"],
+    "ladder_best": "anecdote",
+    "ladder_certainty": "very-low",
+    "ladder_rated_down": ["no-study"],
+    "review_by": "2027-09-01",
 }
 OTHER_QUESTION_FORM = {
     **QUESTION_FORM,
@@ -40,6 +46,10 @@ UPLOAD = (
     "    cue: a tiny amount is legal\n    verdict: unsupported\n"
     "    explanation: The law does not change with dose size, whatever people say.\n"
     "    needed_evidence: The actual law where you live.\n"
+    "    concepts: [legal-not-dose]\n"
+    "    reason_options: [legal-not-dose, small-not-safe, authority]\n"
+    "    ladder: {best: anecdote, certainty: very-low, rated_down: [no-study]}\n"
+    "    review_by: 2027-09-01\n"
 )
 SETTINGS_FORM = {
     "title": "Hijacked",

@@ -3,6 +3,7 @@ rules, private to them, usable in their assignments, and downloadable/uploadable
 
 import html
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from quiz_app.paths import bundled
 from tests.factories import HTMX, answer, question_ids
 from tests.teacher_factories import create_assignment, get_assignment, join_token, teacher_client
 
-GOOD: dict[str, str] = {
+GOOD: dict[str, Any] = {
     "id": "cousin-legal",
     "theme": "legal",
     "source_section": "Legal and Regulatory Status",
@@ -29,6 +30,13 @@ GOOD: dict[str, str] = {
     "verdict": "unsupported",
     "explanation": "The law does not change with dose size. A cousin's word is not evidence.",
     "needed_evidence": "The actual law where you live.",
+    # The concepts and the evidence ladder, as the bank's files carry them.
+    "concepts": ["legal-not-dose"],
+    "reason_options": ["legal-not-dose", "small-not-safe", "authority"],
+    "ladder_best": "anecdote",
+    "ladder_certainty": "very-low",
+    "ladder_rated_down": ["no-study"],
+    "review_by": "2027-09-01",
 }
 
 
@@ -37,7 +45,7 @@ def _htmx(csrf: str) -> dict[str, str]:
     return {**HTMX, "X-CSRF-Token": csrf}
 
 
-def _save(client: TestClient, csrf: str, **changes: str) -> Any:
+def _save(client: TestClient, csrf: str, **changes: Any) -> Any:
     return client.post("/teacher/questions", data={**GOOD, **changes, "csrf_token": csrf})
 
 
@@ -114,6 +122,10 @@ def test_save_question_stores_it_namespaced_and_lists_it(app: FastAPI) -> None:
         ({"id": "Bad Id!"}, "id", "lowercase letters, digits and single dashes"),
         ({"id": "x" * 51}, "id", "at most 50 characters"),
         ({"source_section": "Laws"}, "source_section", "section titles"),
+        ({"concepts": ["legal-not-dose", "no-such-concept"]}, "concepts", "unknown concept ids"),
+        ({"ladder_certainty": "sure"}, "ladder", "certainty: Input should be"),
+        ({"ladder_rated_down": []}, "ladder", "rated_down"),
+        ({"review_by": "soon"}, "review_by", "valid date"),
     ],
 )
 def test_save_breaking_a_rule_is_422_saying_exactly_why(
@@ -123,7 +135,10 @@ def test_save_breaking_a_rule_is_422_saying_exactly_why(
     response = _save(teacher, csrf, **changes)
     assert response.status_code == 422
     assert message in _field_errors(response.text, field)
-    assert f'aria-invalid="true" aria-describedby="err-{field}"' in response.text
+    if field in ("concepts", "ladder"):  # a group of inputs: its fieldset points at the problems
+        assert f'<fieldset aria-describedby="err-{field}">' in response.text
+    else:
+        assert f'aria-invalid="true" aria-describedby="err-{field}"' in response.text
     assert _rows(app) == []
 
 
@@ -148,9 +163,15 @@ def test_question_text_is_escaped_when_shown(app: FastAPI) -> None:
         assert "&lt;b&gt;My cousin&lt;/b&gt;" in page
 
 
-def test_edit_question_changes_it_and_keeps_id_and_optional_fields(app: FastAPI) -> None:
+def test_edit_question_shows_stored_fields_changes_it_and_keeps_id(app: FastAPI) -> None:
     teacher, csrf, me = teacher_client(app)
-    _upload(teacher, csrf, _yaml([{**_typed(GOOD), "concepts": ["legal-not-dose"]}]))
+    _upload(teacher, csrf, _yaml([_typed(GOOD)]))
+    form = teacher.get("/teacher/questions/cousin-legal/edit").text
+    assert 'name="concepts" value="legal-not-dose" checked' in form
+    assert 'name="reason_options" value="authority" checked' in form
+    assert '<option value="very-low" selected>' in form
+    assert 'name="review_by" type="date" value="2027-09-01"' in form
+    assert "readonly" in form
     response = teacher.post(
         "/teacher/questions/cousin-legal/edit",
         data={**GOOD, "id": "renamed", "verdict": "hypothesis", "csrf_token": csrf},
@@ -160,6 +181,12 @@ def test_edit_question_changes_it_and_keeps_id_and_optional_fields(app: FastAPI)
     assert row.local_id == "cousin-legal" and row.question_id == f"t{me.id}.cousin-legal"
     assert row.data["verdict"] == "hypothesis"
     assert row.data["concepts"] == ["legal-not-dose"]
+    assert row.data["ladder"] == {
+        "best": "anecdote",
+        "certainty": "very-low",
+        "rated_down": ["no-study"],
+    }
+    assert row.data["review_by"] == "2027-09-01"
 
 
 def test_delete_question_removes_it_unless_an_assignment_uses_it(app: FastAPI) -> None:
@@ -221,8 +248,15 @@ def test_another_teachers_question_cannot_be_picked(app: FastAPI) -> None:
     assert GOOD["claim"] not in html.unescape(other.get("/teacher/questions").text)
 
 
-def _typed(form: dict[str, str]) -> dict[str, Any]:
-    return {"kind": "classify", **form, "difficulty": int(form["difficulty"])}
+def _typed(form: dict[str, Any]) -> dict[str, Any]:
+    """Return an editor form as a question of a bank file."""
+    item = {k: v for k, v in form.items() if not k.startswith("ladder_")}
+    ladder = {
+        "best": form["ladder_best"],
+        "certainty": form["ladder_certainty"],
+        "rated_down": form["ladder_rated_down"],
+    }
+    return {"kind": "classify", **item, "difficulty": int(form["difficulty"]), "ladder": ladder}
 
 
 def _yaml(questions: list[dict[str, Any]]) -> bytes:
@@ -252,6 +286,7 @@ def test_download_is_the_bank_format_and_passes_quiz_app_check(
     assert list(first)[:2] == ["id", "kind"]
     assert first["register"] == "casual"
     (tmp_path / "mine.yaml").write_text(response.text)
+    shutil.copy(bundled("questions") / "concepts.yaml", tmp_path)  # the ids they refer to
     bank, problems = check_bank(tmp_path)
     assert problems == [] and bank is not None
 
@@ -285,7 +320,7 @@ def test_upload_with_problems_saves_nothing_and_lists_file_id_field_message(
     teacher, csrf, _ = teacher_client(app)
     good = _typed(GOOD)
     bad = {**good, "id": "bad-one", "claim": "Buy it online: a tiny amount is legal."}
-    unknown = {**good, "id": "concepts-one", "concepts": ["no-such-concept"]}
+    unknown = {**good, "id": "concepts-one", "concepts": ["legal-not-dose", "no-such-concept"]}
     response = _upload(teacher, csrf, _yaml([good, bad, unknown, good]))
     assert response.status_code == 422
     text = html.unescape(response.text)

@@ -11,9 +11,17 @@ from starlette.datastructures import UploadFile
 from quiz_app import authoring, questions, teacher_store
 from quiz_app.bank import Bank
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
+from quiz_app.items import Ladder
 from quiz_app.models import Teacher, TeacherQuestion
 from quiz_app.templating import path_for
-from quiz_app.themes import SECTIONS, THEMES, VERDICTS
+from quiz_app.themes import (
+    CERTAINTY_LABELS,
+    RATED_DOWN_LABELS,
+    RUNG_LABELS,
+    SECTIONS,
+    THEMES,
+    VERDICTS,
+)
 
 router = APIRouter(prefix="/teacher")
 
@@ -39,16 +47,26 @@ def _used_by(session: Session, teacher: Teacher, question_id: str) -> list[str]:
 
 
 def _editor_context(
-    values: dict[str, Any], errors: dict[str, list[str]], editing: TeacherQuestion | None
+    bank: Bank,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    editing: TeacherQuestion | None,
 ) -> dict[str, Any]:
     return {
         "values": values,
         "errors": errors,
         "editing": editing,
+        "error_fields": authoring.ERROR_FIELDS,
         "themes": THEMES.values(),
         "sections": SECTIONS,
         "verdicts": VERDICTS,
         "registers": ("casual", "scientific", "alarming"),
+        "concepts": bank.concepts.values(),
+        "rungs": RUNG_LABELS,
+        "certainties": CERTAINTY_LABELS,
+        "rated_down": RATED_DOWN_LABELS,
+        # A note on the ladder arrived with the grown bank; offer it where the model has it.
+        "ladder_note": "note" in Ladder.model_fields,
     }
 
 
@@ -70,7 +88,7 @@ def _check(
             problems.setdefault("id", []).append(
                 "you already have a question with this id; choose another or edit that one"
             )
-    values = {name: str(form.get(name, "")) for name in authoring.FORM_FIELDS}
+    values = authoring.typed_values(form)
     if editing is not None:
         values["id"] = editing.local_id
     if problems or question is None:
@@ -88,8 +106,11 @@ def list_questions(
 
 
 @router.get("/questions/new")
-def new_question(request: Request, teacher: CurrentTeacher, templates: TemplatesDep) -> Response:
-    context = _editor_context({"difficulty": "2", "register": "casual"}, {}, None)
+def new_question(
+    request: Request, teacher: CurrentTeacher, bank: BankDep, templates: TemplatesDep
+) -> Response:
+    values = {"difficulty": "2", "register": "casual"}
+    context = _editor_context(bank, values, {}, None)
     return templates.TemplateResponse(request, "teacher/question_form.html", context)
 
 
@@ -107,7 +128,7 @@ def validate_question(
     if form.get("editing"):
         editing = _question(session, teacher, str(form.get("editing")))
     values, _stored, problems = _check(session, bank, teacher, form, editing)
-    context = {**_editor_context(values, problems, editing), "oob": True}
+    context = {**_editor_context(bank, values, problems, editing), "oob": True}
     return templates.TemplateResponse(request, "teacher/_question_problems.html", context)
 
 
@@ -122,7 +143,7 @@ def create_question(
 ) -> Response:
     values, stored, problems = _check(session, bank, teacher, form, None)
     if stored is None:
-        context = _editor_context(values, problems, None)
+        context = _editor_context(bank, values, problems, None)
         return templates.TemplateResponse(
             request, "teacher/question_form.html", context, status_code=422
         )
@@ -142,11 +163,11 @@ def edit_question(
     local_id: str,
     teacher: CurrentTeacher,
     session: SessionDep,
+    bank: BankDep,
     templates: TemplatesDep,
 ) -> Response:
     row = _question(session, teacher, local_id)
-    values = {name: str(row.data.get(name, "")) for name in authoring.FORM_FIELDS}
-    context = _editor_context(values, {}, row)
+    context = _editor_context(bank, authoring.editor_values(row.data), {}, row)
     return templates.TemplateResponse(request, "teacher/question_form.html", context)
 
 
@@ -163,7 +184,7 @@ def update_question(
     row = _question(session, teacher, local_id)
     values, stored, problems = _check(session, bank, teacher, form, row)
     if stored is None:
-        context = _editor_context(values, problems, row)
+        context = _editor_context(bank, values, problems, row)
         return templates.TemplateResponse(
             request, "teacher/question_form.html", context, status_code=422
         )

@@ -182,12 +182,16 @@ def test_question_editor_shows_problems_as_the_teacher_types(
     teacher.get_by_role("link", name="My questions").click()
     teacher.get_by_role("link", name="Write a question").click()
     teacher.get_by_label(re.compile("^Id")).fill("cousin-legal")
-    teacher.get_by_label(re.compile("^Claim")).fill("My cousin says 5 mg is legal because it is too small.")
+    teacher.get_by_label(re.compile("^Claim")).fill(
+        "My cousin says 5 mg is legal because it is too small."
+    )
     claim_errors = teacher.locator("#err-claim")
     expect(claim_errors).to_contain_text("dose amounts and units are not allowed")
     expect(teacher.locator("#problems")).to_contain_text("to fix before saving")
     assert _axe_violations(teacher) == []
-    teacher.get_by_label(re.compile("^Claim")).fill("My cousin says a tiny amount is legal because it is small.")
+    teacher.get_by_label(re.compile("^Claim")).fill(
+        "My cousin says a tiny amount is legal because it is small."
+    )
     expect(claim_errors).to_be_empty()
     teacher.get_by_label(re.compile("^Cue")).fill("a tiny amount is legal")
     teacher.get_by_label(re.compile("^Verdict")).select_option("unsupported")
@@ -195,6 +199,15 @@ def test_question_editor_shows_problems_as_the_teacher_types(
     teacher.get_by_label("What evidence would make it stronger").fill("The law where you live.")
     teacher.get_by_label(re.compile("^Theme")).select_option("legal")
     teacher.get_by_label("Article section").select_option("Legal and Regulatory Status")
+    concepts = teacher.get_by_role("group", name=re.compile("^What it teaches"))
+    concepts.get_by_label(re.compile("legal", re.IGNORECASE)).first.check()
+    reasons = teacher.get_by_role("group", name=re.compile("^Reasons offered"))
+    for value in ("legal-not-dose", "small-not-safe", "authority"):
+        reasons.locator(f'input[value="{value}"]').check()
+    teacher.get_by_label("Best evidence that exists").select_option("anecdote")
+    teacher.get_by_label("How sure we can be").select_option("very-low")
+    teacher.locator('input[name="ladder_rated_down"][value="no-study"]').check()
+    teacher.get_by_label("Check the evidence again by").fill("2027-09-01")
     expect(teacher.locator("#problems")).to_contain_text("No problems found")
     teacher.get_by_role("button", name="Save the question").click()
     expect(teacher.get_by_role("heading", name="My questions")).to_be_visible()
