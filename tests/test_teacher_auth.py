@@ -289,7 +289,7 @@ def test_teacher_pages_refuse_framing_and_caching(client: TestClient, path: str)
 
 def test_student_pages_stay_embeddable(client: TestClient) -> None:
     headers = client.get("/").headers
-    assert "frame-ancestors" not in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" not in headers["content-security-policy"]
     assert "x-frame-options" not in headers
 
 
