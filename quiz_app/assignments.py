@@ -176,9 +176,19 @@ def parse_form(
 ) -> AssignmentForm:
     """Validate the assignment form. With settings_only (editing), the questions are fixed."""
     problems: dict[str, list[str]] = {}
+
+    def text(key: str) -> str:
+        value = form.get(key, "")
+        return value if isinstance(value, str) else ""
+
+    def texts(key: str) -> list[str]:
+        getter = getattr(form, "getlist", None)
+        found = getter(key) if getter else form.get(key, [])
+        return [v for v in found if isinstance(v, str)]
+
     values: dict[str, Any] = {
-        k: form.get(k, "")
-        for k in (
+        key: text(key)
+        for key in (
             "title",
             "source",
             "set_id",
@@ -192,8 +202,7 @@ def parse_form(
         )
     }
     for key in ("themes", "verdicts", "kinds", "difficulties", "ids"):
-        getter = getattr(form, "getlist", None)
-        values[key] = list(getter(key)) if getter else list(form.get(key, []))
+        values[key] = texts(key)
     values["shuffle"] = form.get("shuffle") in ("on", "true", "1", True)
     fields: dict[str, Any] = {}
 
