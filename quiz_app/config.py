@@ -50,6 +50,17 @@ class Settings(BaseSettings):
         description="The address students reach the app at (e.g. https://quiz.school.example), "
         "used in embed snippets and oEmbed; empty means the address of each request.",
     )
+    open_signup: bool = Field(
+        default=True,
+        description="Whether anyone may create a teacher account at /teacher/signup; when false, "
+        "the admin creates accounts with `quiz-app teacher create EMAIL`.",
+    )
+    session_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 30,
+        description="How long a teacher stays logged in, in hours.",
+    )
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to a SQLite file in data_dir."""

@@ -3,15 +3,16 @@
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quiz_app import db
 from quiz_app.bank import load_bank
 from quiz_app.config import Settings
+from quiz_app.deps import LoginRequired
 from quiz_app.paths import bundled
-from quiz_app.routes import embed, exports, quiz
+from quiz_app.routes import embed, exports, join, quiz, teacher, teacher_auth, teacher_questions
 from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
@@ -35,9 +36,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quiz.router)
     app.include_router(embed.router)
     app.include_router(exports.router)
+    app.include_router(join.router)
+    app.include_router(teacher_auth.router)
+    app.include_router(teacher.router)
+    app.include_router(teacher_questions.router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
-
     app.add_middleware(SecurityHeaders, settings=settings)
 
     def error_page(request: Request, status: int, message: str) -> Response:
@@ -54,6 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         elif exc.status_code == 405:
             message = "This address does not accept that kind of request. Use the page's buttons."
         return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        htmx = request.headers.get("hx-request") == "true"
+        if request.method in ("GET", "HEAD") and not htmx:
+            login = request.url_for("show_login").path
+            return RedirectResponse(f"{login}?next={request.url.path}", status_code=303)
+        return error_page(request, 401, "You are not logged in, or your session has ended.")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -7,6 +7,10 @@ from quiz_app.config import Settings
 
 FRAME_ANCESTORS = "frame_ancestors"  # request.state key a route sets to allow framing
 NO_FRAMING = "'none'"  # the default: a page not meant for a course page refuses to be framed
+TEACHER_PATHS = "/teacher"
+# Security: teacher pages show the answer key and class results, so besides frame-ancestors
+# 'none', old browsers get X-Frame-Options too, and no shared cache may keep them.
+TEACHER_HEADERS = [(b"x-frame-options", b"DENY"), (b"cache-control", b"no-store")]
 
 
 def _policy(settings: Settings) -> str:
@@ -43,6 +47,8 @@ class SecurityHeaders:
                 ancestors = scope.get("state", {}).get(FRAME_ANCESTORS, NO_FRAMING)
                 csp = f"{self.policy}; frame-ancestors {ancestors}".encode()
                 headers = [*self.headers, (b"content-security-policy", csp)]
+                if scope["path"].startswith(TEACHER_PATHS):
+                    headers += TEACHER_HEADERS
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in headers if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]

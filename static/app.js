@@ -73,3 +73,11 @@
     }
   });
 })();
+// Teacher forms: fill an untouched time-zone field with the browser's own zone.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var field = document.querySelector("[data-browser-timezone]");
+  if (!field || field.value !== "UTC" || !window.Intl) return;
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) field.value = zone;
+});

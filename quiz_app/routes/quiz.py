@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from quiz_app import grading, store
+from quiz_app import assignments, grading, questions, store, teacher_store
 from quiz_app.bank import Bank, ClassifyQuestion, Verdict
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
-from quiz_app.models import Answer, Attempt
+from quiz_app.models import Answer, Attempt, utcnow
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
@@ -25,25 +25,40 @@ class AnswerForm(BaseModel):
     answer: Verdict
 
 
-def _question(bank: Bank, attempt: Attempt, question_id: str) -> ClassifyQuestion:
+def _question(
+    session: SessionDep, bank: Bank, attempt: Attempt, question_id: str
+) -> ClassifyQuestion:
     if question_id not in attempt.question_ids:
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
-    question = bank.questions.get(question_id)
-    if question is None:
+    question = questions.resolve(session, bank, question_id)
+    if not isinstance(question, ClassifyQuestion):
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
         )
     return question
 
 
-def _feedback(bank: Bank, answers: dict[str, Answer]) -> list[grading.Feedback]:
+def _feedback(
+    session: SessionDep, bank: Bank, answers: dict[str, Answer]
+) -> list[grading.Feedback]:
+    found = questions.resolve_many(session, bank, answers)
     return [
-        grading.Feedback(question=bank.questions[a.question_id], answer=a.answer, correct=a.correct)
+        grading.Feedback(question=q, answer=a.answer, correct=a.correct)
         for a in answers.values()
-        if a.question_id in bank.questions
+        if isinstance(q := found.get(a.question_id), ClassifyQuestion)
     ]
+
+
+def _withheld(attempt: Attempt) -> bool:
+    """Return whether the teacher asked to show feedback only after the student submits."""
+    assignment = attempt.assignment
+    return (
+        assignment is not None
+        and assignment.feedback_mode == "after_submit"
+        and attempt.submitted_at is None
+    )
 
 
 def _next_unanswered(attempt: Attempt, answers: dict[str, Answer]) -> str | None:
@@ -56,16 +71,36 @@ def _question_context(
 ) -> dict[str, Any]:
     answers = store.answers_by_question(session, attempt=attempt)
     answer = answers.get(question.id)
+    withheld = _withheld(attempt)
     return {
         "attempt": attempt,
         "qset": bank.sets.get(attempt.set_id),
+        "assignment": attempt.assignment,
         "question": question,
         "position": attempt.question_ids.index(question.id) + 1,
         "total": len(attempt.question_ids),
         "answered": len(answers),
-        "feedback": grading.grade(question, answer.answer) if answer else None,
+        "feedback": grading.grade(question, answer.answer) if answer and not withheld else None,
+        # With feedback withheld, only the student's own choice is shown back.
+        "saved_answer": answer.answer if answer and withheld else None,
         "next_id": _next_unanswered(attempt, answers),
     }
+
+
+def _check_can_answer(attempt: Attempt) -> None:
+    """Refuse new answers once an assignment is submitted, closed or past its closing time."""
+    if attempt.submitted_at is not None:
+        raise HTTPException(
+            409, "You have already submitted your answers, so they can't be changed."
+        )
+    if attempt.assignment is not None:
+        state = assignments.status(attempt.assignment, utcnow())
+        if state != "open":
+            raise HTTPException(
+                409,
+                "Your teacher's assignment is closed now, so no more answers can be saved. "
+                "Every answer you gave before is kept.",
+            )
 
 
 @router.get("/")
@@ -107,7 +142,7 @@ def show_question(
     templates: TemplatesDep,
     htmx: IsHtmx,
 ) -> Response:
-    question = _question(bank, attempt, question_id)
+    question = _question(session, bank, attempt, question_id)
     context = _question_context(request, bank, attempt, question, session)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
     name = "quiz/_next_question.html" if htmx else "quiz/question.html"
@@ -127,7 +162,8 @@ def submit_answer(
     templates: TemplatesDep,
     htmx: IsHtmx,
 ) -> Response:
-    question = _question(bank, attempt, question_id)
+    question = _question(session, bank, attempt, question_id)
+    _check_can_answer(attempt)
     feedback = grading.grade(question, form.answer)
     saved, _created = store.save_answer(
         session,
@@ -145,7 +181,8 @@ def submit_answer(
         )
     if htmx:
         context = _question_context(request, bank, attempt, question, session)
-        return templates.TemplateResponse(request, "quiz/_feedback.html", context)
+        name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
+        return templates.TemplateResponse(request, name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
     url = path_for(request, "show_question", token=attempt.token, question_id=question.id)
     return RedirectResponse(f"{url}#feedback", 303)
@@ -160,14 +197,34 @@ def show_results(
     templates: TemplatesDep,
 ) -> Response:
     answers = store.answers_by_question(session, attempt=attempt)
-    summary = grading.summarize(_feedback(bank, answers), questions=len(attempt.question_ids))
+    context: dict[str, Any]
+    if _withheld(attempt):
+        context = {
+            "attempt": attempt,
+            "assignment": attempt.assignment,
+            "answered": len(answers),
+            "total": len(attempt.question_ids),
+            "next_id": _next_unanswered(attempt, answers),
+        }
+        return templates.TemplateResponse(request, "quiz/submit.html", context)
+    summary = grading.summarize(
+        _feedback(session, bank, answers), questions=len(attempt.question_ids)
+    )
     context = {
         "attempt": attempt,
         "qset": bank.sets.get(attempt.set_id),
+        "assignment": attempt.assignment,
         "summary": summary,
         "next_id": _next_unanswered(attempt, answers),
     }
     return templates.TemplateResponse(request, "quiz/results.html", context)
+
+
+@router.post("/a/{token}/submit")
+def submit_attempt(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
+    """Hand in an assignment's answers: from now on the student sees the verdicts and why."""
+    teacher_store.submit_attempt(session, attempt=attempt)
+    return RedirectResponse(path_for(request, "show_results", token=attempt.token), 303)
 
 
 @router.post("/a/{token}/retry")
@@ -175,6 +232,12 @@ def retry_missed(
     request: Request, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
 ) -> Response:
     """Start a new attempt with the questions this attempt got wrong, in a new order."""
+    if attempt.assignment_id is not None:
+        raise HTTPException(
+            409,
+            "This quiz was set by your teacher, so it cannot be retried from here. "
+            "Ask your teacher for another attempt.",
+        )
     answers = store.answers_by_question(session, attempt=attempt)
     missed = [q for q, a in answers.items() if not a.correct and q in bank.questions]
     if not missed:
