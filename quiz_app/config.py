@@ -38,6 +38,30 @@ class Settings(BaseSettings):
         "'local' serves only the vendored copy (for networks that block the CDN, and tests).",
     )
 
+    frame_ancestors: str = Field(
+        default="*",
+        pattern=r"^[^;,\r\n]+$",
+        description="Which sites may frame the quiz pages (CSP frame-ancestors): '*' for any, "
+        "or space-separated origins such as 'https://canvas.example.edu'. "
+        "Teacher and login pages always refuse framing.",
+    )
+    public_url: str = Field(
+        default="",
+        description="The address students reach the app at (e.g. https://quiz.school.example), "
+        "used in embed snippets and oEmbed; empty means the address of each request.",
+    )
+    open_signup: bool = Field(
+        default=True,
+        description="Whether anyone may create a teacher account at /teacher/signup; when false, "
+        "the admin creates accounts with `quiz-app teacher create EMAIL`.",
+    )
+    session_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 30,
+        description="How long a teacher stays logged in, in hours.",
+    )
+
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to a SQLite file in data_dir."""
         if self.database_url:

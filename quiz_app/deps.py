@@ -1,16 +1,17 @@
 """Dependency aliases the routes share."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
-from quiz_app import store
+from quiz_app import auth, store, teacher_store
 from quiz_app.bank import Bank
 from quiz_app.db import sessions
-from quiz_app.models import Attempt
+from quiz_app.models import Attempt, Teacher
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -53,3 +54,48 @@ def _attempt(token: str, session: SessionDep) -> Attempt:
 
 
 CurrentAttempt = Annotated[Attempt, Depends(_attempt)]
+
+
+class LoginRequired(Exception):
+    """A teacher page was asked for without a live session (main.py sends them to log in)."""
+
+
+async def _form(request: Request) -> AsyncIterator[FormData]:
+    """Yield the request's form (empty for GET), closing its uploaded files afterwards."""
+    if request.method in ("GET", "HEAD"):
+        yield FormData()
+        return
+    async with request.form() as form:
+        yield form
+
+
+FormDataDep = Annotated[FormData, Depends(_form)]
+
+
+async def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teacher:
+    """Return the logged-in teacher; on a state-changing request, check its CSRF token first.
+
+    Security: the session cookie is sent by the browser whatever page made the request, so a
+    POST must also carry the session's CSRF token (a form field or htmx's X-CSRF-Token header),
+    which another site cannot read.
+    """
+    token = request.cookies.get(auth.SESSION_COOKIE)
+    row = teacher_store.get_session(session, token=token) if token else None
+    if row is None:
+        raise LoginRequired()
+    request.state.csrf_token = row.csrf_token
+    if request.method not in ("GET", "HEAD"):
+        given = request.headers.get(auth.CSRF_HEADER)
+        if given is None:
+            field = form.get(auth.CSRF_FIELD)
+            given = field if isinstance(field, str) else None
+        if not auth.csrf_matches(row.csrf_token, given):
+            raise HTTPException(
+                403,
+                "This form's security token is missing or out of date, so nothing was changed. "
+                "Reload the page and try again.",
+            )
+    return row.teacher
+
+
+CurrentTeacher = Annotated[Teacher, Depends(_teacher)]

@@ -3,32 +3,29 @@
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz_app import db
 from quiz_app.bank import load_bank
 from quiz_app.config import Settings
+from quiz_app.deps import LoginRequired
 from quiz_app.paths import bundled
-from quiz_app.routes import practice, quiz
+from quiz_app.routes import (
+    embed,
+    exports,
+    join,
+    practice,
+    quiz,
+    teacher,
+    teacher_auth,
+    teacher_questions,
+)
+from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
 GZIP_MIN_BYTES = 500  # smaller responses are not worth compressing
-
-
-def _security_headers(settings: Settings) -> dict[str, str]:
-    script_src = "'self'" + (" https://cdn.jsdelivr.net" if settings.htmx_source == "cdn" else "")
-    return {
-        "Content-Security-Policy": (
-            f"default-src 'self'; script-src {script_src}; style-src 'self'; "
-            "img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"
-        ),
-        "X-Content-Type-Options": "nosniff",
-        # Attempt tokens travel in URLs: never leak them to another site in a Referer.
-        "Referrer-Policy": "same-origin",
-    }
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,10 +44,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(quiz.router)
     app.include_router(practice.router)
+    app.include_router(embed.router)
+    app.include_router(exports.router)
+    app.include_router(join.router)
+    app.include_router(teacher_auth.router)
+    app.include_router(teacher.router)
+    app.include_router(teacher_questions.router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
-
-    app.add_middleware(SecurityHeaders, headers=_security_headers(settings))
+    app.add_middleware(SecurityHeaders, settings=settings)
 
     def error_page(request: Request, status: int, message: str) -> Response:
         htmx = request.headers.get("hx-request") == "true"
@@ -67,33 +69,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             message = "This address does not accept that kind of request. Use the page's buttons."
         return error_page(request, exc.status_code, message)
 
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        htmx = request.headers.get("hx-request") == "true"
+        if request.method in ("GET", "HEAD") and not htmx:
+            login = request.url_for("show_login").path
+            return RedirectResponse(f"{login}?next={request.url.path}", status_code=303)
+        return error_page(request, 401, "You are not logged in, or your session has ended.")
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         return error_page(request, 422, _describe(exc))
 
     return app
-
-
-class SecurityHeaders:
-    """Add the security headers to every response that does not set its own."""
-
-    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
-        self.app = app
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def _describe(exc: RequestValidationError) -> str:

@@ -1,13 +1,43 @@
 """SQLAlchemy tables."""
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC; SQLite hands it back aware too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("store timezone-aware datetimes only")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        when: datetime = value
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -31,7 +61,16 @@ class Attempt(Base):
     check_in_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     check_out_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when a student joins a teacher's assignment; bundled public sets leave them empty.
+    # Deleting the assignment deletes its attempts (and so their answers) in the database.
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    student_name: Mapped[str | None] = mapped_column(String(80))
+    # When the student pressed "Submit my answers" (assignments that give feedback afterwards).
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    assignment: Mapped["Assignment | None"] = relationship(back_populates="attempts")
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="attempt", order_by="Answer.id", cascade="all, delete-orphan"
     )
@@ -78,3 +117,96 @@ class PracticeRound(Base):
         ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True
     )
     root_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+
+
+class Teacher(Base):
+    """A teacher account: an email and an argon2id password hash."""
+
+    __tablename__ = "teachers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # The IANA time zone the teacher last entered assignment times in (shown back to them).
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TeacherSession(Base):
+    """A logged-in browser. Only a hash of the cookie's token is stored, so a copy of the
+    database cannot be used to log in."""
+
+    __tablename__ = "teacher_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    teacher: Mapped[Teacher] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins of one key ("account:<email>" or "address:<ip>"), to slow down guessing."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locks: Mapped[int] = mapped_column(Integer, default=0)  # how many times it was locked
+
+
+class Assignment(Base):
+    """A question set a teacher gives a class, joined with a short code."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    join_code: Mapped[str] = mapped_column(String(8), unique=True)
+    # Where the questions come from, as the teacher chose it: {"set_id": ...}, a filter
+    # {"themes": [...], "verdicts": [...], "kinds": [...], "difficulties": [...]} or {"ids": [...]}.
+    source: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The matching question ids, fixed when the assignment is made, so that later changes to
+    # the bank never change what the class answers.
+    pool: Mapped[list[str]] = mapped_column(JSON)
+    question_count: Mapped[int] = mapped_column(Integer)
+    shuffle: Mapped[bool]
+    feedback_mode: Mapped[str] = mapped_column(String(16))  # "immediate" | "after_submit"
+    attempts_allowed: Mapped[int] = mapped_column(Integer)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    identity: Mapped[str] = mapped_column(String(16))  # "name" | "nickname"
+    closed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship()
+    attempts: Mapped[list[Attempt]] = relationship(
+        back_populates="assignment", order_by="Attempt.id", passive_deletes=True
+    )
+
+
+class TeacherQuestion(Base):
+    """A question a teacher wrote, private to them: the bank's YAML shape, stored as JSON."""
+
+    __tablename__ = "teacher_questions"
+    __table_args__ = (UniqueConstraint("teacher_id", "local_id", name="uq_teacher_question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), index=True
+    )
+    local_id: Mapped[str] = mapped_column(String(50))  # the id the teacher wrote
+    question_id: Mapped[str] = mapped_column(String(64), unique=True)  # t<teacher>.<local_id>
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

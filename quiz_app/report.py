@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from quiz_app.bank import Bank, ClassifyQuestion, QuestionSet
+from quiz_app.bank import AnyQuestion, ClassifyQuestion, QuestionSet
 from quiz_app.grading import Feedback, Summary
 from quiz_app.models import Attempt
 from quiz_app.scoring import Change, Judgement, Outcome, Profile, profile
@@ -30,14 +30,17 @@ class SavedAnswer(Protocol):
     confidence: str | None
 
 
-def feedback_of(bank: Bank, answers: Mapping[str, SavedAnswer]) -> dict[str, Feedback]:
+def feedback_of(
+    questions: Mapping[str, AnyQuestion], answers: Mapping[str, SavedAnswer]
+) -> dict[str, Feedback]:
     """Return the feedback of saved answers by question id, as graded when they were saved.
 
-    Questions since removed from the bank are left out.
+    `questions` holds the questions the answers are about (the bank's, or a teacher's own,
+    resolved by quiz_app.questions); answers to questions since removed are left out.
     """
     return {
         qid: Feedback(
-            question=bank.questions[qid],
+            question=questions[qid],
             answer=row.answer,
             correct=row.correct,
             reason=row.reason,
@@ -45,7 +48,7 @@ def feedback_of(bank: Bank, answers: Mapping[str, SavedAnswer]) -> dict[str, Fee
             confidence=row.confidence,
         )
         for qid, row in answers.items()
-        if qid in bank.questions
+        if qid in questions
     }
 
 

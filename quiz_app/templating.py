@@ -12,6 +12,7 @@ from quiz_app.bank import SECTIONS, THEMES, VERDICT_LABELS
 from quiz_app.config import HTMX_CDN_URL, HTMX_SRI, HTMX_VERSION, Settings
 from quiz_app.paths import bundled
 from quiz_app.scoring import CONFIDENCE, CONFIDENCE_LEVELS, LEAN_THRESHOLD, MIN_ANSWERS, kappa_words
+from quiz_app.security import is_embedded
 from quiz_app.themes import CERTAINTY_LABELS, RATED_DOWN_LABELS, RUNG_LABELS
 
 # The three verdicts as the answer form offers them: value, label, and a short hint.
@@ -56,7 +57,10 @@ def path_for(request: Request, name: str, /, **params: Any) -> str:
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:
-    templates = Jinja2Templates(directory=bundled("templates"))
+    templates = Jinja2Templates(
+        directory=bundled("templates"),
+        context_processors=[lambda request: {"embedded": is_embedded(request)}],
+    )
     env = templates.env
     env.globals["url_for"] = _path_for
     env.filters["highlight_cue"] = highlight_cue

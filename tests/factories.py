@@ -44,24 +44,39 @@ def wrong_reason(q: ClassifyQuestion) -> str:
     return next(r for r in q.reason_options if r not in q.right_reasons)
 
 
+RIGHT_REASON = "(the question's right reason)"  # answer()'s default: a valid, right reason
+
+
 def answer(
     client: TestClient,
     token: str,
     question_id: str,
     verdict: str,
     *,
-    reason: str | None = None,
+    reason: str | None = RIGHT_REASON,
     confidence: str | None = None,
     htmx: bool = False,
 ) -> Response:
-    """Post an answer form with exactly the fields given (verdict or option id, reason,
-    confidence)."""
+    """Post an answer form: a verdict (or option id) with, for a classify question, its right
+    reason unless `reason` says otherwise (None sends no reason), and a confidence if given."""
     data = {"answer": verdict}
+    if reason == RIGHT_REASON:
+        reason = _right_reason_of(client, question_id)
     if reason is not None:
         data["reason"] = reason
     if confidence is not None:
         data["confidence"] = confidence
     return client.post(f"/a/{token}/q/{question_id}", data=data, headers=HTMX if htmx else {})
+
+
+def _right_reason_of(client: TestClient, question_id: str) -> str | None:
+    """Return the right reason of a classify question (bundled or a teacher's), else None."""
+    from quiz_app import questions
+
+    app: FastAPI = client.app  # type: ignore[assignment]
+    with app.state.sessions() as session:
+        q = questions.resolve(session, app.state.bank, question_id)
+    return right_reason(q) if isinstance(q, ClassifyQuestion) else None
 
 
 def answer_as_student(

@@ -67,3 +67,30 @@ def test_default_database_is_sqlite_file_in_created_data_dir(tmp_path, monkeypat
     assert (data_dir / "claim-check.db").is_file()
     with db.make_engine(f"sqlite:///{data_dir / 'claim-check.db'}").connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_downgrade_from_teachers_keeps_saved_answers(database_url: str) -> None:
+    """Revision 0002 alters the attempts table; on SQLite that copies it. Answers survive."""
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO attempts (id, token, set_id, seed, question_ids, created_at) "
+                "VALUES (1, 'tok', 'full-check', 1, '[\"legal-01\"]', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO answers (attempt_id, question_id, answer, correct, created_at) "
+                "VALUES (1, 'legal-01', 'research', false, CURRENT_TIMESTAMP)"
+            )
+        )
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT question_id, answer FROM answers")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("legal-01", "research")]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import practice, report, store
+from quiz_app import practice, questions, report, store
 from quiz_app.bank import Bank
 from quiz_app.deps import BankDep, CurrentAttempt, SessionDep
 from quiz_app.models import Answer, Attempt
@@ -29,11 +29,12 @@ def practice_plan(
     nothing it missed names a concept."""
     family = [root, *rounds]
     answers = store.answers_of(session, attempts=family)
-    missed = practice.missed_concepts(report.feedback_of(bank, answers[root.id]).values(), bank)
+    found = questions.resolve_many(session, bank, (q for a in answers.values() for q in a))
+    missed = practice.missed_concepts(report.feedback_of(found, answers[root.id]).values(), bank)
     if not missed:
         return None
     practised = practice.practised_concepts(
-        item for r in rounds for item in report.feedback_of(bank, answers[r.id]).values()
+        item for r in rounds for item in report.feedback_of(found, answers[r.id]).values()
     )
     seen = {q for a in family for q in a.question_ids}
     retried = root.retry_of_id
@@ -67,6 +68,9 @@ def start_practice(
         return RedirectResponse(path_for(request, "resume_attempt", token=unfinished.token), 303)
     if _unanswered(root, answers[root.id]):
         raise HTTPException(409, "Finish the quiz first; then practise what you missed.")
+    if root.assignment is not None and root.assignment.feedback_mode == "after_submit":
+        if root.submitted_at is None:  # the round's questions would hint at what was missed
+            raise HTTPException(409, "Submit your answers first; then practise what you missed.")
     plan = practice_plan(session, bank, root, rounds)
     if plan is None or plan.done:
         raise HTTPException(

@@ -4,19 +4,21 @@ import random
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import grading, report, store
+from quiz_app import assignments, grading, questions, report, store, teacher_store
 from quiz_app.bank import AnyQuestion, Bank, ClassifyQuestion
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.items import Concept
-from quiz_app.models import Answer, Attempt
+from quiz_app.models import Answer, Attempt, utcnow
 from quiz_app.routes.practice import practice_plan
+from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
-router = APIRouter()
+# Students' pages may be framed by course pages (the frame_ancestors setting).
+router = APIRouter(dependencies=[Depends(allow_framing)])
 
 SEED_BITS = 62  # fits a signed BIGINT on every database
 
@@ -29,17 +31,34 @@ class AnswerForm(BaseModel):
     confidence: str = Field(default="", max_length=64)
 
 
-def _question(bank: Bank, attempt: Attempt, question_id: str) -> AnyQuestion:
+def _question(session: SessionDep, bank: Bank, attempt: Attempt, question_id: str) -> AnyQuestion:
     if question_id not in attempt.question_ids:
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
-    question = bank.questions.get(question_id)
+    question = questions.resolve(session, bank, question_id)
     if question is None:
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
         )
     return question
+
+
+def _feedback(
+    session: SessionDep, bank: Bank, answers: dict[str, Answer]
+) -> dict[str, grading.Feedback]:
+    """Return the feedback of saved answers, by question id, for the questions that exist."""
+    return report.feedback_of(questions.resolve_many(session, bank, answers), answers)
+
+
+def _withheld(attempt: Attempt) -> bool:
+    """Return whether the teacher asked to show feedback only after the student submits."""
+    assignment = attempt.assignment
+    return (
+        assignment is not None
+        and assignment.feedback_mode == "after_submit"
+        and attempt.submitted_at is None
+    )
 
 
 def _next_unanswered(attempt: Attempt, answers: dict[str, Answer]) -> str | None:
@@ -59,20 +78,32 @@ def _reasons(bank: Bank, attempt: Attempt, question: AnyQuestion) -> list[Concep
     return [bank.concepts[c] for c in ids]
 
 
+def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
+    qset = bank.sets.get(attempt.set_id)
+    return qset.ask_confidence if qset else True
+
+
 def _question_context(
     request: Request, bank: Bank, attempt: Attempt, question: AnyQuestion, session: SessionDep
 ) -> dict[str, Any]:
     answers = store.answers_by_question(session, attempt=attempt)
-    qset = bank.sets.get(attempt.set_id)
-    feedback = report.feedback_of(bank, answers).get(question.id)
+    answer = answers.get(question.id)
+    withheld = _withheld(attempt)
+    feedback = None
+    if answer is not None and not withheld:
+        feedback = report.feedback_of({question.id: question}, answers)[question.id]
     return {
         "attempt": attempt,
-        "qset": qset,
+        "qset": bank.sets.get(attempt.set_id),
+        "assignment": attempt.assignment,
         "question": question,
         "position": attempt.question_ids.index(question.id) + 1,
         "total": len(attempt.question_ids),
         "answered": len(answers),
         "feedback": feedback,
+        # With feedback withheld, only the student's own choices are shown back.
+        "saved": answer if answer and withheld else None,
+        "saved_answer": answer.answer if answer and withheld else None,
         "next_id": _next_unanswered(attempt, answers),
         "reasons": _reasons(bank, attempt, question),
         "concepts": bank.concepts,
@@ -82,9 +113,20 @@ def _question_context(
     }
 
 
-def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
-    qset = bank.sets.get(attempt.set_id)
-    return qset.ask_confidence if qset else True
+def _check_can_answer(attempt: Attempt) -> None:
+    """Refuse new answers once an assignment is submitted, closed or past its closing time."""
+    if attempt.submitted_at is not None:
+        raise HTTPException(
+            409, "You have already submitted your answers, so they can't be changed."
+        )
+    if attempt.assignment is not None:
+        state = assignments.status(attempt.assignment, utcnow())
+        if state != "open":
+            raise HTTPException(
+                409,
+                "Your teacher's assignment is closed now, so no more answers can be saved. "
+                "Every answer you gave before is kept.",
+            )
 
 
 @router.get("/")
@@ -132,7 +174,7 @@ def show_question(
     templates: TemplatesDep,
     htmx: IsHtmx,
 ) -> Response:
-    question = _question(bank, attempt, question_id)
+    question = _question(session, bank, attempt, question_id)
     context = _question_context(request, bank, attempt, question, session)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
     name = "quiz/_next_question.html" if htmx else "quiz/question.html"
@@ -152,7 +194,8 @@ def submit_answer(
     templates: TemplatesDep,
     htmx: IsHtmx,
 ) -> Response:
-    question = _question(bank, attempt, question_id)
+    question = _question(session, bank, attempt, question_id)
+    _check_can_answer(attempt)
     try:
         feedback = grading.grade(
             question,
@@ -177,7 +220,7 @@ def submit_answer(
         feedback.reason,
         feedback.confidence,
     ):
-        first = report.feedback_of(bank, {question.id: saved})[question.id]
+        first = report.feedback_of({question.id: question}, {question.id: saved})[question.id]
         raise HTTPException(
             409,
             f"You already answered this question with “{first.answer_label}”, "
@@ -185,7 +228,8 @@ def submit_answer(
         )
     if htmx:
         context = _question_context(request, bank, attempt, question, session)
-        return templates.TemplateResponse(request, "quiz/_feedback.html", context)
+        name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
+        return templates.TemplateResponse(request, name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
     url = path_for(request, "show_question", token=attempt.token, question_id=question.id)
     return RedirectResponse(f"{url}#feedback", 303)
@@ -200,7 +244,17 @@ def show_results(
     templates: TemplatesDep,
 ) -> Response:
     answers = store.answers_by_question(session, attempt=attempt)
-    feedback = report.feedback_of(bank, answers)
+    context: dict[str, Any]
+    if _withheld(attempt):
+        context = {
+            "attempt": attempt,
+            "assignment": attempt.assignment,
+            "answered": len(answers),
+            "total": len(attempt.question_ids),
+            "next_id": _next_unanswered(attempt, answers),
+        }
+        return templates.TemplateResponse(request, "quiz/submit.html", context)
+    feedback = _feedback(session, bank, answers)
     ordered = [feedback[q] for q in attempt.question_ids if q in feedback]
     summary = grading.summarize(ordered, questions=len(attempt.question_ids))
     qset = bank.sets.get(attempt.set_id)
@@ -211,6 +265,7 @@ def show_results(
     context = {
         "attempt": attempt,
         "qset": qset,
+        "assignment": attempt.assignment,
         "summary": summary,
         "next_id": next_id,
         "profile": report.profile_of(ordered),
@@ -227,11 +282,24 @@ def show_results(
     return templates.TemplateResponse(request, "quiz/results.html", context)
 
 
+@router.post("/a/{token}/submit")
+def submit_attempt(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
+    """Hand in an assignment's answers: from now on the student sees the verdicts and why."""
+    teacher_store.submit_attempt(session, attempt=attempt)
+    return RedirectResponse(path_for(request, "show_results", token=attempt.token), 303)
+
+
 @router.post("/a/{token}/retry")
 def retry_missed(
     request: Request, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
 ) -> Response:
     """Start a new attempt with the questions this attempt got wrong, in a new order."""
+    if attempt.assignment_id is not None:
+        raise HTTPException(
+            409,
+            "This quiz was set by your teacher, so it cannot be retried from here. "
+            "Ask your teacher for another attempt.",
+        )
     answers = store.answers_by_question(session, attempt=attempt)
     missed = [
         q

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from markupsafe import escape
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, expect
 
 from quiz_app import store
 from quiz_app.items import ClassifyQuestion
@@ -100,11 +100,12 @@ def right_reason(question: ClassifyQuestion) -> str:
     return next(iter(question.right_reasons))
 
 
-def submit_answer(page: Page, server: LiveServer, question: ClassifyQuestion, verdict: str) -> None:
+def submit_answer(page: Page | FrameLocator, question: ClassifyQuestion, verdict: str) -> None:
     """Choose a verdict and the right reason, and press "Check my answer"."""
-    verdict_radio(page, verdict).check()
-    reason_radio(page, server, right_reason(question)).check()
-    page.get_by_role("button", name="Check my answer").click()
+    form = page.locator("#answer-form")
+    form.get_by_role("radio", name=re.compile(f"^{label(verdict)}")).check()
+    form.locator(f'input[name="reason"][value="{right_reason(question)}"]').check()
+    form.get_by_role("button", name="Check my answer").click()
 
 
 def expect_question(page: Page, question: ClassifyQuestion, *, position: int, total: int) -> None:
@@ -229,7 +230,7 @@ def test_take_set_with_javascript_swaps_feedback_in_place_and_scores_it(
         question = shown_question(page, live_server)
         expect_question(page, question, position=position, total=total)
         answer = pick(question, right=position % 3 != 2, turn=position)
-        submit_answer(page, live_server, question, answer)
+        submit_answer(page, question, answer)
         expect_feedback(page, question, answer, position=position, total=total)
         expect(page.locator("#feedback-heading")).to_be_focused()
         assert page.evaluate("document.activeElement.id") == "feedback-heading"
@@ -258,7 +259,7 @@ def test_take_set_without_javascript_shows_feedback_after_redirect_and_scores_it
         question = shown_question(page, live_server)
         expect_question(page, question, position=position, total=total)
         answer = pick(question, right=position % 4 != 1, turn=position)
-        submit_answer(page, live_server, question, answer)
+        submit_answer(page, question, answer)
         expect(page).to_have_url(re.compile(f"/q/{question.id}#feedback$"))
         expect_feedback(page, question, answer, position=position, total=total)
         answers.append((question, answer))
@@ -347,7 +348,7 @@ def test_open_attempt_link_after_two_answers_resumes_at_third_question(
     first = shown_question(page, live_server)
     for position in (1, 2):
         question = shown_question(page, live_server)
-        submit_answer(page, live_server, question, question.verdict)
+        submit_answer(page, question, question.verdict)
         expect_feedback(page, question, question.verdict, position=position, total=total)
         next_link = page.get_by_role("link", name="Next question")
         next_url = live_server.url + str(next_link.get_attribute("href"))
@@ -388,7 +389,7 @@ def test_show_question_before_answering_hides_answer_key(
             assert 'class="cue"' not in html, question_id
 
     # The check can see the key once it is on the page.
-    submit_answer(page, live_server, question, question.verdict)
+    submit_answer(page, question, question.verdict)
     expect(page.locator("#feedback-heading")).to_be_visible()
     assert contains(page.content(), question.explanation)
     assert contains(page.content(), question.needed_evidence)
@@ -407,7 +408,7 @@ def test_go_to_next_question_with_javascript_updates_page_title(
     start_set(page, live_server, title)
     expect(page).to_have_title(f"Question 1 of {total} · Claim Check")
     question = shown_question(page, live_server)
-    submit_answer(page, live_server, question, question.verdict)
+    submit_answer(page, question, question.verdict)
     page.get_by_role("link", name="Next question").click()
     expect(page.locator("#progress")).to_contain_text(f"Question 2 of {total}")
     # Screen readers announce the title, and browser history lists it.
@@ -451,7 +452,7 @@ def visit(page: Page, server: LiveServer, name: str) -> None:
     token = start_set(page, server, title)
     if name.startswith("feedback"):
         question = shown_question(page, server)
-        submit_answer(page, server, question, pick(question, right=name == "feedback-right"))
+        submit_answer(page, question, pick(question, right=name == "feedback-right"))
         expect(page.locator("#feedback-heading")).to_be_focused()
     elif name == "results":
         for turn, question_id in enumerate(attempt_question_ids(server, token)):

@@ -1,0 +1,74 @@
+"""Take the teacher guide's screenshots: `python docs/make_teacher_screenshots.py`.
+
+Serves the app on a temporary database, signs a teacher up, makes an assignment, lets five
+students answer (over HTTP), and photographs the new-assignment form and the dashboard with
+Debian's headless Chromium.
+"""
+
+import random
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx2
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from quiz_app.config import Settings  # noqa: E402
+from tests.browser.test_teacher_flow import CHROMIUM_ARGS, Server  # noqa: E402
+
+STUDENTS = {"Ana": 0.9, "Ben": 0.5, "Chloé": 0.7, "Dev": 0.3, "Eli": 0.8}  # share answered right
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            database_url=f"sqlite:///{tmp}/quiz.db", htmx_source="local", data_dir=Path(tmp)
+        )
+        with Server(settings) as server, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(f"{server.url}/teacher/signup")
+            page.get_by_label("Email").fill("ms.rivera@school.org")
+            page.get_by_label("Password", exact=True).fill("a walk by the river")
+            page.get_by_label("Password again").fill("a walk by the river")
+            page.get_by_role("button", name="Create account").click()
+            page.goto(f"{server.url}/teacher/assignments/new")
+            page.get_by_label("Title").fill("Year 9: micro doesn't mean safe")
+            page.get_by_label("Number of questions per student").fill("6")
+            page.screenshot(path=str(ROOT / "docs" / "screenshot-assignment.png"), full_page=True)
+            page.get_by_role("button", name="Make the assignment").click()
+            code = page.locator(".join-code").inner_text().replace("-", "")
+            _answer_all(server, code)
+            page.wait_for_selector("text=Eli")
+            page.wait_for_timeout(3500)
+            page.screenshot(path=str(ROOT / "docs" / "screenshot-dashboard.png"), full_page=True)
+            browser.close()
+
+
+def _answer_all(server: Server, code: str) -> None:
+    """Five students join and answer; each gets about their share of questions right."""
+    bank = server.app.state.bank
+    rng = random.Random(3)
+    for name, skill in STUDENTS.items():
+        with httpx2.Client(base_url=server.url, follow_redirects=False) as student:
+            location = student.post(f"/j/{code}", data={"name": name}).headers["location"]
+            token = location.rsplit("/", 1)[-1]
+            for count in range(6):
+                location = student.get(f"/a/{token}").headers["location"]
+                if location.endswith("/results") or (name == "Dev" and count == 4):
+                    break
+                qid = location.rsplit("/", 1)[-1]
+                truth = bank.questions[qid].verdict
+                wrong = [v for v in ("research", "hypothesis", "unsupported") if v != truth]
+                verdict = truth if rng.random() < skill else rng.choice(wrong)
+                student.post(f"/a/{token}/q/{qid}", data={"answer": verdict})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Teacher accounts: password hashing and policy, session tokens, CSRF, and login slowdown.
+
+Pure functions and constants only; the queries live in teacher_store.py and the routes in
+routes/teacher_auth.py.
+"""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+SESSION_COOKIE = "cc_session"
+LOGIN_CSRF_COOKIE = "cc_login_csrf"  # double-submit token for the forms shown before login
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_TOKEN_BYTES = 32  # 256 random bits in the cookie; the database keeps only a hash
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # hashing a huge password would tie up the server
+MIN_LOCAL_PART = 3  # shorter email local parts ("jo@…") are too common to forbid in passwords
+
+# Failed logins: this many failures of one key within the window lock that key.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+FIRST_LOCK = timedelta(minutes=15)  # doubles with each further lock of the same key
+LONGEST_LOCK = timedelta(hours=24)
+
+# argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile).
+HASHER = PasswordHasher()
+# Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+# Passwords people pick first; refused whatever their length.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "0123456789",
+        "1111111111",
+        "0987654321",
+        "1q2w3e4r5t",
+        "qwertyuiop",
+        "qwerty1234",
+        "qwerty12345",
+        "asdfghjkl1",
+        "password12",
+        "password123",
+        "password1234",
+        "passw0rd123",
+        "iloveyou12",
+        "letmein123",
+        "welcome123",
+        "football123",
+        "baseball123",
+        "princess123",
+        "sunshine123",
+        "abcdefghij",
+        "abc1234567",
+        "teacher123",
+        "teacher1234",
+        "school1234",
+        "classroom1",
+        "student123",
+        "changeme123",
+        "administrator",
+        "claimcheck1",
+        "claim-check",
+        "claimcheck",
+    }
+)
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Return whether the password matches; an unknown account (None) costs the same time."""
+    try:
+        return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return HASHER.check_needs_rehash(password_hash)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def email_problem(email: str) -> str | None:
+    """Return why an email address is not acceptable, or None when it is."""
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        return "Enter an email address like name@school.org."
+    return None
+
+
+def password_problems(password: str, email: str) -> list[str]:
+    """Return every way the password breaks the policy (empty when it is acceptable)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    local = normalize_email(email).split("@", 1)[0]
+    if len(local) >= MIN_LOCAL_PART and local in password.lower():
+        problems.append("Do not put your email name in your password.")
+    if password.lower() in COMMON_PASSWORDS:
+        problems.append("This password is one of the most common ones; choose another.")
+    return problems
+
+
+def generate_password() -> str:
+    """Return a strong random password that meets the policy (for the admin command)."""
+    return secrets.token_urlsafe(15)  # 20 characters, 120 random bits
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    """Return the SHA-256 of a session token: what the database stores and looks up."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def csrf_matches(expected: str | None, given: str | None) -> bool:
+    """Compare CSRF tokens in constant time; a missing one never matches."""
+    if not expected or not given:
+        return False
+    return secrets.compare_digest(expected.encode(), given.encode())
+
+
+@dataclass(frozen=True)
+class ThrottleState:
+    failures: int
+    window_start: datetime
+    locked_until: datetime | None
+    locks: int
+
+
+def after_failure(state: ThrottleState | None, now: datetime) -> ThrottleState:
+    """Return a key's state after one more failed login: a lock, doubling each time, once
+    MAX_FAILURES failures fall within FAILURE_WINDOW."""
+    if state is None or now - state.window_start > FAILURE_WINDOW:
+        locks = state.locks if state is not None and now - state.window_start < LONGEST_LOCK else 0
+        state = ThrottleState(0, now, None, locks)
+    failures = state.failures + 1
+    if failures < MAX_FAILURES:
+        return ThrottleState(failures, state.window_start, state.locked_until, state.locks)
+    lock = min(FIRST_LOCK * (2**state.locks), LONGEST_LOCK)
+    return ThrottleState(0, now, now + lock, state.locks + 1)
+
+
+def locked_until(state: ThrottleState | None, now: datetime) -> datetime | None:
+    """Return when a locked key may try again, or None when it may try now."""
+    if state is None or state.locked_until is None or state.locked_until <= now:
+        return None
+    return state.locked_until

@@ -1,0 +1,212 @@
+"""Teachers' own questions: validating them with the bank's model and content rules, and
+reading and writing them in the bank's YAML format. Pure functions; no I/O."""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from quiz_app.bank import AnyQuestion, Bank, Problem
+from quiz_app.items import ID_PATTERN, KINDS, QUESTION, ClassifyQuestion
+
+MAX_LOCAL_ID = 50  # t<teacher id>.<id> must fit the 64 characters of a stored question id
+MAX_UPLOAD_BYTES = 1_000_000  # a bank file of a few hundred questions is far smaller
+MAX_UPLOAD_QUESTIONS = 500
+
+# The editor's fields, in the order of the form and of the YAML file.
+FORM_FIELDS = (
+    "id",
+    "theme",
+    "source_section",
+    "difficulty",
+    "register",
+    "claim",
+    "cue",
+    "verdict",
+    "explanation",
+    "needed_evidence",
+)
+# The concepts and the evidence ladder: in the form too, as the bank's files carry them.
+V2_FIELDS = ("concepts", "reason_options", "ladder", "review_by")
+ERROR_FIELDS = (*FORM_FIELDS, *V2_FIELDS)  # each has its own slot for problems in the editor
+LADDER_INPUTS = ("ladder_best", "ladder_certainty", "ladder_note")
+# Fields the form does not show but an uploaded file may carry; editing keeps them.
+KEPT_FIELDS = ("options",)
+YAML_ORDER = ("id", "kind", *FORM_FIELDS[1:], *V2_FIELDS, "options")
+
+Problems = dict[str, list[str]]  # field name -> what is wrong with it
+
+
+def _text(form: Mapping[str, Any], name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _list(form: Mapping[str, Any], name: str) -> list[str]:
+    getter = getattr(form, "getlist", None)
+    values = getter(name) if getter else form.get(name, [])
+    return [v for v in values if isinstance(v, str) and v]
+
+
+def form_data(form: Mapping[str, Any], kept: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the YAML-shaped dict of a classify question typed into the editor."""
+    data: dict[str, Any] = {"kind": "classify"}
+    for name in FORM_FIELDS:
+        if value := _text(form, name):
+            data[name] = value
+    for name in ("concepts", "reason_options"):
+        if values := _list(form, name):
+            data[name] = values
+    rated_down = _list(form, "ladder_rated_down")
+    if any(_text(form, n) for n in LADDER_INPUTS) or rated_down:
+        ladder: dict[str, Any] = {"rated_down": rated_down}
+        for name in LADDER_INPUTS:
+            if value := _text(form, name):
+                ladder[name.removeprefix("ladder_")] = value
+        data["ladder"] = ladder
+    if review_by := _text(form, "review_by"):
+        data["review_by"] = review_by
+    for name in KEPT_FIELDS:
+        if kept and name in kept:
+            data[name] = kept[name]
+    return data
+
+
+def editor_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a stored question as the editor's inputs show it."""
+    ladder = data.get("ladder") or {}
+    return {
+        **{name: str(data.get(name, "")) for name in FORM_FIELDS},
+        "concepts": list(data.get("concepts", [])),
+        "reason_options": list(data.get("reason_options", [])),
+        "ladder_best": str(ladder.get("best", "")),
+        "ladder_certainty": str(ladder.get("certainty", "")),
+        "ladder_rated_down": list(ladder.get("rated_down", [])),
+        "ladder_note": str(ladder.get("note", "")),
+        "review_by": str(data.get("review_by", "")),
+    }
+
+
+def typed_values(form: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what the teacher typed, to show it back in the editor."""
+    return {
+        **{name: _text(form, name) for name in (*FORM_FIELDS, *LADDER_INPUTS, "review_by")},
+        **{name: _list(form, name) for name in ("concepts", "reason_options")},
+        "ladder_rated_down": _list(form, "ladder_rated_down"),
+    }
+
+
+def _field_of(loc: tuple[Any, ...], message: str) -> tuple[str, str]:
+    """Return the editor field a problem belongs to, and its message."""
+    parts = [str(p) for p in loc if p not in KINDS]
+    if parts:
+        if parts[0] in ERROR_FIELDS:
+            inner = [p for p in parts[1:] if not p.isdigit()]
+            return parts[0], f"{'.'.join(inner)}: {message}" if inner else message
+        return ".".join(parts), message
+    if message.startswith("cue "):
+        return "cue", message
+    if "reason_options" in message:
+        return "reason_options", message
+    if "rated_down" in message:
+        return "ladder", message
+    return "(question)", message
+
+
+def validate(data: Mapping[str, Any], bank: Bank) -> tuple[AnyQuestion | None, Problems]:
+    """Check a question with the bank's model, content rules and concept ids.
+
+    Return the question (None when invalid) and, per field, every problem found.
+    """
+    problems: Problems = {}
+    local_id = data.get("id")
+    if isinstance(local_id, str) and len(local_id) > MAX_LOCAL_ID:
+        problems.setdefault("id", []).append(f"use at most {MAX_LOCAL_ID} characters")
+    try:
+        question: AnyQuestion = QUESTION.validate_python(dict(data))
+    except ValidationError as exc:
+        for error in exc.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] == ("id",):
+                message = "use lowercase letters, digits and single dashes, like my-claim-1"
+            elif error["type"] == "missing":
+                message = "this field is required"
+            field, message = _field_of(error["loc"], message)
+            problems.setdefault(field, []).append(message)
+        return None, problems
+    refs = {"concepts": list(question.concepts)}
+    if isinstance(question, ClassifyQuestion):
+        refs["reason_options"] = list(question.reason_options)
+    for name, ids in refs.items():
+        unknown = [i for i in ids if i not in bank.concepts]
+        if unknown:
+            problems.setdefault(name, []).append(f"unknown concept ids: {unknown}")
+    return (None if problems else question), problems
+
+
+def stored_form(question: AnyQuestion) -> dict[str, Any]:
+    """Return a valid question as the YAML-shaped dict that is stored and downloaded."""
+    dumped = question.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    ordered = {key: dumped[key] for key in YAML_ORDER if key in dumped}
+    return {**ordered, **{k: v for k, v in dumped.items() if k not in ordered}}
+
+
+def to_yaml(questions: list[dict[str, Any]]) -> str:
+    """Return questions in the bank's file format: a `questions:` list."""
+    header = (
+        "# Claim Check questions, in the format of the bundled bank (questions/*.yaml).\n"
+        "# Edit and upload this file again, or check it with `quiz-app check <folder>`.\n"
+    )
+    body = yaml.safe_dump({"questions": questions}, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+def parse_upload(
+    raw: bytes, filename: str, bank: Bank
+) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Read an uploaded question file; return {local id: stored dict} and every problem.
+
+    All or nothing: when there is any problem, the caller stores nothing.
+    """
+    name = filename or "upload"
+    if len(raw) > MAX_UPLOAD_BYTES:
+        return {}, [Problem(name, "-", "(file)", "is larger than 1 MB; split it into parts")]
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        message = f"not valid YAML: {exc}".replace("\n", " ")
+        return {}, [Problem(name, "-", "(file)", message)]
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        message = "must be a mapping with a 'questions' list, like a file of the question bank"
+        return {}, [Problem(name, "-", "(file)", message)]
+    items = data["questions"]
+    if len(items) > MAX_UPLOAD_QUESTIONS:
+        message = f"holds {len(items)} questions; upload at most {MAX_UPLOAD_QUESTIONS} at once"
+        return {}, [Problem(name, "-", "(file)", message)]
+    found: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for raw_item in items:
+        item_id = str(raw_item.get("id", "?")) if isinstance(raw_item, dict) else "?"
+        if not isinstance(raw_item, dict):
+            problems.append(Problem(name, item_id, "(question)", "must be a mapping of fields"))
+            continue
+        question, item_problems = validate(raw_item, bank)
+        for field, messages in item_problems.items():
+            problems += [Problem(name, item_id, field, m) for m in messages]
+        if question is None:
+            continue
+        if question.id in found:
+            problems.append(Problem(name, question.id, "id", "is used by another question"))
+        found[question.id] = stored_form(question)
+    if not items:
+        problems.append(Problem(name, "-", "questions", "the list is empty"))
+    return found, problems
+
+
+def id_problem(local_id: str) -> str | None:
+    """Return why a local id cannot be used in a URL, or None."""
+    if not re.match(ID_PATTERN, local_id) or len(local_id) > MAX_LOCAL_ID:
+        return "not a question id"
+    return None

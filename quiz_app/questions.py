@@ -1,0 +1,60 @@
+"""Where a question id leads: the bundled bank, or a teacher's own question in the database.
+
+Teachers' question ids are namespaced as `t<teacher id>.<their id>`. Bundled ids cannot contain
+a dot (items.ID_PATTERN), so the two can never collide, nor can two teachers' ids.
+"""
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from quiz_app import teacher_store
+from quiz_app.bank import AnyQuestion, Bank
+from quiz_app.items import QUESTION
+from quiz_app.models import TeacherQuestion
+
+TEACHER_QUESTION_ID = re.compile(r"^t(\d+)\.([a-z0-9-]+)$")
+
+
+def namespaced(teacher_id: int, local_id: str) -> str:
+    """Return the id a teacher's question has in attempts and answers."""
+    return f"t{teacher_id}.{local_id}"
+
+
+def owner_of(question_id: str) -> int | None:
+    """Return the teacher id a namespaced question id belongs to, or None for a bank id."""
+    match = TEACHER_QUESTION_ID.match(question_id)
+    return int(match.group(1)) if match else None
+
+
+def from_row(row: TeacherQuestion) -> AnyQuestion:
+    """Return a stored teacher question as a question model carrying its namespaced id."""
+    question: AnyQuestion = QUESTION.validate_python(row.data)
+    return question.model_copy(update={"id": row.question_id})
+
+
+def from_data(teacher_id: int, data: dict[str, Any]) -> AnyQuestion:
+    question: AnyQuestion = QUESTION.validate_python(data)
+    return question.model_copy(update={"id": namespaced(teacher_id, question.id)})
+
+
+def resolve(session: Session, bank: Bank, question_id: str) -> AnyQuestion | None:
+    """Return the question with this id from the bank or a teacher's questions, or None."""
+    if question_id in bank.questions:
+        return bank.questions[question_id]
+    if owner_of(question_id) is None:
+        return None
+    row = teacher_store.get_question_by_question_id(session, question_id=question_id)
+    return from_row(row) if row is not None else None
+
+
+def resolve_many(session: Session, bank: Bank, ids: Iterable[str]) -> dict[str, AnyQuestion]:
+    """Return every question of ids that still exists, keyed by id."""
+    found = {}
+    for question_id in dict.fromkeys(ids):
+        question = resolve(session, bank, question_id)
+        if question is not None:
+            found[question_id] = question
+    return found

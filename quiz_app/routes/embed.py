@@ -1,0 +1,114 @@
+"""Embedding a question set in a course page: the set page with its snippet, the framed start
+page, and the oEmbed provider endpoint."""
+
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from quiz_app.bank import QuestionSet
+from quiz_app.deps import BankDep, TemplatesDep
+from quiz_app.security import allow_framing
+from quiz_app.templating import path_for
+
+router = APIRouter(dependencies=[Depends(allow_framing)])
+
+EMBED_WIDTH = 640  # px: the frame's default size in snippets and oEmbed answers
+EMBED_HEIGHT = 720  # px: a first guess; the frame reports its real height as it changes
+OEMBED_MAX_URL = 2000  # characters: longer is not a link to this app
+
+
+def public_base(request: Request) -> str:
+    """Return the address students reach the app at, without a trailing slash."""
+    configured: str = request.app.state.settings.public_url
+    return configured.rstrip("/") or str(request.base_url).rstrip("/")
+
+
+def _set(bank: BankDep, set_id: str) -> QuestionSet:
+    qset = bank.sets.get(set_id)
+    if qset is None:
+        raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
+    return qset
+
+
+def embed_snippet(base: str, src_path: str, title: str) -> str:
+    """Return the HTML a course page pastes: the frame and the small resizing script."""
+    from markupsafe import escape
+
+    return (
+        f'<iframe data-claim-check src="{escape(base + src_path)}" '
+        f'title="{escape("Claim Check quiz: " + title)}" width="{EMBED_WIDTH}" '
+        f'height="{EMBED_HEIGHT}" style="border:0;width:100%;max-width:100%" '
+        'loading="lazy"></iframe>\n'
+        f'<script src="{escape(base)}/static/embed.js" async></script>'
+    )
+
+
+def _set_context(request: Request, bank: BankDep, qset: QuestionSet) -> dict[str, Any]:
+    base = public_base(request)
+    embed_path = path_for(request, "embed_set", set_id=qset.id)
+    page_url = base + path_for(request, "show_set", set_id=qset.id)
+    return {
+        "qset": qset,
+        "count": len(bank.select(qset, seed=0)),
+        "snippet": embed_snippet(base, embed_path, qset.title),
+        "oembed_url": f"{base}{path_for(request, 'show_oembed')}?url={page_url}&format=json",
+    }
+
+
+@router.get("/sets/{set_id}")
+def show_set(request: Request, set_id: str, bank: BankDep, templates: TemplatesDep) -> Response:
+    qset = _set(bank, set_id)
+    return templates.TemplateResponse(request, "embed/set.html", _set_context(request, bank, qset))
+
+
+@router.get("/embed/sets/{set_id}")
+def embed_set(request: Request, set_id: str, bank: BankDep, templates: TemplatesDep) -> Response:
+    """The page a course page frames: the set's start button, with minimal chrome."""
+    qset = _set(bank, set_id)
+    request.state.embedded = True
+    context = {"qset": qset, "count": len(bank.select(qset, seed=0))}
+    return templates.TemplateResponse(request, "embed/start.html", context)
+
+
+@router.get("/oembed")
+def show_oembed(
+    request: Request,
+    bank: BankDep,
+    url: Annotated[str, Query(max_length=OEMBED_MAX_URL)],
+    format: Annotated[str, Query()] = "json",
+    maxwidth: Annotated[int | None, Query(ge=1)] = None,
+    maxheight: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    """Answer an oEmbed request (https://oembed.com/) for a set page's URL."""
+    if format != "json":
+        raise HTTPException(501, "Only format=json is available.")
+    base = public_base(request)
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != base and parts.netloc != urlsplit(base).netloc:
+        raise HTTPException(404, "That address is not a Claim Check page on this server.")
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) == 3 and segments[:2] == ["embed", "sets"]:
+        segments = segments[1:]
+    if len(segments) != 2 or segments[0] != "sets" or segments[1] not in bank.sets:
+        raise HTTPException(404, "That address is not a question set that can be embedded.")
+    qset = bank.sets[segments[1]]
+    width = min(EMBED_WIDTH, maxwidth or EMBED_WIDTH)
+    height = min(EMBED_HEIGHT, maxheight or EMBED_HEIGHT)
+    snippet = embed_snippet(base, path_for(request, "embed_set", set_id=qset.id), qset.title)
+    snippet = snippet.replace(f'width="{EMBED_WIDTH}"', f'width="{width}"').replace(
+        f'height="{EMBED_HEIGHT}"', f'height="{height}"'
+    )
+    return JSONResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": "Claim Check",
+            "provider_url": base + "/",
+            "title": qset.title,
+            "html": snippet,
+            "width": width,
+            "height": height,
+        }
+    )

@@ -1,0 +1,178 @@
+"""Students join a teacher's assignment with its code or link, and give a name or nickname."""
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from quiz_app import assignments, store, teacher_store
+from quiz_app.deps import SessionDep, TemplatesDep
+from quiz_app.models import Assignment, Attempt, utcnow
+from quiz_app.routes.quiz import SEED_BITS
+from quiz_app.templating import path_for
+
+router = APIRouter()
+
+RESUME_COOKIE = "cc_join_{id}"  # this browser's attempt at an assignment, to carry on later
+RESUME_DAYS = 30
+NICKNAME_WORDS = (
+    ("Curious", "Careful", "Sharp", "Patient", "Brave", "Calm", "Clever", "Steady"),
+    ("Otter", "Falcon", "Badger", "Heron", "Lynx", "Panda", "Robin", "Fox"),
+)
+
+
+def _suggest_nickname() -> str:
+    first, second = (secrets.choice(words) for words in NICKNAME_WORDS)
+    return f"{first} {second} {secrets.randbelow(90) + 10}"
+
+
+def _not_found(request: Request, templates: TemplatesDep, typed: str, message: str) -> Response:
+    context = {"typed": typed, "error": message}
+    return templates.TemplateResponse(request, "join/join.html", context, status_code=404)
+
+
+def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment | None, str]:
+    """Return the assignment a typed code names, or None and a message that helps."""
+    code = assignments.normalize_code(typed)
+    problem = assignments.code_problem(code)
+    if problem:
+        return None, problem
+    found = teacher_store.get_assignment_by_code(session, code=code)
+    if found is None:
+        return None, (
+            f"No assignment has the code {assignments.format_code(code)}. Check it with your "
+            "teacher: codes are 6 letters and digits, and never use 0, O, 1, I or L."
+        )
+    return found, ""
+
+
+def _unavailable(assignment: Assignment) -> tuple[int, str] | None:
+    """Return the status and the message for an assignment students cannot take now."""
+    state = assignments.status(assignment, utcnow())
+    if state == "closed":
+        return 403, "Your teacher has closed this assignment. Ask them to reopen it."
+    if state == "not-yet-open":
+        when = assignments.show_time(assignment.opens_at, assignment.teacher.timezone)
+        return 403, f"This assignment opens on {when}. Come back then, with the same link."
+    if state == "ended":
+        when = assignments.show_time(assignment.closes_at, assignment.teacher.timezone)
+        return 403, f"This assignment closed on {when}. Ask your teacher if you still need it."
+    return None
+
+
+def _resumable(request: Request, session: SessionDep, assignment: Assignment) -> Attempt | None:
+    """Return this browser's unfinished attempt at the assignment, if it has one."""
+    token = request.cookies.get(RESUME_COOKIE.format(id=assignment.id))
+    attempt = store.get_attempt(session, token=token) if token else None
+    if attempt is None or attempt.assignment_id != assignment.id or attempt.submitted_at:
+        return None
+    if teacher_store.answer_count(session, attempt=attempt) >= len(attempt.question_ids):
+        return None
+    return attempt
+
+
+def _page(
+    request: Request,
+    templates: TemplatesDep,
+    session: SessionDep,
+    assignment: Assignment,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "assignment": assignment,
+        "code": assignments.format_code(assignment.join_code),
+        "resume": _resumable(request, session, assignment),
+        "suggestion": _suggest_nickname(),
+        "name": "",
+        "error": None,
+        "blocked": None,
+        **(extra or {}),
+    }
+    return templates.TemplateResponse(request, "join/name.html", context, status_code=status_code)
+
+
+@router.get("/join")
+def show_join(request: Request, templates: TemplatesDep) -> Response:
+    return templates.TemplateResponse(request, "join/join.html", {"typed": "", "error": None})
+
+
+@router.post("/join")
+def find_assignment(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    code: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    assignment, message = _find(request, session, code)
+    if assignment is None:
+        return _not_found(request, templates, code, message)
+    return RedirectResponse(path_for(request, "show_join_code", code=assignment.join_code), 303)
+
+
+@router.get("/j/{code}")
+def show_join_code(
+    request: Request, code: str, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    assignment, message = _find(request, session, code[:40])
+    if assignment is None:
+        return _not_found(request, templates, code[:40], message)
+    blocked = _unavailable(assignment)
+    if blocked:
+        return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
+    return _page(request, templates, session, assignment)
+
+
+@router.post("/j/{code}")
+def join_assignment(
+    request: Request,
+    code: str,
+    session: SessionDep,
+    templates: TemplatesDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    assignment, message = _find(request, session, code[:40])
+    if assignment is None:
+        return _not_found(request, templates, code[:40], message)
+    blocked = _unavailable(assignment)
+    if blocked:
+        return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
+    student = assignments.clean_name(name)
+    what = "name" if assignment.identity == "name" else "nickname"
+    if not student or len(student) > assignments.MAX_NAME:
+        error = f"Type your {what}, from 1 to {assignments.MAX_NAME} characters."
+        return _page(request, templates, session, assignment, {"error": error, "name": name}, 422)
+    used = teacher_store.count_student_attempts(
+        session, assignment=assignment, student_key=assignments.name_key(student)
+    )
+    if used >= assignment.attempts_allowed:
+        times = (
+            "once" if assignment.attempts_allowed == 1 else f"{assignment.attempts_allowed} times"
+        )
+        error = (
+            f"Someone called “{student}” has already taken this assignment {times}, "
+            "which is all it allows. If that was you, open your quiz link to see your answers. "
+            f"If it was not you, add something to your {what} (like an initial)."
+        )
+        extra = {"error": error, "name": student}
+        return _page(request, templates, session, assignment, extra, 409)
+    seed = secrets.randbits(SEED_BITS)
+    attempt = teacher_store.create_assignment_attempt(
+        session,
+        assignment=assignment,
+        student_name=student,
+        question_ids=assignments.questions_for_student(assignment, seed),
+        seed=seed,
+    )
+    response = RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
+    response.set_cookie(
+        RESUME_COOKIE.format(id=assignment.id),
+        attempt.token,
+        max_age=RESUME_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/j",
+    )
+    return response

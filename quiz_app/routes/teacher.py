@@ -1,0 +1,376 @@
+"""The teacher's assignments: make one, watch the dashboard, export, close, reopen, delete."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from quiz_app import assignments, exports, questions, reports, teacher_store
+from quiz_app.bank import AnyQuestion, Bank
+from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.models import Assignment, Teacher, utcnow
+from quiz_app.templating import path_for
+from quiz_app.themes import THEMES, VERDICTS
+
+router = APIRouter(prefix="/teacher")
+
+POLL_SECONDS = 3  # how often the dashboard asks for fresh results
+CODE_CANDIDATES = 20  # join codes tried before giving up (31^6 codes: a clash is rare)
+NOT_YOURS = "There is no assignment with this number among yours. Go back to your assignments."
+
+
+def own_questions(session: Session, teacher: Teacher) -> dict[str, AnyQuestion]:
+    """Return the teacher's own questions, by namespaced id."""
+    rows = teacher_store.list_questions(session, teacher=teacher)
+    return {row.question_id: questions.from_row(row) for row in rows}
+
+
+def _assignment(session: Session, teacher: Teacher, assignment_id: int) -> Assignment:
+    found = teacher_store.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
+    if found is None:
+        raise HTTPException(404, NOT_YOURS)
+    return found
+
+
+def _form_context(
+    bank: Bank, own: dict[str, AnyQuestion], form: assignments.AssignmentForm | None, zone: str
+) -> dict[str, Any]:
+    values: dict[str, Any] = (
+        form.values
+        if form
+        else {
+            "source": "set",
+            "set_id": next(iter(bank.sets), ""),
+            "feedback_mode": "immediate",
+            "attempts_allowed": "1",
+            "identity": "name",
+            "shuffle": True,
+            "timezone": zone,
+            "ids": [],
+        }
+    )
+    picked = {i: q for i in values.get("ids", []) if (q := bank.questions.get(i) or own.get(i))}
+    return {
+        "values": values,
+        "errors": form.problems if form else {},
+        "sets": bank.sets.values(),
+        "themes": THEMES.values(),
+        "verdicts": VERDICTS,
+        "kinds": assignments.PLAYABLE_KINDS,
+        "feedback_modes": assignments.FEEDBACK_MODES,
+        "identities": assignments.IDENTITIES,
+        "picked": picked,
+    }
+
+
+@router.get("")
+def show_teacher_home(
+    request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    rows = teacher_store.list_assignments(session, teacher=teacher)
+    now = utcnow()
+    items = [(a, n, assignments.status(a, now)) for a, n in rows]
+    context = {"teacher": teacher, "items": items}
+    return templates.TemplateResponse(request, "teacher/home.html", context)
+
+
+@router.get("/assignments/new")
+def new_assignment(
+    request: Request,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    own = own_questions(session, teacher)
+    context = _form_context(bank, own, None, teacher.timezone)
+    ids = request.query_params.getlist("ids")
+    if ids:
+        context["values"] = {**context["values"], "source": "ids", "ids": ids}
+        context["picked"] = {i: q for i in ids if (q := bank.questions.get(i) or own.get(i))}
+    return templates.TemplateResponse(request, "teacher/assignment_form.html", context)
+
+
+@router.post("/assignments")
+def create_assignment(
+    request: Request,
+    form: FormDataDep,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    own = own_questions(session, teacher)
+    parsed = assignments.parse_form(form, bank, own)
+    if parsed.problems:
+        context = _form_context(bank, own, parsed, teacher.timezone)
+        return templates.TemplateResponse(
+            request, "teacher/assignment_form.html", context, status_code=422
+        )
+    fields = dict(parsed.fields)
+    teacher_store.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
+    codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
+    assignment = teacher_store.create_assignment(session, teacher=teacher, codes=codes, **fields)
+    url = path_for(request, "show_assignment", assignment_id=assignment.id)
+    return RedirectResponse(url, status_code=303)
+
+
+def _dashboard(
+    request: Request, session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
+) -> dict[str, Any]:
+    attempts = teacher_store.attempts_with_answers(session, assignment=assignment)
+    asked = [q for a in attempts for q in a.question_ids]
+    found = questions.resolve_many(session, bank, [*assignment.pool, *asked])
+    report = reports.class_report(attempts, found, assignment.pool)
+    return {
+        "teacher": teacher,
+        "assignment": assignment,
+        "report": report,
+        "verdicts": VERDICTS,
+        "status": assignments.status(assignment, utcnow()),
+        "join_url": str(request.url_for("show_join_code", code=assignment.join_code)),
+        "code": assignments.format_code(assignment.join_code),
+        "source": assignments.summary_of_source(assignment.source, bank),
+        "show_time": assignments.show_time,
+        "clock": assignments.show_clock,
+        "updated": utcnow(),
+        "poll_seconds": POLL_SECONDS,
+        "feedback_modes": assignments.FEEDBACK_MODES,
+        "identities": assignments.IDENTITIES,
+    }
+
+
+@router.get("/assignments/{assignment_id}")
+def show_assignment(
+    request: Request,
+    assignment_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+    htmx: IsHtmx,
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    context = _dashboard(request, session, bank, teacher, assignment)
+    name = "teacher/_live.html" if htmx else "teacher/assignment.html"
+    response = templates.TemplateResponse(request, name, context)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@router.get("/assignments/{assignment_id}/attempts/{attempt_id}")
+def show_student_answers(
+    request: Request,
+    assignment_id: int,
+    attempt_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    attempt = teacher_store.get_assignment_attempt(
+        session, assignment=assignment, attempt_id=attempt_id
+    )
+    if attempt is None:
+        raise HTTPException(404, "This assignment has no such student attempt.")
+    found = questions.resolve_many(session, bank, attempt.question_ids)
+    answers = {a.question_id: a for a in attempt.answers}
+    items = [(qid, found.get(qid), answers.get(qid)) for qid in attempt.question_ids]
+    context = {
+        "assignment": assignment,
+        "attempt": attempt,
+        "items": items,
+        "show_time": assignments.show_time,
+        "clock": assignments.show_clock,
+        "teacher": teacher,
+        "summary": reports.class_report([attempt], found, attempt.question_ids).students[0],
+    }
+    return templates.TemplateResponse(request, "teacher/student.html", context)
+
+
+@router.get("/assignments/{assignment_id}/edit")
+def edit_assignment(
+    request: Request,
+    assignment_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    context = _form_context(bank, {}, None, teacher.timezone)
+    context.update(
+        assignment=assignment,
+        values=assignments.form_values(assignment, teacher.timezone),
+        source=assignments.summary_of_source(assignment.source, bank),
+    )
+    return templates.TemplateResponse(request, "teacher/assignment_edit.html", context)
+
+
+@router.post("/assignments/{assignment_id}")
+def update_assignment(
+    request: Request,
+    form: FormDataDep,
+    assignment_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    parsed = assignments.parse_form(form, bank, {}, settings_only=True)
+    if parsed.problems:
+        context = _form_context(bank, {}, parsed, teacher.timezone)
+        context.update(
+            assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
+        )
+        return templates.TemplateResponse(
+            request, "teacher/assignment_edit.html", context, status_code=422
+        )
+    fields = dict(parsed.fields)
+    teacher_store.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
+    teacher_store.update_assignment(session, assignment=assignment, **fields)
+    return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
+
+
+@router.post("/assignments/{assignment_id}/close")
+def close_assignment(
+    request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    teacher_store.update_assignment(session, assignment=assignment, closed=True)
+    return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
+
+
+@router.post("/assignments/{assignment_id}/reopen")
+def reopen_assignment(
+    request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    teacher_store.update_assignment(session, assignment=assignment, closed=False)
+    return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
+
+
+@router.get("/assignments/{assignment_id}/delete")
+def confirm_delete_assignment(
+    request: Request,
+    assignment_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    templates: TemplatesDep,
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    attempts = teacher_store.attempts_with_answers(session, assignment=assignment)
+    context = {
+        "assignment": assignment,
+        "students": len(attempts),
+        "answers": sum(len(a.answers) for a in attempts),
+    }
+    return templates.TemplateResponse(request, "teacher/assignment_delete.html", context)
+
+
+@router.post("/assignments/{assignment_id}/delete")
+def delete_assignment(
+    request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+) -> Response:
+    assignment = _assignment(session, teacher, assignment_id)
+    teacher_store.delete_assignment(session, assignment=assignment)
+    return RedirectResponse(path_for(request, "show_teacher_home"), 303)
+
+
+def _export(
+    request: Request, session: Session, bank: Bank, teacher: Teacher, assignment_id: int
+) -> tuple[Assignment, reports.ClassReport, dict[str, AnyQuestion]]:
+    assignment = _assignment(session, teacher, assignment_id)
+    attempts = teacher_store.attempts_with_answers(session, assignment=assignment)
+    found = questions.resolve_many(
+        session, bank, [*assignment.pool, *(q for a in attempts for q in a.question_ids)]
+    )
+    return assignment, reports.class_report(attempts, found, assignment.pool), found
+
+
+def _download(body: str, media_type: str, assignment: Assignment, name: str) -> Response:
+    filename = f"assignment-{assignment.id}-{name}"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/assignments/{assignment_id}/answers.csv")
+def export_answers_csv(
+    request: Request,
+    assignment_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+) -> Response:
+    assignment, report, found = _export(request, session, bank, teacher, assignment_id)
+    body = exports.answers_csv(assignment, report, found)
+    return _download(body, "text/csv; charset=utf-8", assignment, "answers.csv")
+
+
+@router.get("/assignments/{assignment_id}/students.csv")
+def export_students_csv(
+    request: Request,
+    assignment_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+) -> Response:
+    assignment, report, _found = _export(request, session, bank, teacher, assignment_id)
+    body = exports.students_csv(assignment, report)
+    return _download(body, "text/csv; charset=utf-8", assignment, "students.csv")
+
+
+@router.get("/assignments/{assignment_id}/results.json")
+def export_results_json(
+    request: Request,
+    assignment_id: int,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+) -> Response:
+    assignment, report, found = _export(request, session, bank, teacher, assignment_id)
+    body = exports.results_json(assignment, report, found)
+    return _download(body, "application/json", assignment, "results.json")
+
+
+@router.get("/bank")
+def browse_bank(
+    request: Request,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    """Show bank questions (and the teacher's own) with answers, filtered, to hand-pick."""
+    params = request.query_params
+    source = {
+        key: [v for v in params.getlist(key) if v]
+        for key in ("themes", "verdicts", "kinds", "difficulties")
+    }
+    own = own_questions(session, teacher)
+    ids, _problem = assignments.pool_for({k: v for k, v in source.items() if v}, bank, {})
+    if "difficulties" in source:
+        source["difficulties"] = [d for d in source["difficulties"] if d in ("1", "2", "3")]
+    mine = [
+        q
+        for q in own.values()
+        if (not source["themes"] or q.theme in source["themes"])
+        and (not source["verdicts"] or getattr(q, "verdict", None) in source["verdicts"])
+        and (not source["difficulties"] or str(q.difficulty) in source["difficulties"])
+    ]
+    context = {
+        "filters": source,
+        "questions": [bank.questions[i] for i in ids],
+        "mine": mine,
+        "themes": THEMES.values(),
+        "verdicts": VERDICTS,
+        "kinds": assignments.PLAYABLE_KINDS,
+        "playable": assignments.PLAYABLE_KINDS,
+    }
+    return templates.TemplateResponse(request, "teacher/bank.html", context)

@@ -1,0 +1,178 @@
+"""Teachers sign up, log in and log out."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from quiz_app import auth, teacher_store
+from quiz_app.assignments import show_time
+from quiz_app.deps import CurrentTeacher, SessionDep, TemplatesDep
+from quiz_app.models import utcnow
+from quiz_app.templating import path_for
+
+router = APIRouter(prefix="/teacher")
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _login_csrf(request: Request) -> tuple[str, bool]:
+    """Return the browser's pre-login CSRF token, and whether it is new (to be set)."""
+    token = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
+    if token and len(token) >= 32:
+        return token, False
+    return auth.new_csrf_token(), True
+
+
+def _render_form(
+    request: Request,
+    templates: TemplatesDep,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> Response:
+    """Render the login or signup form with a double-submit CSRF token (cookie + field)."""
+    token, new = _login_csrf(request)
+    context = {"login_csrf": token, "errors": {}, "values": {}, **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    if new:
+        response.set_cookie(
+            auth.LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            path="/teacher",
+        )
+    return response
+
+
+def _check_login_csrf(request: Request, given: str) -> None:
+    """Security: a login or signup form must come from our own page (login CSRF)."""
+    if not auth.csrf_matches(request.cookies.get(auth.LOGIN_CSRF_COOKIE), given):
+        raise HTTPException(
+            403,
+            "This form's security token is missing or out of date (are cookies turned off?). "
+            "Reload the login page and try again.",
+        )
+
+
+def _safe_next(next_path: str) -> str:
+    """Return where to go after logging in: only a teacher page of this site."""
+    if next_path.startswith("/teacher") and not next_path.startswith("//"):
+        return next_path
+    return "/teacher"
+
+
+def _log_in(request: Request, session: SessionDep, teacher: Any, next_path: str) -> Response:
+    settings = request.app.state.settings
+    token, _csrf = teacher_store.create_session(
+        session, teacher=teacher, hours=settings.session_hours
+    )
+    response = RedirectResponse(_safe_next(next_path), status_code=303)
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+    return response
+
+
+@router.get("/login")
+def show_login(request: Request, templates: TemplatesDep, next: str = "/teacher") -> Response:
+    return _render_form(request, templates, "teacher/login.html", {"next": _safe_next(next)})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    email: Annotated[str, Form(max_length=300)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/teacher",
+) -> Response:
+    _check_login_csrf(request, csrf_token)
+    now = utcnow()
+    address = request.client.host if request.client else "unknown"
+    keys = [teacher_store.account_key(email), teacher_store.address_key(address)]
+    until = teacher_store.login_locked_until(session, keys=keys, now=now)
+    context = {"next": _safe_next(next), "values": {"email": email}}
+    if until is not None:
+        minutes = max(1, round((until - now).total_seconds() / 60))
+        message = (
+            f"Too many failed logins. Try again after {show_time(until)} "
+            f"(in about {minutes} minute{'s' if minutes != 1 else ''})."
+        )
+        response = _render_form(
+            request, templates, "teacher/login.html", {**context, "error": message}, 429
+        )
+        response.headers["Retry-After"] = str(int((until - now).total_seconds()) + 1)
+        return response
+    teacher = teacher_store.get_teacher_by_email(session, email=email)
+    if not auth.verify_password(teacher.password_hash if teacher else None, password):
+        teacher_store.record_login_failure(session, keys=keys, now=now)
+        message = "That email and password do not match an account. Check both and try again."
+        return _render_form(
+            request, templates, "teacher/login.html", {**context, "error": message}, 401
+        )
+    assert teacher is not None
+    if auth.needs_rehash(teacher.password_hash):
+        teacher_store.set_password(session, teacher=teacher, password=password)
+    teacher_store.clear_login_failures(session, key=keys[0])
+    return _log_in(request, session, teacher, next)
+
+
+@router.get("/signup")
+def show_signup(request: Request, templates: TemplatesDep) -> Response:
+    if not request.app.state.settings.open_signup:
+        return _render_form(request, templates, "teacher/signup_closed.html", {}, 403)
+    return _render_form(request, templates, "teacher/signup.html", {})
+
+
+@router.post("/signup")
+def signup(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    email: Annotated[str, Form(max_length=300)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    password_again: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    if not request.app.state.settings.open_signup:
+        return _render_form(request, templates, "teacher/signup_closed.html", {}, 403)
+    _check_login_csrf(request, csrf_token)
+    email = auth.normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    if problem := auth.email_problem(email):
+        errors["email"] = [problem]
+    if problems := auth.password_problems(password, email):
+        errors["password"] = problems
+    elif password != password_again:
+        errors["password_again"] = ["The two passwords are not the same."]
+    teacher = None
+    if not errors:
+        teacher = teacher_store.create_teacher(session, email=email, password=password)
+        if teacher is None:
+            errors["email"] = ["This email already has an account. Log in instead."]
+    if teacher is None:
+        context = {"errors": errors, "values": {"email": email}}
+        return _render_form(request, templates, "teacher/signup.html", context, 422)
+    return _log_in(request, session, teacher, "/teacher")
+
+
+@router.post("/logout")
+def logout(request: Request, teacher: CurrentTeacher, session: SessionDep) -> Response:
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    teacher_store.end_session(session, token=token)
+    response = RedirectResponse(path_for(request, "show_login"), status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    return response

@@ -1,0 +1,248 @@
+"""Teachers write their own questions, privately, checked as they type with the bank's rules;
+and download or upload them in the bank's YAML format."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from quiz_app import authoring, questions, teacher_store
+from quiz_app.bank import Bank
+from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
+from quiz_app.items import Ladder
+from quiz_app.models import Teacher, TeacherQuestion
+from quiz_app.templating import path_for
+from quiz_app.themes import (
+    CERTAINTY_LABELS,
+    RATED_DOWN_LABELS,
+    RUNG_LABELS,
+    SECTIONS,
+    THEMES,
+    VERDICTS,
+)
+
+router = APIRouter(prefix="/teacher")
+
+NOT_YOURS = "You have no question with this id. Go back to your questions."
+
+
+def _question(session: Session, teacher: Teacher, local_id: str) -> TeacherQuestion:
+    row = None
+    if authoring.id_problem(local_id) is None:
+        row = teacher_store.get_question(session, teacher=teacher, local_id=local_id)
+    if row is None:
+        raise HTTPException(404, NOT_YOURS)
+    return row
+
+
+def _used_by(session: Session, teacher: Teacher, question_id: str) -> list[str]:
+    """Return the titles of the teacher's assignments that use a question."""
+    return [
+        a.title
+        for a, _n in teacher_store.list_assignments(session, teacher=teacher)
+        if question_id in a.pool
+    ]
+
+
+def _editor_context(
+    bank: Bank,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    editing: TeacherQuestion | None,
+) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "editing": editing,
+        "error_fields": authoring.ERROR_FIELDS,
+        "themes": THEMES.values(),
+        "sections": SECTIONS,
+        "verdicts": VERDICTS,
+        "registers": ("casual", "scientific", "alarming"),
+        "concepts": bank.concepts.values(),
+        "rungs": RUNG_LABELS,
+        "certainties": CERTAINTY_LABELS,
+        "rated_down": RATED_DOWN_LABELS,
+        # A note on the ladder arrived with the grown bank; offer it where the model has it.
+        "ladder_note": "note" in Ladder.model_fields,
+    }
+
+
+def _check(
+    session: Session,
+    bank: Bank,
+    teacher: Teacher,
+    form: Any,
+    editing: TeacherQuestion | None,
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, list[str]]]:
+    """Validate an editor form: return what was typed, the stored form (None when invalid),
+    and the problems per field."""
+    data = authoring.form_data(form, editing.data if editing else None)
+    if editing is not None:
+        data["id"] = editing.local_id  # the id names the question in answers: it stays
+    question, problems = authoring.validate(data, bank)
+    if editing is None and isinstance(data.get("id"), str):
+        if teacher_store.get_question(session, teacher=teacher, local_id=data["id"]):
+            problems.setdefault("id", []).append(
+                "you already have a question with this id; choose another or edit that one"
+            )
+    values = authoring.typed_values(form)
+    if editing is not None:
+        values["id"] = editing.local_id
+    if problems or question is None:
+        return values, None, problems
+    return values, authoring.stored_form(question), {}
+
+
+@router.get("/questions")
+def list_questions(
+    request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    rows = teacher_store.list_questions(session, teacher=teacher)
+    context = {"rows": rows, "problems": []}
+    return templates.TemplateResponse(request, "teacher/questions.html", context)
+
+
+@router.get("/questions/new")
+def new_question(
+    request: Request, teacher: CurrentTeacher, bank: BankDep, templates: TemplatesDep
+) -> Response:
+    values = {"difficulty": "2", "register": "casual"}
+    context = _editor_context(bank, values, {}, None)
+    return templates.TemplateResponse(request, "teacher/question_form.html", context)
+
+
+@router.post("/questions/validate")
+def validate_question(
+    request: Request,
+    form: FormDataDep,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    """Check the editor as the teacher types; return each field's problems (htmx swaps them)."""
+    editing = None
+    if form.get("editing"):
+        editing = _question(session, teacher, str(form.get("editing")))
+    values, _stored, problems = _check(session, bank, teacher, form, editing)
+    context = {**_editor_context(bank, values, problems, editing), "oob": True}
+    return templates.TemplateResponse(request, "teacher/_question_problems.html", context)
+
+
+@router.post("/questions")
+def create_question(
+    request: Request,
+    form: FormDataDep,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    values, stored, problems = _check(session, bank, teacher, form, None)
+    if stored is None:
+        context = _editor_context(bank, values, problems, None)
+        return templates.TemplateResponse(
+            request, "teacher/question_form.html", context, status_code=422
+        )
+    local_id = stored["id"]
+    teacher_store.save_questions(
+        session,
+        teacher=teacher,
+        questions={local_id: stored},
+        ids={local_id: questions.namespaced(teacher.id, local_id)},
+    )
+    return RedirectResponse(path_for(request, "list_questions") + f"#q-{local_id}", 303)
+
+
+@router.get("/questions/{local_id}/edit")
+def edit_question(
+    request: Request,
+    local_id: str,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    row = _question(session, teacher, local_id)
+    context = _editor_context(bank, authoring.editor_values(row.data), {}, row)
+    return templates.TemplateResponse(request, "teacher/question_form.html", context)
+
+
+@router.post("/questions/{local_id}/edit")
+def update_question(
+    request: Request,
+    form: FormDataDep,
+    local_id: str,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    row = _question(session, teacher, local_id)
+    values, stored, problems = _check(session, bank, teacher, form, row)
+    if stored is None:
+        context = _editor_context(bank, values, problems, row)
+        return templates.TemplateResponse(
+            request, "teacher/question_form.html", context, status_code=422
+        )
+    teacher_store.save_questions(session, teacher=teacher, questions={row.local_id: stored}, ids={})
+    return RedirectResponse(path_for(request, "list_questions") + f"#q-{row.local_id}", 303)
+
+
+@router.post("/questions/{local_id}/delete")
+def delete_question(
+    request: Request, local_id: str, teacher: CurrentTeacher, session: SessionDep
+) -> Response:
+    row = _question(session, teacher, local_id)
+    used = _used_by(session, teacher, row.question_id)
+    if used:
+        raise HTTPException(
+            409,
+            f"Your assignment{'s' if len(used) > 1 else ''} {', '.join(used)} "
+            f"use{'' if len(used) > 1 else 's'} this question, so it stays. "
+            "Delete those assignments first if you no longer need them.",
+        )
+    teacher_store.delete_question(session, question=row)
+    return RedirectResponse(path_for(request, "list_questions"), 303)
+
+
+@router.get("/questions.yaml")
+def download_questions(teacher: CurrentTeacher, session: SessionDep) -> Response:
+    rows = teacher_store.list_questions(session, teacher=teacher)
+    body = authoring.to_yaml([row.data for row in rows])
+    return Response(
+        body,
+        media_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="my-questions.yaml"'},
+    )
+
+
+@router.post("/questions/upload")
+def upload_questions(
+    request: Request,
+    form: FormDataDep,
+    teacher: CurrentTeacher,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    file = form.get("file")
+    if not isinstance(file, UploadFile) or not file.filename:
+        problems = ["Choose a .yaml file to upload."]
+    else:
+        raw = file.file.read(authoring.MAX_UPLOAD_BYTES + 1)
+        found, file_problems = authoring.parse_upload(raw, file.filename, bank)
+        problems = [str(p) for p in file_problems]
+    if problems:
+        context = {
+            "rows": teacher_store.list_questions(session, teacher=teacher),
+            "problems": problems,
+        }
+        return templates.TemplateResponse(request, "teacher/questions.html", context, 422)
+    ids = {local_id: questions.namespaced(teacher.id, local_id) for local_id in found}
+    teacher_store.save_questions(session, teacher=teacher, questions=found, ids=ids)
+    url = path_for(request, "list_questions") + f"?uploaded={len(found)}"
+    return RedirectResponse(url, 303)

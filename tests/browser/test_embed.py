@@ -1,0 +1,503 @@
+"""The quiz embedded in another site's course page, in headless Chromium that blocks third-party
+cookies: a whole set inside the frame, the frame's height, reloading the course page, framing
+refused where it is not meant, a narrow dark frame, and axe inside the frame."""
+
+import html
+import json
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Frame, FrameLocator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from quiz_app.items import ClassifyQuestion
+from tests.browser.conftest import CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
+from tests.browser.test_student_flow import (
+    QUESTION_URL,
+    attempt_question_ids,
+    classify_question,
+    expect_feedback,
+    expect_question,
+    pick,
+    right_reason,
+    smallest_set,
+    submit_answer,
+)
+
+pytestmark = pytest.mark.browser
+
+OpenCoursePage = Callable[..., Page]
+
+FRAME = "iframe[data-claim-check]"
+COURSE_TEXT = "Read the article before you try the quiz below."
+COURSE_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Week 3: Evidence · Health course</title>
+</head>
+<body>
+<main>
+<h1>Week 3: Evidence</h1>
+<p>{text}</p>
+{content}
+</main>
+</body>
+</html>
+"""
+
+# Chromium 156 keeps the third-party cookie setting in the profile, not on the command line:
+# --test-third-party-cookie-phaseout and --block-third-party-cookies do not override a profile
+# that allows them (tried), and Playwright has no option for it. So each test starts Chromium
+# on a fresh profile whose Preferences say "block third-party cookies" (cookie_controls_mode 1,
+# which is also this Chromium's default). Each test checks inside the frame that it holds.
+BLOCK_THIRD_PARTY_COOKIES = {"profile": {"cookie_controls_mode": 1}}
+
+# Playwright starts Chromium with ThirdPartyStoragePartitioning disabled (microsoft/playwright
+# #32230), and then blocking third-party cookies blocks the frame's sessionStorage as well.
+# Chrome ships with partitioning on: a frame's storage is kept apart per top-level site, and is
+# allowed while cookies are blocked. Chromium obeys the last --disable-features on its command
+# line, so this list, which leaves partitioning out, replaces Playwright's.
+PARTITIONED_STORAGE_ARGS = [
+    "--disable-features=DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,MediaRouter,PaintHolding,OptimizationHints"
+]
+
+# What Chromium logs on the course page when a frame's CSP refuses it (Chromium 156's wording).
+FRAMING_REFUSED = re.compile(
+    r"violates the following Content Security Policy directive: "
+    r"\"frame-ancestors 'none'\""
+)
+NARROW = {"width": 320, "height": 640}  # px: a small phone
+DARK_CHANNEL_MAX = 64  # 0-255: every channel of a dark background is below this
+
+
+class CourseSite:
+    """Course pages served on http://localhost:<port>, another site than the quiz's 127.0.0.1.
+
+    Sites compare scheme and registrable domain but not port, so the same pages reached at
+    http://127.0.0.1:<port> are on the quiz's own site: a control for the cookie check.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, bytes] = {}
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = pages.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Keep the test output free of access logs."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def add(self, path: str, content: str, *, same_site: bool = False) -> str:
+        """Serve a course page with some text and `content`; return its address."""
+        page = COURSE_PAGE.format(text=COURSE_TEXT, content=content)
+        self.pages[path] = page.encode()
+        host = "127.0.0.1" if same_site else "localhost"
+        return f"http://{host}:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def course_site() -> Iterator[CourseSite]:
+    site = CourseSite()
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def open_course_page(browser: Browser, tmp_path: Path) -> Iterator[OpenCoursePage]:
+    """Return a function that starts Chromium blocking third-party cookies and opens a page.
+
+    Keyword arguments: partitioned_storage=True to partition the frame's storage as Chrome
+    does; expected_errors, a pattern for console errors the test expects; the rest go to the
+    browser context (viewport, color_scheme). Any other console or JavaScript error fails.
+    """
+    contexts = []
+    errors: list[str] = []
+
+    def open_(
+        *,
+        partitioned_storage: bool = False,
+        expected_errors: re.Pattern[str] | None = None,
+        **options: Any,
+    ) -> Page:
+        profile = tmp_path / f"profile-{len(contexts)}"
+        (profile / "Default").mkdir(parents=True)
+        (profile / "Default" / "Preferences").write_text(json.dumps(BLOCK_THIRD_PARTY_COOKIES))
+        args = [*CHROMIUM_ARGS, *(PARTITIONED_STORAGE_ARGS if partitioned_storage else [])]
+        # The shared browser's Playwright starts this second Chromium with its own profile.
+        context = browser.browser_type.launch_persistent_context(
+            profile, executable_path=shutil.which("chromium"), headless=True, args=args, **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.pages[0] if context.pages else context.new_page()
+
+        def record(message: ConsoleMessage) -> None:
+            text = message.text
+            if message.type != "error" or text.startswith("Failed to load resource"):
+                return
+            if expected_errors is None or not expected_errors.search(text):
+                errors.append(text)
+
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", record)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def embed_code(server: LiveServer, set_id: str) -> str:
+    """Return the embed code a teacher copies from the set's page."""
+    response = httpx2.get(f"{server.url}/sets/{set_id}")
+    assert response.status_code == 200
+    match = re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', response.text, re.S)
+    assert match, "the set page has no embed code"
+    return html.unescape(match[1])
+
+
+def smallest_set_id(server: LiveServer) -> tuple[str, int]:
+    """Return the id and question count of the smallest set of classify questions only."""
+    title, total = smallest_set(server)
+    return next(s.id for s in server.bank.sets.values() if s.title == title), total
+
+
+def quiz_frame(page: Page) -> Frame:
+    """Return the frame the course page shows the quiz in (a new one after each page load)."""
+    handle = page.locator(FRAME).element_handle()
+    frame = handle.content_frame()
+    assert frame is not None, "the quiz's iframe has no document"
+    return frame
+
+
+def shown_question(frame: Frame, server: LiveServer) -> ClassifyQuestion:
+    """Wait for the frame to show a question; return that question."""
+    frame.wait_for_url(QUESTION_URL)
+    match = QUESTION_URL.search(frame.url)
+    assert match, f"not a question page: {frame.url}"
+    return classify_question(server, match[2])
+
+
+def token_of(frame: Frame) -> str:
+    match = QUESTION_URL.search(frame.url)
+    assert match, f"not a question page: {frame.url}"
+    return match[1]
+
+
+def cookie_sticks(frame: Frame) -> bool:
+    """Set a cookie from the frame's document, as a cross-site frame must; return if it stuck."""
+    script = """() => {
+        document.cookie = "probe=1; SameSite=None; Secure; Path=/";
+        return document.cookie.includes("probe=1");
+    }"""
+    return bool(frame.evaluate(script))
+
+
+def storage_works(frame: Frame) -> bool:
+    """Return whether the frame's document may use its sessionStorage."""
+    script = """() => {
+        try { sessionStorage.setItem("probe", "1"); sessionStorage.removeItem("probe"); }
+        catch (error) { return false; }
+        return true;
+    }"""
+    return bool(frame.evaluate(script))
+
+
+def frame_height(page: Page) -> float:
+    box = page.locator(FRAME).bounding_box()
+    assert box is not None, "the quiz's iframe is not displayed"
+    return float(box["height"])
+
+
+def expect_frame_fits(frame: Frame) -> None:
+    """Wait until the frame is exactly as tall as its content: no inner scrollbar, no gap.
+
+    Inside the frame, innerHeight is the iframe element's height on the course page.
+    """
+    fits = """() => {
+        const root = document.documentElement;
+        const content = root.getBoundingClientRect().height;
+        return root.scrollHeight <= innerHeight + 2 && Math.abs(content - innerHeight) <= 2;
+    }"""
+    try:
+        frame.wait_for_function(fits)
+    except PlaywrightTimeoutError:
+        sizes = frame.evaluate(
+            """() => ({frame: innerHeight, scrollHeight: document.documentElement.scrollHeight,
+                       content: document.documentElement.getBoundingClientRect().height})"""
+        )
+        raise AssertionError(f"{frame.url}: the frame does not fit its content: {sizes}") from None
+
+
+def expect_no_horizontal_scroll(frame: Frame) -> None:
+    widths = frame.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{frame.url} scrolls sideways: {widths}"
+
+
+def expect_dark_background(frame: Frame) -> None:
+    colour = frame.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    channels = [int(c) for c in re.findall(r"\d+", colour)[:3]]
+    assert len(channels) == 3 and max(channels) < DARK_CHANNEL_MAX, f"{frame.url}: {colour}"
+
+
+def start_in_frame(page: Page, server: LiveServer) -> tuple[Frame, ClassifyQuestion]:
+    """Press Start in the course page's quiz; return the frame and its first question."""
+    quiz = page.frame_locator(FRAME)
+    quiz.get_by_role("button", name="Start").click()
+    frame = quiz_frame(page)
+    question = shown_question(frame, server)
+    # htmx loads deferred: a click before "load" could submit the plain form instead.
+    frame.wait_for_load_state()
+    return frame, question
+
+
+def answer_and_go_on(quiz: FrameLocator, frame: Frame, server: LiveServer) -> None:
+    """Answer the shown question rightly, then follow "Next question" to the next one."""
+    question = shown_question(frame, server)
+    submit_answer(quiz, question, question.verdict)
+    expect(quiz.locator("#feedback-heading")).to_be_focused()
+    next_link = quiz.locator("#feedback").get_by_role("link", name="Next question")
+    next_path = str(next_link.get_attribute("href"))
+    next_link.click()
+    frame.wait_for_url(server.url + next_path)
+
+
+def test_take_set_in_cross_site_frame_fits_frame_to_content_and_shows_results(
+    live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
+) -> None:
+    set_id, total = smallest_set_id(live_server)
+    snippet = embed_code(live_server, set_id)
+    page = open_course_page()
+    course_url = course_site.add("/week-3", snippet)
+    page.goto(course_url)
+    quiz = page.frame_locator(FRAME)
+    expect(quiz.get_by_role("button", name="Start")).to_be_visible()
+    frame = quiz_frame(page)
+    assert frame.url == f"{live_server.url}/embed/sets/{set_id}"
+    expect_frame_fits(frame)
+    assert not cookie_sticks(frame), "third-party cookies must be blocked for this test"
+
+    frame, _first = start_in_frame(page, live_server)
+    answers: list[tuple[ClassifyQuestion, str]] = []
+    for position in range(1, total + 1):
+        question = shown_question(frame, live_server)
+        expect_question(quiz, question, position=position, total=total)
+        expect_frame_fits(frame)
+        before = frame_height(page)
+        answer = pick(question, right=position % 3 != 2, turn=position)
+        submit_answer(quiz, question, answer)
+        expect_feedback(quiz, question, answer, position=position, total=total)
+        # Moving focus into the frame scrolls the course page to what changed.
+        expect(quiz.locator("#feedback-heading")).to_be_in_viewport()
+        expect_frame_fits(frame)
+        assert frame_height(page) > before, f"the frame did not grow for feedback {position}"
+        answers.append((question, answer))
+        if position < total:
+            next_link = quiz.locator("#feedback").get_by_role("link", name="Next question")
+            next_path = str(next_link.get_attribute("href"))
+            next_link.click()
+            frame.wait_for_url(live_server.url + next_path)
+            expect(quiz.locator("#question-heading")).to_be_in_viewport()
+
+    quiz.locator("#feedback").get_by_role("link", name="See your results").click()
+    frame.wait_for_url(re.compile(r"/a/[\w-]+/results$"))
+    right = sum(answer == q.verdict for q, answer in answers)
+    expect(quiz.get_by_role("heading", level=1)).to_contain_text("Your results")
+    expect(quiz.locator(".score")).to_contain_text(f"{right} of {total} right")
+    expect_frame_fits(frame)
+    # The whole quiz happened inside the frame, and nothing needed a cookie.
+    assert page.url == course_url
+    expect(page.get_by_text(COURSE_TEXT)).to_be_visible()
+    assert page.context.cookies() == []
+
+    # Control: the same probe on a page of the quiz's own site does keep its cookie.
+    page.goto(course_site.add("/same-site", snippet, same_site=True))
+    expect(page.frame_locator(FRAME).get_by_role("button", name="Start")).to_be_visible()
+    assert cookie_sticks(quiz_frame(page))
+
+
+def test_reload_course_page_mid_quiz_resumes_same_question_when_storage_is_partitioned(
+    live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
+) -> None:
+    set_id, total = smallest_set_id(live_server)
+    page = open_course_page(partitioned_storage=True)
+    page.goto(course_site.add("/week-3", embed_code(live_server, set_id)))
+    quiz = page.frame_locator(FRAME)
+    frame, _first = start_in_frame(page, live_server)
+    token = token_of(frame)
+    answer_and_go_on(quiz, frame, live_server)
+    second = shown_question(frame, live_server)
+    expect_question(quiz, second, position=2, total=total)
+    # As in Chrome: cookies are blocked, yet the frame's sessionStorage works (partitioned).
+    assert not cookie_sticks(frame)
+    assert storage_works(frame)
+
+    page.reload()
+    frame = quiz_frame(page)
+    assert shown_question(frame, live_server).id == second.id
+    assert token_of(frame) == token
+    expect_question(quiz, second, position=2, total=total)
+    expect_frame_fits(frame)
+
+
+def test_reload_course_page_mid_quiz_starts_afresh_when_storage_is_blocked(
+    live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
+) -> None:
+    set_id, total = smallest_set_id(live_server)
+    page = open_course_page()
+    page.goto(course_site.add("/week-3", embed_code(live_server, set_id)))
+    quiz = page.frame_locator(FRAME)
+    frame, _first = start_in_frame(page, live_server)
+    token = token_of(frame)
+    answer_and_go_on(quiz, frame, live_server)
+    expect_question(quiz, shown_question(frame, live_server), position=2, total=total)
+    # Playwright's Chromium (storage partitioning off) blocks the frame's storage along with
+    # its cookies, so the frame has nowhere to remember the attempt.
+    assert not cookie_sticks(frame)
+    assert not storage_works(frame)
+
+    page.reload()
+    expect(quiz.get_by_role("button", name="Start")).to_be_visible()
+    frame = quiz_frame(page)
+    frame.wait_for_load_state()
+    assert frame.url == f"{live_server.url}/embed/sets/{set_id}"
+    # The quiz still works: Start begins a new attempt at its first question.
+    frame, first = start_in_frame(page, live_server)
+    assert token_of(frame) != token
+    expect_question(quiz, first, position=1, total=total)
+    submit_answer(quiz, first, first.verdict)
+    expect_feedback(quiz, first, first.verdict, position=1, total=total)
+
+
+def test_frame_page_not_meant_for_framing_shows_nothing_while_embed_loads(
+    live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
+) -> None:
+    set_id, _total = smallest_set_id(live_server)
+    refused = {"stylesheet": "/static/app.css", "missing": "/no-such-page"}
+    frames = "\n".join(
+        f'<iframe id="{name}" title="{name}" src="{live_server.url}{path}"></iframe>'
+        for name, path in refused.items()
+    )
+    page = open_course_page(expected_errors=FRAMING_REFUSED)
+    refusals: list[str] = []
+
+    def record_refusal(message: ConsoleMessage) -> None:
+        if FRAMING_REFUSED.search(message.text):
+            refusals.append(message.text)
+
+    page.on("console", record_refusal)
+    page.goto(course_site.add("/week-3", frames + "\n" + embed_code(live_server, set_id)))
+
+    expect(page.frame_locator(FRAME).get_by_role("button", name="Start")).to_be_visible()
+    for name in refused:
+        frame = page.locator(f"#{name}").element_handle().content_frame()
+        assert frame is not None
+        # Chromium puts its own error page in place of the refused document.
+        frame.wait_for_url("chrome-error://**")
+        text = frame.locator("body").inner_text()
+        assert "--bg" not in text and "There is no page at this address" not in text, text
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while len(refusals) < len(refused) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # console events may trail the frames' error pages
+    assert len(refusals) == len(refused), refusals
+
+
+@pytest.mark.parametrize("last_page", ["feedback", "results"])
+def test_take_quiz_in_phone_width_dark_frame_fits_without_sideways_scroll(
+    live_server: LiveServer,
+    course_site: CourseSite,
+    open_course_page: OpenCoursePage,
+    last_page: str,
+) -> None:
+    set_id, _total = smallest_set_id(live_server)
+    page = open_course_page(viewport=NARROW, color_scheme="dark")
+    page.goto(course_site.add("/week-3", embed_code(live_server, set_id)))
+    quiz = page.frame_locator(FRAME)
+    expect(quiz.get_by_role("button", name="Start")).to_be_visible()
+    frame = quiz_frame(page)
+    box = page.locator(FRAME).bounding_box()
+    assert box is not None and box["width"] <= NARROW["width"]
+
+    def expect_fits_narrow() -> None:
+        expect_frame_fits(frame)
+        expect_no_horizontal_scroll(frame)
+        expect_dark_background(frame)
+
+    expect_fits_narrow()
+    frame, question = start_in_frame(page, live_server)
+    expect_fits_narrow()
+    submit_answer(quiz, question, pick(question, right=False))
+    expect(quiz.locator("#feedback-heading")).to_be_focused()
+    expect_fits_narrow()
+    if last_page == "feedback":
+        return
+
+    # The results page, with its tables and their bars, once every question is answered.
+    token = token_of(frame)
+    later = attempt_question_ids(live_server, token)[1:]
+    for turn, question_id in enumerate(later):
+        question = classify_question(live_server, question_id)
+        answer = pick(question, right=turn % 2 == 0, turn=turn)
+        url = f"{live_server.url}/a/{token}/q/{question_id}"
+        form = {"answer": answer, "reason": right_reason(question)}
+        assert page.request.post(url, form=form).ok
+    frame.goto(f"{live_server.url}/a/{token}/results")
+    expect(quiz.get_by_role("heading", level=1)).to_contain_text("Your results")
+    expect_fits_narrow()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_scan_embedded_pages_with_axe_finds_no_violations(
+    live_server: LiveServer,
+    course_site: CourseSite,
+    open_course_page: OpenCoursePage,
+    scheme: str,
+) -> None:
+    set_id, _total = smallest_set_id(live_server)
+    page = open_course_page(color_scheme=scheme)
+    page.goto(course_site.add("/week-3", embed_code(live_server, set_id)))
+    quiz = page.frame_locator(FRAME)
+    expect(quiz.get_by_role("button", name="Start")).to_be_visible()
+    results = Axe().run(quiz_frame(page))
+    assert results.violations_count == 0, results.generate_report()
+
+    frame, question = start_in_frame(page, live_server)
+    results = Axe().run(frame)
+    assert results.violations_count == 0, results.generate_report()
+
+    submit_answer(quiz, question, pick(question, right=False))
+    expect(quiz.locator("#feedback-heading")).to_be_focused()
+    results = Axe().run(frame)
+    assert results.violations_count == 0, results.generate_report()
