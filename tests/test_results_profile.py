@@ -45,7 +45,9 @@ def answer_all_as(
 
 def cells(page: str, caption: str) -> list[list[str]]:
     """Return the body rows of the table with this caption, as the text of each cell."""
-    start = page.index(f"<caption>{caption}")
+    found = re.search(rf"<caption[^>]*>{re.escape(caption)}", page)
+    assert found, f"no table captioned {caption!r}"
+    start = found.start()
     body = page[page.index("<tbody>", start) : page.index("</tbody>", start)]
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
     return [
