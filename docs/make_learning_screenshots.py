@@ -99,22 +99,28 @@ def main() -> None:
 def shoot(page: Page, base: str, bank: Bank) -> None:
     start(page, base, "Before and after")
     # Check-in: everything as research, certain: the lean the practice then corrects.
+    # Practice: the first classify question right for the wrong reason (the ladder picture),
+    # one option question wrong. Check-out: all right but one.
+    shot = False
     for position in range(1, 27):
         phase = page.locator(".phase").inner_text()
+        classify = page.locator("#answer-form input[name=reason]").count() > 0
         if phase.startswith("Check-in"):
             answer(
                 page, bank, right=True, right_reason=True, confidence="Certain", verdict="research"
             )
         elif phase.startswith("Practice"):
+            wrong_reason = classify and not shot
             answer(
                 page,
                 bank,
-                right=position != 12,
-                right_reason=position != 10,
+                right=classify or position % 2 == 0,
+                right_reason=not wrong_reason,
                 confidence="Fairly sure",
             )
-            if position == 10:  # right for the wrong reason: the ladder picture
+            if wrong_reason:
                 page.screenshot(path=LADDER_PNG, full_page=True)
+                shot = True
         else:
             answer(page, bank, right=position != 20, right_reason=True, confidence="Certain")
         next_page(page)
