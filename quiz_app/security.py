@@ -157,7 +157,10 @@ def parse_embed_origins(typed: str, site_setting: str = "*") -> tuple[str, list[
     if len(text) > MAX_EMBED_ORIGINS_CHARS:
         return "", [f"use at most {MAX_EMBED_ORIGINS_CHARS} characters"]
     if any(ord(c) < 32 or ord(c) == 127 or (c.isspace() and c != " ") for c in text):
-        return "", ["put the origins on one line, separated by spaces (no line breaks or tabs)"]
+        return "", [
+            "put the origins on one line, separated by plain spaces "
+            "(no line breaks, tabs or other spacing characters)"
+        ]
     if not text.isascii():
         return "", [
             "use only plain letters, digits and : / . - *; "
