@@ -1,8 +1,8 @@
 """Take the teacher guide's screenshots: `python docs/make_teacher_screenshots.py`.
 
 Serves the app on a temporary database, signs a teacher up, makes an assignment, lets five
-students answer (over HTTP), and photographs the new-assignment form and the dashboard with
-Debian's headless Chromium.
+students answer (over HTTP), and photographs the new-assignment form, the dashboard and its
+"Embed in your course page" block with Debian's headless Chromium.
 """
 
 import random
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quiz_app.config import Settings  # noqa: E402
-from tests.browser.test_teacher_flow import CHROMIUM_ARGS, Server  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 STUDENTS = {"Ana": 0.9, "Ben": 0.5, "Chloé": 0.7, "Dev": 0.3, "Eli": 0.8}  # share answered right
 
@@ -28,7 +28,9 @@ def main() -> None:
         settings = Settings(
             database_url=f"sqlite:///{tmp}/quiz.db", htmx_source="local", data_dir=Path(tmp)
         )
-        with Server(settings) as server, sync_playwright() as playwright:
+        server = LiveServer(settings)
+        server.start()
+        with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
             )
@@ -41,6 +43,9 @@ def main() -> None:
             page.goto(f"{server.url}/teacher/assignments/new")
             page.get_by_label("Title").fill("Year 9: micro doesn't mean safe")
             page.get_by_label("Number of questions per student").fill("6")
+            page.get_by_label("Course sites that may show this assignment").fill(
+                "https://canvas.school.edu"
+            )
             page.screenshot(path=str(ROOT / "docs" / "screenshot-assignment.png"), full_page=True)
             page.get_by_role("button", name="Make the assignment").click()
             code = page.locator(".join-code").inner_text().replace("-", "")
@@ -48,12 +53,15 @@ def main() -> None:
             page.wait_for_selector("text=Eli")
             page.wait_for_timeout(3500)
             page.screenshot(path=str(ROOT / "docs" / "screenshot-dashboard.png"), full_page=True)
+            embed = page.locator("section[aria-labelledby=embed-heading]")
+            embed.screenshot(path=str(ROOT / "docs" / "screenshot-embed-assignment.png"))
             browser.close()
+        server.stop()
 
 
-def _answer_all(server: Server, code: str) -> None:
+def _answer_all(server: LiveServer, code: str) -> None:
     """Five students join and answer; each gets about their share of questions right."""
-    bank = server.app.state.bank
+    bank = server.bank
     rng = random.Random(3)
     for name, skill in STUDENTS.items():
         with httpx2.Client(base_url=server.url, follow_redirects=False) as student:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from quiz_app.bank import AnyQuestion, Bank
 from quiz_app.models import Assignment
+from quiz_app.security import parse_embed_origins
 from quiz_app.themes import THEMES, VERDICTS
 
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right the first time.
@@ -173,8 +174,12 @@ def parse_form(
     own: Mapping[str, AnyQuestion],
     *,
     settings_only: bool = False,
+    site_frame_ancestors: str = "*",
 ) -> AssignmentForm:
-    """Validate the assignment form. With settings_only (editing), the questions are fixed."""
+    """Validate the assignment form. With settings_only (editing), the questions are fixed.
+
+    site_frame_ancestors is the server's setting, which the listed embed origins must fit in.
+    """
     problems: dict[str, list[str]] = {}
 
     def text(key: str) -> str:
@@ -199,6 +204,7 @@ def parse_form(
             "closes_at",
             "timezone",
             "identity",
+            "embed_origins",
         )
     }
     for key in ("themes", "verdicts", "kinds", "difficulties", "ids"):
@@ -238,6 +244,11 @@ def parse_form(
             "the closing time must be after the opening time"
         )
     fields["opens_at"], fields["closes_at"] = opens, closes
+
+    origins, origin_problems = parse_embed_origins(values["embed_origins"], site_frame_ancestors)
+    if origin_problems:
+        problems.setdefault("embed_origins", []).extend(origin_problems)
+    fields["embed_origins"] = origins
 
     if not settings_only:
         if values["source"] not in ("set", "filter", "ids"):
@@ -293,6 +304,7 @@ def form_values(assignment: Assignment, timezone: str) -> dict[str, Any]:
         "opens_at": local(assignment.opens_at),
         "closes_at": local(assignment.closes_at),
         "timezone": timezone,
+        "embed_origins": assignment.embed_origins,
     }
 
 

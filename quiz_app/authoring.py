@@ -1,14 +1,19 @@
 """Teachers' own questions: validating them with the bank's model and content rules, and
-reading and writing them in the bank's YAML format. Pure functions; no I/O."""
+reading and writing them in the bank's YAML format; importing them from GIFT and Moodle XML.
+Pure functions; no I/O."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from pathlib import PurePath
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from quiz_app.bank import AnyQuestion, Bank, Problem
+from quiz_app.interop.drafts import Draft, ImportProblem, ImportResult, read_text
+from quiz_app.interop.gift import parse_gift, read_gift
+from quiz_app.interop.moodle import parse_moodle_xml, read_moodle_xml
 from quiz_app.items import ID_PATTERN, KINDS, QUESTION, ClassifyQuestion
 
 MAX_LOCAL_ID = 50  # t<teacher id>.<id> must fit the 64 characters of a stored question id
@@ -203,6 +208,85 @@ def parse_upload(
     if not items:
         problems.append(Problem(name, "-", "questions", "the list is empty"))
     return found, problems
+
+
+# What an uploaded file's name says it holds: the bank's YAML, or another quiz engine's format.
+Reader = Callable[[str], tuple[list[Draft], list[ImportProblem]]]
+Parser = Callable[..., ImportResult]
+IMPORTERS: dict[str, tuple[Parser, Reader]] = {
+    ".gift": (parse_gift, read_gift),
+    ".txt": (parse_gift, read_gift),
+    ".xml": (parse_moodle_xml, read_moodle_xml),
+}
+YAML_SUFFIXES = (".yaml", ".yml")
+UPLOAD_ACCEPT = ",".join((*YAML_SUFFIXES, *IMPORTERS))  # for the file input's accept=""
+
+
+def read_question_file(
+    raw: bytes, filename: str, bank: Bank, existing: Collection[str]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Read an uploaded file of questions in any accepted format, by its name's suffix.
+
+    Return {local id: stored dict} and every problem as a line the teacher can act on: all or
+    nothing, so with any problem the caller stores nothing. A YAML file replaces the teacher's
+    questions with the same ids (`existing`); an imported one may not, since its ids come from
+    another tool's names.
+    """
+    name = filename or "upload"
+    suffix = PurePath(name).suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        found, problems = parse_upload(raw, name, bank)
+        return found, [str(p) for p in problems]
+    if suffix in IMPORTERS:
+        return parse_import(raw, name, bank, existing)
+    return {}, [
+        f"{name}: cannot be read: upload a .yaml or .yml file (the bank's format), a .gift or "
+        ".txt file (GIFT) or a .xml file (Moodle XML)"
+    ]
+
+
+def parse_import(
+    raw: bytes, filename: str, bank: Bank, existing: Collection[str]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Import a GIFT or Moodle XML file: the importer's checks, then those of `validate` (as for
+    YAML); every problem as `file: line N: …`."""
+    parse, read = IMPORTERS[PurePath(filename).suffix.lower()]
+    result = parse(raw, concepts=bank.concepts)
+    if result.errors:
+        return {}, [f"{filename}: {error}" for error in result.errors]
+    if len(result.questions) > MAX_UPLOAD_QUESTIONS:
+        count = len(result.questions)
+        return {}, [
+            f"{filename}: holds {count} questions; upload at most {MAX_UPLOAD_QUESTIONS} at once"
+        ]
+    lines = _question_lines(raw, read)
+    if len(lines) != len(result.questions):  # each question is one draft; never otherwise
+        lines = [0] * len(result.questions)
+    found: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for item, line in zip(result.questions, lines, strict=True):
+        where = f"{filename}: line {line or '?'}: question “{item.get('id', '?')}”"
+        question, item_problems = validate(item, bank)
+        for field, messages in item_problems.items():
+            problems += [f"{where}: {field}: {message}" for message in messages]
+        if question is None:
+            continue
+        if question.id in existing:
+            problems.append(
+                f"{where}: you already have a question with this id. Give this one another "
+                "name (in GIFT, the ::name:: before its text; in Moodle XML, its ID number or "
+                "name), or delete yours first"
+            )
+            continue
+        found[question.id] = stored_form(question)
+    return ({}, problems) if problems else (found, [])
+
+
+def _question_lines(raw: bytes, read: Reader) -> list[int]:
+    """Return the line each question of an importable file starts on, in file order."""
+    text, _problems = read_text(raw)
+    drafts, _problems = read(text)
+    return [draft.line for draft in drafts]
 
 
 def id_problem(local_id: str) -> str | None:

@@ -20,6 +20,9 @@ from quiz_app.items import (
 )
 from quiz_app.themes import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS, ThemeId, Verdict
 
+# libyaml's safe loader when the system has it: the same rules, several times faster.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 AnyQuestion = ClassifyQuestion | BestEvidenceQuestion | FixClaimQuestion
 __all__ = [
     "SECTIONS",
@@ -188,7 +191,7 @@ def _errors(
 def _read_yaml(path: Path, root: Path) -> tuple[dict[str, Any], list[Problem]]:
     name = str(path.relative_to(root))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return {}, [Problem(name, "-", "(file)", f"not valid YAML: {exc}".replace("\n", " "))]
     if data is None:

@@ -12,6 +12,7 @@ from quiz_app import auth, store, teacher_store
 from quiz_app.bank import Bank
 from quiz_app.db import sessions
 from quiz_app.models import Attempt, Teacher
+from quiz_app.security import allow_assignment_framing
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -42,7 +43,9 @@ TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
 IsHtmx = Annotated[bool, Depends(_is_htmx)]
 
 
-def _attempt(token: str, session: SessionDep) -> Attempt:
+def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
+    """Return the attempt of the URL's token; an assignment's attempt may be framed only by
+    the sites its teacher listed (the pages of bundled sets keep the server's setting)."""
     attempt = store.get_attempt(session, token=token)
     if attempt is None:
         raise HTTPException(
@@ -50,6 +53,8 @@ def _attempt(token: str, session: SessionDep) -> Attempt:
             "We could not find this quiz. Check that the link is complete, "
             "or start a new quiz from the home page.",
         )
+    if attempt.assignment is not None:
+        allow_assignment_framing(request, attempt.assignment.embed_origins)
     return attempt
 
 

@@ -188,6 +188,9 @@ class Assignment(Base):
     identity: Mapped[str] = mapped_column(String(16))  # "name" | "nickname"
     closed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The sites whose pages may frame this assignment, space-separated origins checked by
+    # security.parse_embed_origins; empty means the server's frame_ancestors setting.
+    embed_origins: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
     teacher: Mapped[Teacher] = relationship()
     attempts: Mapped[list[Attempt]] = relationship(

@@ -58,3 +58,24 @@ def resolve_many(session: Session, bank: Bank, ids: Iterable[str]) -> dict[str, 
         if question is not None:
             found[question_id] = question
     return found
+
+
+def exportable(found: Iterable[AnyQuestion]) -> list[AnyQuestion]:
+    """Return questions with the ids an exported file gives them.
+
+    A teacher's own question gets back the id its teacher wrote (files are read by other tools,
+    and imported again by teachers, where a namespaced id means nothing), unless another
+    question of the file has that id: then `t<teacher id>-<their id>`.
+    """
+    listed = list(found)
+    taken = {q.id for q in listed if owner_of(q.id) is None}
+    out = []
+    for question in listed:
+        match = TEACHER_QUESTION_ID.match(question.id)
+        if match is not None:
+            local = match.group(2)
+            new_id = local if local not in taken else f"t{match.group(1)}-{local}"
+            taken.add(new_id)
+            question = question.model_copy(update={"id": new_id})
+        out.append(question)
+    return out

@@ -235,6 +235,11 @@ def count_student_attempts(session: Session, *, assignment: Assignment, student_
     return sum(1 for name in names if name is not None and name.casefold() == student_key)
 
 
+def assignment_set_id(assignment: Assignment) -> str:
+    """Return the set_id an assignment's attempts carry (bundled sets' ids have no such form)."""
+    return f"assignment-{assignment.id}"
+
+
 def create_assignment_attempt(
     session: Session,
     *,
@@ -245,7 +250,7 @@ def create_assignment_attempt(
 ) -> Attempt:
     attempt = Attempt(
         token=new_token(),
-        set_id=f"assignment-{assignment.id}",
+        set_id=assignment_set_id(assignment),
         seed=seed,
         question_ids=list(question_ids),
         assignment_id=assignment.id,

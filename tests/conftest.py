@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from quiz_app import auth
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 
@@ -18,6 +20,16 @@ from quiz_app.main import create_app
 # every database test on PostgreSQL as well as on SQLite.
 POSTGRES_URL = os.environ.get("QUIZ_TEST_DATABASE_URL", "")
 DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash passwords with argon2id at its smallest cost: the same code path, far less time.
+
+    The production cost (argon2-cffi's defaults) takes a quarter of a second per hash here,
+    which hundreds of log-ins in the suite cannot afford.
+    """
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture(params=DATABASES)

@@ -351,4 +351,4 @@ def test_upload_without_file_is_422(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     response = teacher.post("/teacher/questions/upload", data={"csrf_token": csrf})
     assert response.status_code == 422
-    assert "Choose a .yaml file" in response.text
+    assert "Choose a .yaml, .gift, .txt or .xml file to upload." in response.text

@@ -1,14 +1,17 @@
 """Embedding a question set in a course page: the set page with its snippet, the framed start
-page, and the oEmbed provider endpoint."""
+page, and the oEmbed provider endpoint (for sets and for teachers' assignments, whose framed
+join page lives in routes/join.py)."""
 
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from quiz_app import assignments, teacher_store
 from quiz_app.bank import QuestionSet
-from quiz_app.deps import BankDep, TemplatesDep
+from quiz_app.deps import BankDep, SessionDep, TemplatesDep
+from quiz_app.models import utcnow
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
@@ -45,15 +48,21 @@ def embed_snippet(base: str, src_path: str, title: str) -> str:
     )
 
 
+def oembed_link(request: Request, page_path: str) -> str:
+    """Return the oEmbed address that describes a page, for its discovery <link>."""
+    base = public_base(request)
+    page_url = quote(base + page_path, safe=":/")
+    return f"{base}{path_for(request, 'show_oembed')}?url={page_url}&format=json"
+
+
 def _set_context(request: Request, bank: BankDep, qset: QuestionSet) -> dict[str, Any]:
     base = public_base(request)
     embed_path = path_for(request, "embed_set", set_id=qset.id)
-    page_url = base + path_for(request, "show_set", set_id=qset.id)
     return {
         "qset": qset,
         "count": len(bank.select(qset, seed=0)),
         "snippet": embed_snippet(base, embed_path, qset.title),
-        "oembed_url": f"{base}{path_for(request, 'show_oembed')}?url={page_url}&format=json",
+        "oembed_url": oembed_link(request, path_for(request, "show_set", set_id=qset.id)),
     }
 
 
@@ -72,16 +81,43 @@ def embed_set(request: Request, set_id: str, bank: BankDep, templates: Templates
     return templates.TemplateResponse(request, "embed/start.html", context)
 
 
+def _embedded_set(request: Request, bank: BankDep, set_id: str) -> tuple[str, str]:
+    """Return the title and the framed page's path of a set named in an oEmbed URL."""
+    qset = bank.sets.get(set_id)
+    if qset is None:
+        raise HTTPException(404, "That address is not a question set that can be embedded.")
+    return qset.title, path_for(request, "embed_set", set_id=qset.id)
+
+
+def _embedded_assignment(request: Request, session: SessionDep, code: str) -> tuple[str, str]:
+    """Return the title and the framed join page's path of an assignment's join code."""
+    found = teacher_store.get_assignment_by_code(
+        session, code=assignments.normalize_code(code[:40])
+    )
+    if found is None:
+        raise HTTPException(
+            404, "No assignment has that join code: check the link with the assignment's teacher."
+        )
+    if assignments.status(found, utcnow()) in ("closed", "ended"):
+        raise HTTPException(
+            404,
+            "This assignment is closed, so it cannot be embedded. Its teacher can reopen it, "
+            "or set a later closing time.",
+        )
+    return found.title, path_for(request, "embed_join", code=found.join_code)
+
+
 @router.get("/oembed")
 def show_oembed(
     request: Request,
     bank: BankDep,
+    session: SessionDep,
     url: Annotated[str, Query(max_length=OEMBED_MAX_URL)],
     format: Annotated[str, Query()] = "json",
     maxwidth: Annotated[int | None, Query(ge=1)] = None,
     maxheight: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    """Answer an oEmbed request (https://oembed.com/) for a set page's URL."""
+    """Answer an oEmbed request (https://oembed.com/) for a set's or an assignment's URL."""
     if format != "json":
         raise HTTPException(501, "Only format=json is available.")
     base = public_base(request)
@@ -89,14 +125,19 @@ def show_oembed(
     if f"{parts.scheme}://{parts.netloc}" != base and parts.netloc != urlsplit(base).netloc:
         raise HTTPException(404, "That address is not a Claim Check page on this server.")
     segments = [s for s in parts.path.split("/") if s]
-    if len(segments) == 3 and segments[:2] == ["embed", "sets"]:
+    if len(segments) == 3 and segments[0] == "embed" and segments[1] in ("sets", "j"):
         segments = segments[1:]
-    if len(segments) != 2 or segments[0] != "sets" or segments[1] not in bank.sets:
-        raise HTTPException(404, "That address is not a question set that can be embedded.")
-    qset = bank.sets[segments[1]]
+    if len(segments) == 2 and segments[0] == "sets":
+        title, embed_path = _embedded_set(request, bank, segments[1])
+    elif len(segments) == 2 and segments[0] == "j":
+        title, embed_path = _embedded_assignment(request, session, segments[1])
+    else:
+        raise HTTPException(
+            404, "That address is not a question set or an assignment that can be embedded."
+        )
     width = min(EMBED_WIDTH, maxwidth or EMBED_WIDTH)
     height = min(EMBED_HEIGHT, maxheight or EMBED_HEIGHT)
-    snippet = embed_snippet(base, path_for(request, "embed_set", set_id=qset.id), qset.title)
+    snippet = embed_snippet(base, embed_path, title)
     snippet = snippet.replace(f'width="{EMBED_WIDTH}"', f'width="{width}"').replace(
         f'height="{EMBED_HEIGHT}"', f'height="{height}"'
     )
@@ -106,7 +147,7 @@ def show_oembed(
             "type": "rich",
             "provider_name": "Claim Check",
             "provider_url": base + "/",
-            "title": qset.title,
+            "title": title,
             "html": snippet,
             "width": width,
             "height": height,

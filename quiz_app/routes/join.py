@@ -1,15 +1,18 @@
-"""Students join a teacher's assignment with its code or link, and give a name or nickname."""
+"""Students join a teacher's assignment with its code or link, and give a name or nickname, on
+the assignment's page or inside a course page's frame."""
 
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import assignments, store, teacher_store
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.models import Assignment, Attempt, utcnow
+from quiz_app.routes.embed import oembed_link
 from quiz_app.routes.quiz import SEED_BITS
+from quiz_app.security import allow_assignment_framing, allow_framing
 from quiz_app.templating import path_for
 
 router = APIRouter()
@@ -33,7 +36,10 @@ def _not_found(request: Request, templates: TemplatesDep, typed: str, message: s
 
 
 def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment | None, str]:
-    """Return the assignment a typed code names, or None and a message that helps."""
+    """Return the assignment a typed code names, or None and a message that helps.
+
+    The pages of an assignment may be framed only by the sites its teacher listed.
+    """
     code = assignments.normalize_code(typed)
     problem = assignments.code_problem(code)
     if problem:
@@ -44,6 +50,7 @@ def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment
             f"No assignment has the code {assignments.format_code(code)}. Check it with your "
             "teacher: codes are 6 letters and digits, and never use 0, O, 1, I or L."
         )
+    allow_assignment_framing(request, found.embed_origins)
     return found, ""
 
 
@@ -121,7 +128,27 @@ def show_join_code(
     blocked = _unavailable(assignment)
     if blocked:
         return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
-    return _page(request, templates, session, assignment)
+    page_path = path_for(request, "show_join_code", code=assignment.join_code)
+    extra = {"oembed_url": oembed_link(request, page_path)}
+    return _page(request, templates, session, assignment, extra)
+
+
+@router.get("/embed/j/{code}")
+def embed_join(
+    request: Request, code: str, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    """The page a course page frames: the assignment's name form, with minimal chrome."""
+    request.state.embedded = True
+    assignment, message = _find(request, session, code[:40])
+    if assignment is None:
+        allow_framing(request)  # the course page's frame shows what is wrong
+        raise HTTPException(404, message)
+    blocked = _unavailable(assignment)
+    if blocked:
+        return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
+    # Reloading the course page carries on with this tab's attempt (static/app.js).
+    extra = {"resume_set": teacher_store.assignment_set_id(assignment)}
+    return _page(request, templates, session, assignment, extra)
 
 
 @router.post("/j/{code}")

@@ -1,4 +1,5 @@
-"""The teacher's assignments: make one, watch the dashboard, export, close, reopen, delete."""
+"""The teacher's assignments: make one, watch the dashboard, embed it in a course page, export
+its results and its questions, close, reopen, delete."""
 
 from typing import Any
 
@@ -10,6 +11,9 @@ from quiz_app import assignments, exports, questions, reports, teacher_store
 from quiz_app.bank import AnyQuestion, Bank
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.models import Assignment, Teacher, utcnow
+from quiz_app.routes.embed import embed_snippet, public_base
+from quiz_app.routes.exports import QuestionFormat, download, question_file
+from quiz_app.security import frame_ancestors_for
 from quiz_app.templating import path_for
 from quiz_app.themes import THEMES, VERDICTS
 
@@ -33,8 +37,18 @@ def _assignment(session: Session, teacher: Teacher, assignment_id: int) -> Assig
     return found
 
 
+def _site_ancestors(request: Request) -> str:
+    """Return the server's frame_ancestors setting, which an assignment's sites must fit in."""
+    setting: str = request.app.state.settings.frame_ancestors
+    return setting
+
+
 def _form_context(
-    bank: Bank, own: dict[str, AnyQuestion], form: assignments.AssignmentForm | None, zone: str
+    request: Request,
+    bank: Bank,
+    own: dict[str, AnyQuestion],
+    form: assignments.AssignmentForm | None,
+    zone: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = (
         form.values
@@ -61,6 +75,7 @@ def _form_context(
         "feedback_modes": assignments.FEEDBACK_MODES,
         "identities": assignments.IDENTITIES,
         "picked": picked,
+        "site_ancestors": _site_ancestors(request),
     }
 
 
@@ -84,7 +99,7 @@ def new_assignment(
     templates: TemplatesDep,
 ) -> Response:
     own = own_questions(session, teacher)
-    context = _form_context(bank, own, None, teacher.timezone)
+    context = _form_context(request, bank, own, None, teacher.timezone)
     ids = request.query_params.getlist("ids")
     if ids:
         context["values"] = {**context["values"], "source": "ids", "ids": ids}
@@ -102,9 +117,9 @@ def create_assignment(
     templates: TemplatesDep,
 ) -> Response:
     own = own_questions(session, teacher)
-    parsed = assignments.parse_form(form, bank, own)
+    parsed = assignments.parse_form(form, bank, own, site_frame_ancestors=_site_ancestors(request))
     if parsed.problems:
-        context = _form_context(bank, own, parsed, teacher.timezone)
+        context = _form_context(request, bank, own, parsed, teacher.timezone)
         return templates.TemplateResponse(
             request, "teacher/assignment_form.html", context, status_code=422
         )
@@ -123,7 +138,10 @@ def _dashboard(
     asked = [q for a in attempts for q in a.question_ids]
     found = questions.resolve_many(session, bank, [*assignment.pool, *asked])
     report = reports.class_report(attempts, found, assignment.pool)
+    embed_path = path_for(request, "embed_join", code=assignment.join_code)
     return {
+        "snippet": embed_snippet(public_base(request), embed_path, assignment.title),
+        "frame_ancestors": frame_ancestors_for(_site_ancestors(request), assignment.embed_origins),
         "teacher": teacher,
         "assignment": assignment,
         "report": report,
@@ -200,7 +218,7 @@ def edit_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    context = _form_context(bank, {}, None, teacher.timezone)
+    context = _form_context(request, bank, {}, None, teacher.timezone)
     context.update(
         assignment=assignment,
         values=assignments.form_values(assignment, teacher.timezone),
@@ -220,9 +238,11 @@ def update_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    parsed = assignments.parse_form(form, bank, {}, settings_only=True)
+    parsed = assignments.parse_form(
+        form, bank, {}, settings_only=True, site_frame_ancestors=_site_ancestors(request)
+    )
     if parsed.problems:
-        context = _form_context(bank, {}, parsed, teacher.timezone)
+        context = _form_context(request, bank, {}, parsed, teacher.timezone)
         context.update(
             assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
         )
@@ -292,12 +312,7 @@ def _export(
 
 
 def _download(body: str, media_type: str, assignment: Assignment, name: str) -> Response:
-    filename = f"assignment-{assignment.id}-{name}"
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(body, media_type, f"assignment-{assignment.id}-{name}")
 
 
 @router.get("/assignments/{assignment_id}/answers.csv")
@@ -337,6 +352,47 @@ def export_results_json(
     assignment, report, found = _export(request, session, bank, teacher, assignment_id)
     body = exports.results_json(assignment, report, found)
     return _download(body, "application/json", assignment, "results.json")
+
+
+def _questions_file(
+    session: Session, bank: Bank, teacher: Teacher, assignment_id: int, file_format: QuestionFormat
+) -> Response:
+    """Return the assignment's questions (its whole pool, the teacher's own ones included) as a
+    file for an LMS, with the answer key: a teacher-only download."""
+    assignment = _assignment(session, teacher, assignment_id)
+    found = questions.resolve_many(session, bank, assignment.pool)
+    if not found:
+        raise HTTPException(
+            404, "None of this assignment's questions is left in the bank: nothing to export."
+        )
+    return question_file(
+        questions.exportable(found.values()),
+        file_format,
+        set_id=f"assignment-{assignment.id}",
+        title=assignment.title,
+        stem=f"assignment-{assignment.id}",
+    )
+
+
+@router.get("/assignments/{assignment_id}/export/qti.zip")
+def export_assignment_qti(
+    assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
+) -> Response:
+    return _questions_file(session, bank, teacher, assignment_id, "qti")
+
+
+@router.get("/assignments/{assignment_id}/export/moodle.xml")
+def export_assignment_moodle_xml(
+    assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
+) -> Response:
+    return _questions_file(session, bank, teacher, assignment_id, "moodle")
+
+
+@router.get("/assignments/{assignment_id}/export/gift.txt")
+def export_assignment_gift(
+    assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
+) -> Response:
+    return _questions_file(session, bank, teacher, assignment_id, "gift")
 
 
 @router.get("/bank")

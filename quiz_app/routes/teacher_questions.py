@@ -1,5 +1,6 @@
 """Teachers write their own questions, privately, checked as they type with the bank's rules;
-and download or upload them in the bank's YAML format."""
+download or upload them in the bank's YAML format; import them from GIFT or Moodle XML; and
+export them for an LMS (QTI 2.1, Moodle XML, GIFT)."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from quiz_app.bank import Bank
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.items import Ladder
 from quiz_app.models import Teacher, TeacherQuestion
+from quiz_app.routes.exports import QuestionFormat, question_file
 from quiz_app.templating import path_for
 from quiz_app.themes import (
     CERTAINTY_LABELS,
@@ -96,13 +98,16 @@ def _check(
     return values, authoring.stored_form(question), {}
 
 
+def _list_context(rows: list[TeacherQuestion], problems: list[str]) -> dict[str, Any]:
+    return {"rows": rows, "problems": problems, "accept": authoring.UPLOAD_ACCEPT}
+
+
 @router.get("/questions")
 def list_questions(
     request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     rows = teacher_store.list_questions(session, teacher=teacher)
-    context = {"rows": rows, "problems": []}
-    return templates.TemplateResponse(request, "teacher/questions.html", context)
+    return templates.TemplateResponse(request, "teacher/questions.html", _list_context(rows, []))
 
 
 @router.get("/questions/new")
@@ -220,6 +225,38 @@ def download_questions(teacher: CurrentTeacher, session: SessionDep) -> Response
     )
 
 
+def _own_questions_file(
+    session: Session, teacher: Teacher, file_format: QuestionFormat
+) -> Response:
+    """Return all the teacher's questions, with the ids they wrote, as a file for an LMS."""
+    rows = teacher_store.list_questions(session, teacher=teacher)
+    if not rows:
+        raise HTTPException(404, "You have no questions to export yet. Write or upload some first.")
+    found = [questions.from_row(row) for row in rows]
+    return question_file(
+        questions.exportable(found),
+        file_format,
+        set_id="my-questions",
+        title="My questions",
+        stem="my-questions",
+    )
+
+
+@router.get("/questions/export/qti.zip")
+def export_my_questions_qti(teacher: CurrentTeacher, session: SessionDep) -> Response:
+    return _own_questions_file(session, teacher, "qti")
+
+
+@router.get("/questions/export/moodle.xml")
+def export_my_questions_moodle_xml(teacher: CurrentTeacher, session: SessionDep) -> Response:
+    return _own_questions_file(session, teacher, "moodle")
+
+
+@router.get("/questions/export/gift.txt")
+def export_my_questions_gift(teacher: CurrentTeacher, session: SessionDep) -> Response:
+    return _own_questions_file(session, teacher, "gift")
+
+
 @router.post("/questions/upload")
 def upload_questions(
     request: Request,
@@ -229,18 +266,16 @@ def upload_questions(
     bank: BankDep,
     templates: TemplatesDep,
 ) -> Response:
+    rows = teacher_store.list_questions(session, teacher=teacher)
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
-        problems = ["Choose a .yaml file to upload."]
+        problems = ["Choose a .yaml, .gift, .txt or .xml file to upload."]
     else:
         raw = file.file.read(authoring.MAX_UPLOAD_BYTES + 1)
-        found, file_problems = authoring.parse_upload(raw, file.filename, bank)
-        problems = [str(p) for p in file_problems]
+        existing = {row.local_id for row in rows}
+        found, problems = authoring.read_question_file(raw, file.filename, bank, existing)
     if problems:
-        context = {
-            "rows": teacher_store.list_questions(session, teacher=teacher),
-            "problems": problems,
-        }
+        context = _list_context(rows, problems)
         return templates.TemplateResponse(request, "teacher/questions.html", context, 422)
     ids = {local_id: questions.namespaced(teacher.id, local_id) for local_id in found}
     teacher_store.save_questions(session, teacher=teacher, questions=found, ids=ids)

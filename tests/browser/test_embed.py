@@ -1,6 +1,7 @@
 """The quiz embedded in another site's course page, in headless Chromium that blocks third-party
 cookies: a whole set inside the frame, the frame's height, reloading the course page, framing
-refused where it is not meant, a narrow dark frame, and axe inside the frame."""
+refused where it is not meant, a narrow dark frame, axe inside the frame, and a teacher's
+assignment restricted to the course site's origin."""
 
 import html
 import json
@@ -19,6 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Frame, FrameLocator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from quiz_app import auth, teacher_store
 from quiz_app.items import ClassifyQuestion
 from tests.browser.conftest import CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
 from tests.browser.test_student_flow import (
@@ -32,6 +34,7 @@ from tests.browser.test_student_flow import (
     smallest_set,
     submit_answer,
 )
+from tests.teacher_factories import assignment_form, make_teacher
 
 pytestmark = pytest.mark.browser
 
@@ -501,3 +504,91 @@ def test_scan_embedded_pages_with_axe_finds_no_violations(
     expect(quiz.locator("#feedback-heading")).to_be_focused()
     results = Axe().run(frame)
     assert results.violations_count == 0, results.generate_report()
+
+
+def teacher_session(server: LiveServer) -> tuple[httpx2.Client, str]:
+    """Return an HTTP client logged in as a new teacher, and its CSRF token."""
+    assert server.app is not None
+    teacher = make_teacher(server.app)
+    with server.app.state.sessions() as session:
+        token, csrf = teacher_store.create_session(session, teacher=teacher, hours=1)
+    client = httpx2.Client(base_url=server.url, cookies={auth.SESSION_COOKIE: token})
+    return client, csrf
+
+
+def test_assignment_restricted_to_course_site_is_taken_there_and_refused_elsewhere(
+    live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
+) -> None:
+    set_id, _total = smallest_set_id(live_server)
+    teacher, csrf = teacher_session(live_server)
+    other_site = CourseSite()
+    try:
+        _take_restricted_assignment(
+            live_server, course_site, other_site, open_course_page, teacher, csrf, set_id
+        )
+    finally:
+        other_site.stop()
+        teacher.close()
+
+
+def _take_restricted_assignment(
+    live_server: LiveServer,
+    course_site: CourseSite,
+    other_site: CourseSite,
+    open_course_page: OpenCoursePage,
+    teacher: httpx2.Client,
+    csrf: str,
+    set_id: str,
+) -> None:
+    course_origin = f"http://localhost:{course_site.port}"
+    form = assignment_form(
+        title="Week 4: evidence", set_id=set_id, question_count="2", embed_origins=course_origin
+    )
+    made = teacher.post("/teacher/assignments", data={**form, "csrf_token": csrf})
+    assert made.status_code == 303, made.text
+    dashboard_path = made.headers["location"]
+    dashboard = teacher.get(dashboard_path).text
+    match = re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', dashboard, re.S)
+    assert match, "the assignment page has no embed code"
+    snippet = html.unescape(match[1])
+    assert f"Only pages on {course_origin} can show it." in html.unescape(dashboard)
+
+    # What Chromium logs when the frame's CSP refuses a course page it does not list.
+    refused = re.compile(
+        r"violates the following Content Security Policy directive: "
+        rf"\"frame-ancestors {re.escape(course_origin)}\""
+    )
+    refusals: list[str] = []
+    page = open_course_page(expected_errors=refused)
+    page.on("console", lambda m: refusals.append(m.text) if refused.search(m.text) else None)
+
+    # The course page the teacher listed: the student joins and answers inside the frame.
+    course_url = course_site.add("/week-4", snippet)
+    page.goto(course_url)
+    quiz = page.frame_locator(FRAME)
+    expect(quiz.get_by_role("heading", level=1)).to_have_text("Week 4: evidence")
+    frame = quiz_frame(page)
+    assert frame.url.startswith(f"{live_server.url}/embed/j/")
+    assert not cookie_sticks(frame), "third-party cookies must be blocked for this test"
+    expect_frame_fits(frame)
+    quiz.get_by_label("Your name").fill("Sam Frame")
+    quiz.get_by_role("button", name="Start the quiz").click()
+    question = shown_question(frame, live_server)
+    frame.wait_for_load_state()
+    expect_question(quiz, question, position=1, total=2)
+    answer_button(quiz, question.verdict).click()
+    expect_feedback(quiz, question, question.verdict, position=1, total=2)
+    expect_frame_fits(frame)
+    assert page.url == course_url and refusals == []
+    live = teacher.get(dashboard_path).text
+    assert "Sam Frame" in live and "1/2" in live
+
+    # A page on another course site (another origin), given the same snippet, is refused.
+    page.goto(other_site.add("/elsewhere", snippet))
+    frame = quiz_frame(page)
+    frame.wait_for_url("chrome-error://**")
+    assert "Week 4: evidence" not in frame.locator("body").inner_text()
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not refusals and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # the console event may trail the frame's error page
+    assert len(refusals) == 1, refusals
