@@ -1,14 +1,14 @@
 """Reasons and confidence on answers; check-in/check-out forms and practice rounds.
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -576,7 +576,7 @@ def _take_restricted_assignment(
     question = shown_question(frame, live_server)
     frame.wait_for_load_state()
     expect_question(quiz, question, position=1, total=2)
-    answer_button(quiz, question.verdict).click()
+    submit_answer(quiz, question, question.verdict)
     expect_feedback(quiz, question, question.verdict, position=1, total=2)
     expect_frame_fits(frame)
     assert page.url == course_url and refusals == []
