@@ -1,5 +1,6 @@
 """Plain helpers that act as the LMS and its users do, for the LTI tests."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,7 +19,7 @@ from quiz_app.models import (
     Teacher,
 )
 from tests.factories import question
-from tests.lti_platform import FakePlatform, LmsUser
+from tests.lti_platform import TEACHER, FakePlatform, LmsUser
 
 
 def login(client: TestClient, lms: FakePlatform, user: LmsUser, **params: Any) -> str:
@@ -101,3 +102,46 @@ def answer_all(client: TestClient, app: FastAPI, token: str, *, right: int | Non
 def grades(app: FastAPI) -> list[LtiGrade]:
     with app.state.sessions() as session:
         return list(session.scalars(select(LtiGrade).order_by(LtiGrade.id)))
+
+
+def browser(app: FastAPI) -> TestClient:
+    """A new browser (its own cookies), which does not follow redirects by itself."""
+    return TestClient(app, follow_redirects=False)
+
+
+def csrf_of(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+def set_up_link(
+    app: FastAPI,
+    lms: FakePlatform,
+    *,
+    link_id: str = "link-1",
+    set_id: str = "micro-not-safe",
+    **form: str,
+) -> int:
+    """The teacher opens a new link (no deep linking) and picks a set for it; return the id
+    of the assignment made for it."""
+    teacher = browser(app)
+    response = launch(teacher, lms, TEACHER, link_id=link_id)
+    picker = response.headers["location"]
+    assert picker.endswith("/link"), picker
+    page = teacher.get(picker)
+    data = {
+        "csrf_token": csrf_of(page.text),
+        "choice": f"set:{set_id}",
+        "feedback_mode": "immediate",
+        "attempts_allowed": "1",
+        **form,
+    }
+    response = teacher.post(picker, data=data)
+    assert response.status_code == 303, response.text
+    with app.state.sessions() as session:
+        link = session.scalar(
+            select(LtiResourceLink).where(LtiResourceLink.resource_link_id == link_id)
+        )
+        assert link is not None and link.assignment_id is not None
+        return link.assignment_id

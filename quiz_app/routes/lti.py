@@ -7,7 +7,6 @@ POSTs by design: the state, the nonce and the platform's signature protect them,
 
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from quiz_app import assignments, teacher_store
 from quiz_app.deps import FormDataDep, SessionDep, TemplatesDep
-from quiz_app.lti import deep_linking, keys, vocab
+from quiz_app.lti import deep_linking, keys, tool, vocab
 from quiz_app.lti import store as lti_store
 from quiz_app.lti.launch import (
     STATE_LIFETIME,
@@ -38,15 +37,7 @@ JWKS_MAX_AGE = 300  # seconds platforms may cache our JWKS (a rotated key shows 
 
 def tool_urls(request: Request) -> dict[str, str]:
     """Return the tool's addresses an LMS admin registers, absolute."""
-    base = public_base(request)
-    return {
-        "login": base + path_for(request, "start_login"),
-        "launch": base + path_for(request, "launch_tool"),
-        "deep_link": base + path_for(request, "launch_tool"),
-        "jwks": base + path_for(request, "show_jwks"),
-        "canvas": base + path_for(request, "show_canvas_config"),
-        "domain": urlsplit(base).netloc,
-    }
+    return tool.tool_urls(public_base(request))
 
 
 def _is_https(request: Request) -> bool:
