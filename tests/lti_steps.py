@@ -99,7 +99,7 @@ def answer_all(client: TestClient, app: FastAPI, token: str, *, right: int | Non
     return good
 
 
-def grades(app: FastAPI) -> list[LtiGrade]:
+def grade_rows(app: FastAPI) -> list[LtiGrade]:
     with app.state.sessions() as session:
         return list(session.scalars(select(LtiGrade).order_by(LtiGrade.id)))
 
@@ -121,12 +121,13 @@ def set_up_link(
     *,
     link_id: str = "link-1",
     set_id: str = "micro-not-safe",
+    grades: bool = True,
     **form: str,
 ) -> int:
     """The teacher opens a new link (no deep linking) and picks a set for it; return the id
     of the assignment made for it."""
     teacher = browser(app)
-    response = launch(teacher, lms, TEACHER, link_id=link_id)
+    response = launch(teacher, lms, TEACHER, link_id=link_id, grades=grades)
     picker = response.headers["location"]
     assert picker.endswith("/link"), picker
     page = teacher.get(picker)

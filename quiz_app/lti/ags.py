@@ -62,7 +62,8 @@ class SendFailure(Exception):
 
 def retry_delay(tries: int) -> timedelta:
     """Return the wait after the tries-th failed try: 30 s, 1 min, 2 min… at most 6 h."""
-    return min(FIRST_RETRY * (2 ** max(tries - 1, 0)), LONGEST_RETRY)
+    doublings = min(max(tries - 1, 0), 20)  # 30 s × 2^20 is far past the cap already
+    return min(FIRST_RETRY * 2**doublings, LONGEST_RETRY)
 
 
 def scores_url(lineitem_url: str) -> str:

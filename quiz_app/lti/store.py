@@ -88,7 +88,7 @@ def teacher_for(session: Session, *, user: LtiUser) -> Teacher:
 
 
 def save_resource_link(session: Session, *, launch: Launch) -> LtiResourceLink:
-    """Return the launch's resource link, storing it or refreshing its titles and AGS line item."""
+    """Return the launch's resource link, storing it or refreshing its titles and line item."""
     platform = launch.platform
     link_id = str(launch.resource_link["id"])[:255]
     for _ in range(2):
@@ -106,11 +106,15 @@ def save_resource_link(session: Session, *, launch: Launch) -> LtiResourceLink:
         link.context_title = str(launch.context.get("title") or launch.context.get("label") or "")[
             :255
         ]
+        # A launch without the AGS claim keeps what an earlier launch gave.
         lineitem = launch.ags.get("lineitem")
-        link.lineitem_url = lineitem[:2000] if isinstance(lineitem, str) else ""
+        if isinstance(lineitem, str) and lineitem:
+            link.lineitem_url = lineitem[:2000]
+        link.lineitem_url = link.lineitem_url or ""
         scopes = launch.ags.get("scope")
-        scopes = scopes if isinstance(scopes, list) else []
-        link.ags_scopes = [s for s in scopes if isinstance(s, str)]
+        if isinstance(scopes, list):
+            link.ags_scopes = [s for s in scopes if isinstance(s, str)]
+        link.ags_scopes = link.ags_scopes or []
         link.updated_at = utcnow()
         try:
             session.commit()
