@@ -62,8 +62,23 @@ class PlatformKey:
         return {**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}
 
 
+KEY_POOL: list[rsa.RSAPrivateKey] = []  # made once per test run: RSA generation is slow
+
+
+def pooled_key(index: int) -> rsa.RSAPrivateKey:
+    """Return the index-th RSA key of the run (two different indexes, two different keys)."""
+    while len(KEY_POOL) <= index:
+        KEY_POOL.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    return KEY_POOL[index]
+
+
+PLATFORM_KEYS = 100  # the pool's first keys are the tool's, the rest the platforms'
+_platform_keys = iter(range(PLATFORM_KEYS, PLATFORM_KEYS + 10_000))
+
+
 def new_key(kid: str) -> PlatformKey:
-    return PlatformKey(kid, rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    """Return a key for a platform, never one the tool or another platform key uses."""
+    return PlatformKey(kid, pooled_key(next(_platform_keys) % 20 + PLATFORM_KEYS))
 
 
 @dataclass
@@ -87,6 +102,10 @@ class FakePlatform:
     token_requests: int = 0
     jwks_fetches: int = 0
     deep_link_returns: list[str] = field(default_factory=list)
+    placed: dict[str, dict[str, str]] = field(default_factory=dict)  # link id -> custom
+    users: dict[str, LmsUser] = field(
+        default_factory=lambda: {u.sub: u for u in (TEACHER, STUDENT, OTHER_STUDENT)}
+    )
 
     def __post_init__(self) -> None:
         self.key = new_key("lms-key-1")
@@ -117,7 +136,9 @@ class FakePlatform:
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -306,11 +327,7 @@ class FakePlatform:
         if method == "POST" and path.startswith("/lineitems/") and path.endswith("/scores"):
             return self._score(path.removesuffix("/scores"), headers, body)
         if method == "POST" and path == "/deep-link-return":
-            token = parse_qs(body.decode()).get("JWT", [""])[0]
-            with self._lock:
-                self.deep_link_returns.append(token)
-            page = "<!doctype html><title>LMS</title><h1>Content added to the course</h1>"
-            return 200, {"Content-Type": "text/html"}, page.encode()
+            return self._deep_link_return(parse_qs(body.decode()).get("JWT", [""])[0])
         if method == "GET" and path == "/auth":
             return self._browser_auth(parse_qs(query))
         if method == "GET" and path == "/course":
@@ -395,11 +412,27 @@ class FakePlatform:
             self.scores.append(Score(self.issuer + lineitem, payload, token))
         return 204, {}, b""
 
-    # --- for a real browser -------------------------------------------------------------
+    def _deep_link_return(self, token: str) -> tuple[int, dict[str, str], Any]:
+        """Take the tool's deep-linking response: check its signature against the tool's JWKS
+        and place each resource link in the course (as links placed-1, placed-2…)."""
+        with self._lock:
+            self.deep_link_returns.append(token)
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            jwk = next(k for k in self.tool_jwks()["keys"] if k["kid"] == kid)
+            claims = jwt.decode(
+                token, jwt.PyJWK(jwk).key, algorithms=["RS256"], audience=self.issuer
+            )
+        except (jwt.PyJWTError, StopIteration) as exc:
+            page = f"<!doctype html><title>LMS</title><h1>Refused: {html.escape(str(exc))}</h1>"
+            return 400, {"Content-Type": "text/html"}, page.encode()
+        for item in claims.get(vocab.DL_CONTENT_ITEMS, []):
+            with self._lock:
+                self.placed[f"placed-{len(self.placed) + 1}"] = dict(item.get("custom", {}))
+        page = "<!doctype html><title>LMS</title><main><h1>Content added to the course</h1></main>"
+        return 200, {"Content-Type": "text/html"}, page.encode()
 
-    users: dict[str, LmsUser] = field(
-        default_factory=lambda: {u.sub: u for u in (TEACHER, STUDENT, OTHER_STUDENT)}
-    )
+    # --- for a real browser -------------------------------------------------------------
 
     def _browser_auth(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], Any]:
         """The LMS's authentication endpoint, as a browser reaches it: an auto-posting form."""
@@ -407,7 +440,8 @@ class FakePlatform:
         user = self.users[q["login_hint"]]
         message, _, link_id = q.get("lti_message_hint", "resource:link-1").partition(":")
         url = f"{self.auth_url}?{urlencode(q)}"
-        form = self.authenticate(url, user, message=message, link_id=link_id)
+        custom = self.placed.get(link_id)
+        form = self.authenticate(url, user, message=message, link_id=link_id, custom=custom)
         fields = "".join(
             f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in form.items()
         )

@@ -63,7 +63,7 @@ class SendFailure(Exception):
 def retry_delay(tries: int) -> timedelta:
     """Return the wait after the tries-th failed try: 30 s, 1 min, 2 min… at most 6 h."""
     doublings = min(max(tries - 1, 0), 20)  # 30 s × 2^20 is far past the cap already
-    return min(FIRST_RETRY * 2**doublings, LONGEST_RETRY)
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
 
 
 def scores_url(lineitem_url: str) -> str:

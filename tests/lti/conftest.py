@@ -1,17 +1,20 @@
 """Fixtures of the LTI tests: the app (with its grade sender off, so each test sends grades when
 it says so), a fake LMS registered with it, and an HTTP client that may only reach loopback."""
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx2
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
 from quiz_app.config import Settings
 from quiz_app.lti import keys, platforms
-from tests.lti_platform import FakePlatform
+from tests.lti_platform import FakePlatform, pooled_key
 
 HTTP_TIMEOUT = 1.0  # seconds: the fake LMS's "slow" switch waits longer than this
 
@@ -30,6 +33,20 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def _loopback_only(request: httpx2.Request) -> None:
     """The app may talk to nothing but this machine in the tests."""
     assert request.url.host == "127.0.0.1", f"the app tried to reach {request.url}"
+
+
+@pytest.fixture(autouse=True)
+def pooled_tool_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tool's keys come from a pool made once per run (2048-bit RSA takes a while to
+    make); each test still gets a new, different key on each first use or rotation."""
+    drawn = itertools.count()
+
+    def generate(public_exponent: int, key_size: int) -> rsa.RSAPrivateKey:
+        assert (public_exponent, key_size) == (65537, 2048)
+        return pooled_key(next(drawn))
+
+    fake = SimpleNamespace(generate_private_key=generate, RSAPrivateKey=rsa.RSAPrivateKey)
+    monkeypatch.setattr(keys, "rsa", fake)
 
 
 @pytest.fixture(autouse=True)
