@@ -96,6 +96,7 @@ class FakePlatform:
     score_status: int | None = None  # answered to every score post while set
     slow_seconds: float = 0.0  # each token and score answer waits this long (then goes ahead)
     token_lifetime: int = 3600
+    browser_key: "PlatformKey | None" = None  # signs the launches a browser makes, if set
     # --- records ---
     scores: list[Score] = field(default_factory=list)
     score_requests: int = 0
@@ -441,7 +442,9 @@ class FakePlatform:
         message, _, link_id = q.get("lti_message_hint", "resource:link-1").partition(":")
         url = f"{self.auth_url}?{urlencode(q)}"
         custom = self.placed.get(link_id)
-        form = self.authenticate(url, user, message=message, link_id=link_id, custom=custom)
+        form = self.authenticate(
+            url, user, message=message, link_id=link_id, custom=custom, key=self.browser_key
+        )
         fields = "".join(
             f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in form.items()
         )
@@ -461,9 +464,14 @@ class FakePlatform:
             user, message=q.get("message", "resource"), link_id=q.get("link", "link-1")
         )
         src = f"{self.tool}/lti/login?{urlencode(params)}"
+        # Like Canvas, the page sizes the frame to the height the tool reports (lti.frameResize).
         page = (
             "<!doctype html><title>Year 9 Biology</title><body><h1>Year 9 Biology</h1>"
             f'<iframe id="tool" title="Claim Check" src="{html.escape(src)}" '
-            'width="800" height="900"></iframe></body>'
+            'width="800" height="900"></iframe><script>'
+            'addEventListener("message", function (e) { var d = e.data || {};'
+            ' if (d.subject === "lti.frameResize" && d.height > 0)'
+            ' document.getElementById("tool").height = d.height; });'
+            "</script></body>"
         )
         return 200, {"Content-Type": "text/html"}, page.encode()

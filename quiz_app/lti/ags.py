@@ -77,11 +77,17 @@ def _answer_text(response: httpx2.Response) -> str:
     detail = ""
     try:
         body = response.json()
-        if isinstance(body, dict):
-            detail = str(body.get("error_description") or body.get("error") or "")
-            detail = detail or str(body.get("errors") or body.get("message") or "")
     except ValueError:
-        detail = response.text[:200]
+        body = response.text[:200]
+    if isinstance(body, dict):
+        found = [body.get(k) for k in ("error_description", "error", "errors", "message")]
+        body = next((f for f in found if f), "")
+    if isinstance(body, dict):
+        detail = "; ".join(f"{k}: {v}" for k, v in body.items())
+    elif isinstance(body, list):
+        detail = "; ".join(str(item) for item in body)
+    else:
+        detail = str(body)
     text = f"{response.status_code} {response.reason_phrase}".strip()
     return f"{text}: {' '.join(detail.split())[:200]}" if detail.strip() else text
 
