@@ -62,6 +62,21 @@ class Settings(BaseSettings):
         description="How long a teacher stays logged in, in hours.",
     )
 
+    lti_http_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Seconds to wait for an LMS (its public keys, access tokens, grades) "
+        "before giving up for now; a grade is then retried later.",
+    )
+    lti_grade_poll_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        le=3600,
+        description="How often each app process sends queued LMS grades, in seconds; 0 turns "
+        "the background sender off (then run `quiz-app lti send-grades` from cron).",
+    )
+
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to a SQLite file in data_dir."""
         if self.database_url:

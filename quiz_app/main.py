@@ -1,5 +1,10 @@
 """The application factory."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+import httpx2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -11,11 +16,14 @@ from quiz_app import db
 from quiz_app.bank import load_bank
 from quiz_app.config import Settings
 from quiz_app.deps import LoginRequired
+from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
 from quiz_app.routes import (
     embed,
     exports,
     join,
+    lti,
+    lti_pages,
     practice,
     quiz,
     teacher,
@@ -35,8 +43,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = db.make_engine(settings.resolved_database_url())
     db.upgrade(engine)
 
-    app = FastAPI(title="Claim Check", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Each process sends the LMS grades that are due; claims keep them from sending twice.
+        sender = None
+        if settings.lti_grade_poll_seconds > 0:
+            sender = GradeSender(app.state, settings.lti_grade_poll_seconds)
+            sender.start()
+        try:
+            yield
+        finally:
+            if sender is not None:
+                await anyio.to_thread.run_sync(sender.stop)
+
+    app = FastAPI(
+        title="Claim Check", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.settings = settings
+    # The one HTTP client that talks to LMSs (their keys, tokens and grade endpoints); tests
+    # replace it to watch or refuse what it sends.
+    app.state.lti_http = httpx2.Client(
+        timeout=settings.lti_http_timeout,
+        follow_redirects=False,
+        headers={"User-Agent": "Claim Check LTI tool"},
+    )
     app.state.bank = bank
     app.state.engine = engine
     app.state.sessions = db.session_factory(engine)
@@ -50,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(teacher_auth.router)
     app.include_router(teacher.router)
     app.include_router(teacher_questions.router)
+    app.include_router(lti.router)
+    app.include_router(lti_pages.router)
+    app.include_router(lti_pages.teacher_router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(SecurityHeaders, settings=settings)

@@ -1,6 +1,7 @@
 """Security headers on every response, and which pages other sites may frame."""
 
 import re
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -8,6 +9,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from quiz_app.config import Settings
 
 FRAME_ANCESTORS = "frame_ancestors"  # request.state key a route sets to allow framing
+FORM_TARGET = "form_target"  # request.state key: another origin this page's form posts to
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$")
 NO_FRAMING = "'none'"  # the default: a page not meant for a course page refuses to be framed
 TEACHER_PATHS = "/teacher"
 # Security: teacher pages show the answer key and class results, so besides frame-ancestors
@@ -47,7 +50,10 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 ancestors = scope.get("state", {}).get(FRAME_ANCESTORS, NO_FRAMING)
-                csp = f"{self.policy}; frame-ancestors {ancestors}".encode()
+                policy = self.policy
+                if target := scope.get("state", {}).get(FORM_TARGET):
+                    policy = policy.replace("form-action 'self'", f"form-action 'self' {target}")
+                csp = f"{policy}; frame-ancestors {ancestors}".encode()
                 headers = [*self.headers, (b"content-security-policy", csp)]
                 if scope["path"].startswith(TEACHER_PATHS):
                     headers += TEACHER_HEADERS
@@ -249,3 +255,14 @@ def allow_assignment_framing(request: Request, embed_origins: str) -> None:
     settings: Settings = request.app.state.settings
     ancestors = frame_ancestors_for(settings.frame_ancestors, embed_origins)
     setattr(request.state, FRAME_ANCESTORS, ancestors)
+
+
+def allow_form_target(request: Request, url: str) -> bool:
+    """Let this page's form post to url's origin (CSP form-action), such as the LMS address a
+    deep-linking choice returns to. Returns False for an address that is not a plain origin."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if not ORIGIN.match(origin):
+        return False
+    setattr(request.state, FORM_TARGET, origin)
+    return True

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quiz_app.lti import grades
 from quiz_app.models import Answer, Attempt, PracticeRound
 
 TOKEN_BYTES = 18  # 144 random bits: an attempt's token is its only key, so it must be unguessable
@@ -135,4 +136,5 @@ def save_answer(
         if winner is None:
             raise
         return winner, False
+    grades.queue_if_complete(session, attempt=attempt)  # an LMS student's last answer
     return row, True

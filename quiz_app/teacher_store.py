@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from quiz_app import auth
+from quiz_app.lti import grades
 from quiz_app.models import (
     Answer,
     Assignment,
@@ -266,6 +267,7 @@ def submit_attempt(session: Session, *, attempt: Attempt) -> None:
     if attempt.submitted_at is None:
         attempt.submitted_at = utcnow()
         session.commit()
+        grades.queue_if_complete(session, attempt=attempt)  # an LMS student's hand-in
 
 
 def answer_count(session: Session, *, attempt: Attempt) -> int:

@@ -109,6 +109,13 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/teacher/signup", None, "public"),
     ("POST", "/teacher/signup", {"email": "x@school.org", "password": "nope"}, "public"),
     ("POST", "/teacher/logout", {}, "own"),
+    ("GET", "/teacher/lti", None, "own"),
+    (
+        "POST",
+        "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/resend-grade",
+        {},
+        "owned",
+    ),
 ]
 IDS = [f"{method} {path}" for method, path, _data, _kind in ROUTES]
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from quiz_app import assignments, exports, questions, reports, teacher_store
 from quiz_app.bank import AnyQuestion, Bank
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.lti import grades as lti_grades
 from quiz_app.models import Assignment, Teacher, utcnow
 from quiz_app.routes.embed import embed_snippet, public_base
 from quiz_app.routes.exports import QuestionFormat, download, question_file
@@ -156,6 +157,7 @@ def _dashboard(
         "poll_seconds": POLL_SECONDS,
         "feedback_modes": assignments.FEEDBACK_MODES,
         "identities": assignments.IDENTITIES,
+        "grades": lti_grades.board(session, assignment=assignment),  # None: not in an LMS
     }
 
 

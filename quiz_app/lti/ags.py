@@ -1,0 +1,375 @@
+"""Sending grades to the LMS (LTI Assignment and Grade Services 2.0).
+
+A grade row (grades.py) is claimed by one sender with an UPDATE … WHERE status = 'pending', so
+several app processes, the background sender and `quiz-app lti send-grades` can run at once and
+each grade is posted by one of them only. The access token comes from the platform's token URL
+(OAuth2 client credentials with a JWT assertion signed by the tool's key) and is cached in the
+database until shortly before it expires.
+
+What happens when the LMS fails:
+- it answers 5xx, 401/403/408/429 (or any other 4xx that is not about the data), or does not
+  answer in time, or cannot be reached: the grade stays pending, its error is recorded, and it
+  is tried again after 30 s, 1 min, 2 min… (doubling, at most every 6 h), for as long as it
+  takes: a grade is never dropped;
+- it answers that the data is wrong (400, 404, 409, 410, 422…), or the link has no grade column:
+  the grade is marked failed with the LMS's answer; the teacher sees it and can press Resend;
+- a sender that stops while posting (a crash) leaves its claim; after CLAIM_TIMEOUT the grade is
+  pending again. Only then can a score reach the LMS twice, and the repeat is identical (same
+  timestamp), which AGS platforms treat as the same result.
+"""
+
+import logging
+import secrets
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx2
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from quiz_app.lti import grades, keys, vocab
+from quiz_app.lti.grades import FAILED, PENDING, SENDING, SENT
+from quiz_app.models import LtiAccessToken, LtiGrade, LtiPlatform, LtiResourceLink, utcnow
+
+log = logging.getLogger(__name__)
+
+TOKEN_MARGIN = timedelta(seconds=60)  # renew a cached access token this long before it expires
+DEFAULT_TOKEN_LIFETIME = 3600  # seconds, when the token answer gives no expires_in
+ASSERTION_LIFETIME = 300  # seconds a client assertion is valid
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=6)
+CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim older than this belongs to a sender that stopped
+BATCH = 50  # grades sent per pass
+SWEEP_SECONDS = 60  # how often the background sender looks for unqueued complete attempts
+# LMS answers that mean the score itself, or its line item, is wrong: retrying cannot help.
+DATA_ERRORS = frozenset({400, 404, 405, 409, 410, 413, 415, 422})
+MAX_ERROR = 500  # characters of an error kept for the teacher
+
+
+class SendFailure(Exception):
+    """A grade could not be sent; permanent when retrying the same data cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message[:MAX_ERROR]
+        self.permanent = permanent
+
+
+def retry_delay(tries: int) -> timedelta:
+    """Return the wait after the tries-th failed try: 30 s, 1 min, 2 min… at most 6 h."""
+    doublings = min(max(tries - 1, 0), 20)  # 30 s × 2^20 is far past the cap already
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
+
+
+def scores_url(lineitem_url: str) -> str:
+    """Return the scores endpoint of a line item (its path + /scores, keeping its query)."""
+    parts = urlsplit(lineitem_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+def _answer_text(response: httpx2.Response) -> str:
+    """Return the LMS's answer in a few words, for the teacher and the admin."""
+    detail = ""
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text[:200]
+    if isinstance(body, dict):
+        found = [body.get(k) for k in ("error_description", "error", "errors", "message")]
+        body = next((f for f in found if f), "")
+    if isinstance(body, dict):
+        detail = "; ".join(f"{k}: {v}" for k, v in body.items())
+    elif isinstance(body, list):
+        detail = "; ".join(str(item) for item in body)
+    else:
+        detail = str(body)
+    text = f"{response.status_code} {response.reason_phrase}".strip()
+    return f"{text}: {' '.join(detail.split())[:200]}" if detail.strip() else text
+
+
+def _request(
+    http: httpx2.Client, what: str, method: str, url: str, **kwargs: Any
+) -> httpx2.Response:
+    try:
+        return http.request(method, url, **kwargs)
+    except httpx2.TimeoutException as exc:
+        raise SendFailure(f"The LMS did not answer in time ({what}, {url}).") from exc
+    except httpx2.HTTPError as exc:
+        raise SendFailure(f"The LMS could not be reached ({what}, {url}): {exc}.") from exc
+
+
+# --- access tokens ----------------------------------------------------------------------
+
+
+def client_assertion(session: Session, platform: LtiPlatform) -> str:
+    """Return the signed JWT that authenticates the tool at the platform's token URL."""
+    issued = int(time.time())
+    return keys.sign(
+        session,
+        {
+            "iss": platform.client_id,
+            "sub": platform.client_id,
+            "aud": platform.token_audience or platform.token_url,
+            "iat": issued,
+            "exp": issued + ASSERTION_LIFETIME,
+            "jti": secrets.token_urlsafe(16),
+        },
+    )
+
+
+def _store_token(
+    session: Session, platform_id: int, scope: str, token: str, expires: datetime
+) -> None:
+    for _ in range(2):  # another process may store the first token at the same moment
+        row = session.get(LtiAccessToken, (platform_id, scope), populate_existing=True)
+        if row is None:
+            session.add(
+                LtiAccessToken(
+                    platform_id=platform_id, scope=scope, access_token=token, expires_at=expires
+                )
+            )
+        else:
+            row.access_token, row.expires_at = token, expires
+        try:
+            session.commit()
+            return
+        except IntegrityError:
+            session.rollback()
+
+
+def access_token(
+    session: Session,
+    http: httpx2.Client,
+    platform: LtiPlatform,
+    *,
+    scope: str = vocab.SCORE_SCOPE,
+    now: datetime,
+    renew: bool = False,
+) -> str:
+    """Return an access token for the scope: the cached one while it lasts, else a new one."""
+    if not renew:
+        cached = session.get(LtiAccessToken, (platform.id, scope), populate_existing=True)
+        if cached is not None and cached.expires_at - TOKEN_MARGIN > now:
+            token = cached.access_token
+            session.commit()
+            return token
+    assertion = client_assertion(session, platform)
+    session.commit()  # no transaction stays open while waiting for the LMS
+    response = _request(
+        http,
+        "access token",
+        "POST",
+        platform.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": vocab.CLIENT_ASSERTION_TYPE,
+            "client_assertion": assertion,
+            "scope": scope,
+        },
+        headers={"Accept": "application/json"},
+    )
+    if response.status_code != 200:
+        raise SendFailure(
+            f"The LMS refused an access token ({_answer_text(response)}). Check that its "
+            "registration of Claim Check has the tool's public key URL and the score scope."
+        )
+    try:
+        body = response.json()
+        token = str(body["access_token"])
+        lifetime = int(body.get("expires_in") or DEFAULT_TOKEN_LIFETIME)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SendFailure("The LMS's token answer has no access_token.") from exc
+    _store_token(session, platform.id, scope, token, now + timedelta(seconds=lifetime))
+    return token
+
+
+# --- sending ----------------------------------------------------------------------------
+
+
+def _post_score(
+    http: httpx2.Client, url: str, token: str, payload: dict[str, Any]
+) -> httpx2.Response:
+    return _request(
+        http,
+        "score",
+        "POST",
+        url,
+        json=payload,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": vocab.SCORE_MEDIA_TYPE},
+    )
+
+
+def post_grade(session: Session, http: httpx2.Client, grade: LtiGrade, *, now: datetime) -> None:
+    """Post one grade's score to its line item; raise SendFailure when it is not accepted."""
+    link = session.get(LtiResourceLink, grade.resource_link_id)
+    assert link is not None  # the grade's link: deleting it deletes the grade
+    platform = session.get(LtiPlatform, link.platform_id)
+    assert platform is not None
+    if not link.lineitem_url:
+        raise SendFailure(
+            "The LMS gave no grade column (line item) for this link. Turn on grading for the "
+            "activity in the LMS, launch it once as a teacher, then press Resend.",
+            permanent=True,
+        )
+    if vocab.SCORE_SCOPE not in link.ags_scopes:
+        raise SendFailure(
+            "The LMS did not allow Claim Check to send scores (the AGS score scope). Enable it "
+            "in the LMS's registration of the tool, launch once, then press Resend.",
+            permanent=True,
+        )
+    url, payload = scores_url(link.lineitem_url), dict(grade.payload)
+    token = access_token(session, http, platform, now=now)
+    response = _post_score(http, url, token, payload)
+    if response.status_code == 401:  # the token was revoked or expired early: renew it once
+        token = access_token(session, http, platform, now=now, renew=True)
+        response = _post_score(http, url, token, payload)
+    if response.status_code in (200, 201, 202, 204):
+        return
+    raise SendFailure(
+        f"The LMS did not accept the score: {_answer_text(response)}.",
+        permanent=response.status_code in DATA_ERRORS,
+    )
+
+
+def _claim(sessions: sessionmaker[Session], grade_id: int, now: datetime) -> str | None:
+    """Claim a due pending grade for this sender; return the claim, or None if another has it."""
+    claim = secrets.token_hex(16)
+    with sessions() as session:
+        result = session.execute(
+            update(LtiGrade)
+            .where(
+                LtiGrade.id == grade_id,
+                LtiGrade.status == PENDING,
+                LtiGrade.next_attempt_at <= now,
+            )
+            .values(status=SENDING, claim=claim, claimed_at=now)
+        )
+        session.commit()
+    return claim if result.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def _send_claimed(
+    sessions: sessionmaker[Session], http: httpx2.Client, grade_id: int, claim: str, now: datetime
+) -> str:
+    """Send a grade this sender claimed and record the outcome; return the new status."""
+    with sessions() as session:
+        grade = session.get(LtiGrade, grade_id)
+        if grade is None:
+            return "gone"  # its attempt was deleted meanwhile
+        failure: SendFailure | None = None
+        try:
+            post_grade(session, http, grade, now=now)
+        except SendFailure as exc:
+            failure = exc
+        tries = grade.tries + 1
+        if failure is None:
+            values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": ""}
+        elif failure.permanent:
+            values = {"status": FAILED, "last_error": failure.message}
+        else:
+            values = {
+                "status": PENDING,
+                "last_error": failure.message,
+                "next_attempt_at": now + retry_delay(tries),
+            }
+        session.rollback()
+        session.execute(
+            update(LtiGrade)
+            .where(LtiGrade.id == grade_id, LtiGrade.claim == claim)
+            .values(tries=tries, claim=None, **values)
+        )
+        session.commit()
+        if failure is not None:
+            log.warning("grade %s not sent (try %s): %s", grade_id, tries, failure.message)
+        return str(values["status"])
+
+
+def release_stale_claims(session: Session, *, now: datetime) -> int:
+    """Put back in the queue grades whose sender stopped while sending; return how many."""
+    result = session.execute(
+        update(LtiGrade)
+        .where(LtiGrade.status == SENDING, LtiGrade.claimed_at < now - CLAIM_TIMEOUT)
+        .values(status=PENDING, claim=None, next_attempt_at=now)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def send_due(
+    sessions: sessionmaker[Session],
+    http: httpx2.Client,
+    *,
+    now: datetime | None = None,
+    limit: int = BATCH,
+) -> Counter[str]:
+    """Send the grades that are due; return how many ended sent, pending and failed."""
+    now = now or utcnow()
+    with sessions() as session:
+        release_stale_claims(session, now=now)
+        due = session.scalars(
+            select(LtiGrade.id)
+            .where(LtiGrade.status == PENDING, LtiGrade.next_attempt_at <= now)
+            .order_by(LtiGrade.next_attempt_at, LtiGrade.id)
+            .limit(limit)
+        ).all()
+    outcomes: Counter[str] = Counter()
+    for grade_id in due:
+        claim = _claim(sessions, grade_id, now)
+        if claim is not None:
+            outcomes[_send_claimed(sessions, http, grade_id, claim, now)] += 1
+    return outcomes
+
+
+def send_now(
+    sessions: sessionmaker[Session],
+    http: httpx2.Client,
+    grade_id: int,
+    *,
+    now: datetime | None = None,
+) -> str | None:
+    """Send one grade at once if it is due and no other sender has it (a teacher's Resend)."""
+    now = now or utcnow()
+    claim = _claim(sessions, grade_id, now)
+    return _send_claimed(sessions, http, grade_id, claim, now) if claim else None
+
+
+class GradeSender:
+    """The app's background sender: a thread that wakes every `interval` seconds, queues any
+    complete attempt the request path missed (once a minute), and sends the due grades."""
+
+    def __init__(self, state: Any, interval: float) -> None:
+        self.state = state  # the app's state: its sessions and its HTTP client, read each pass
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="lti-grade-sender", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run_once(self, *, sweep: bool) -> Counter[str]:
+        if sweep:
+            with self.state.sessions() as session:
+                grades.queue_missing(session)
+        return send_due(self.state.sessions, self.state.lti_http)
+
+    def _run(self) -> None:
+        next_sweep = 0.0
+        while not self._stop.wait(self.interval):
+            sweep = time.monotonic() >= next_sweep
+            try:
+                self.run_once(sweep=sweep)
+            except Exception:  # a bad pass must not end the sender; the next one retries
+                log.exception("the grade sender's pass failed")
+            if sweep:
+                next_sweep = time.monotonic() + SWEEP_SECONDS

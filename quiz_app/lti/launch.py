@@ -1,0 +1,403 @@
+"""Launching the tool: OIDC third-party login initiation, then the id_token, checked in full.
+
+The login step stores a state and a nonce in the database (an LMS frame may lose cookies, and
+any app process may receive the launch). The launch step accepts the id_token only when every
+rule of LTI 1.3 holds; otherwise LaunchError says which rule failed, and nothing is created.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx2
+import jwt
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from quiz_app.lti import platforms, vocab
+from quiz_app.lti.platforms import KeysUnavailable
+from quiz_app.models import LtiLaunchState, LtiPlatform
+
+STATE_LIFETIME = timedelta(minutes=10)  # from the login redirect to the launch
+CLOCK_LEEWAY = timedelta(seconds=60)  # clock difference allowed on exp and iat
+STATE_COOKIE_PREFIX = "cc_lti_state_"
+NAME_CLAIMS = ("name", "given_name")
+MAX_NAME = 80  # characters, as attempts store a student's name
+
+
+class LaunchError(Exception):
+    """A login or launch that must be refused: the status, and what exactly is wrong."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Launch:
+    """A validated launch: who, from where, and what they asked for."""
+
+    platform: LtiPlatform
+    claims: dict[str, Any]
+    message_type: str
+    deployment_id: str
+    sub: str
+    name: str
+    roles: list[str]
+    resource_link: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    custom: dict[str, Any] = field(default_factory=dict)
+    ags: dict[str, Any] = field(default_factory=dict)
+    deep_linking: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def instructor(self) -> bool:
+        return vocab.is_instructor(self.roles)
+
+
+def state_cookie_name(state: str) -> str:
+    """Return the name of the cookie that holds one launch's state (one cookie per launch, so
+    two links launched at once on one course page do not overwrite each other's)."""
+    return STATE_COOKIE_PREFIX + hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def _platform_for_login(session: Session, issuer: str, client_id: str) -> LtiPlatform:
+    candidates = platforms.platforms_of_issuer(session, issuer=issuer)
+    if not candidates:
+        raise LaunchError(
+            400,
+            f"No LMS with the issuer “{issuer}” is registered with Claim Check. The admin "
+            "registers it with `quiz-app lti add-platform --issuer …` (see the LMS guide).",
+        )
+    if client_id:
+        for platform in candidates:
+            if platform.client_id == client_id:
+                return platform
+        raise LaunchError(
+            400,
+            f"The client id “{client_id}” is not registered for the LMS “{issuer}”. Check the "
+            "client id the LMS shows for Claim Check against `quiz-app lti list-platforms`.",
+        )
+    if len(candidates) > 1:
+        raise LaunchError(
+            400,
+            f"Several registrations of the LMS “{issuer}” exist, and its login request did not "
+            "say which (no client_id). Configure the LMS to send the client id.",
+        )
+    return candidates[0]
+
+
+def begin_login(
+    session: Session,
+    *,
+    params: Mapping[str, str],
+    launch_url: str,
+    tool_host: str,
+    now: datetime,
+) -> tuple[str, LtiLaunchState]:
+    """Answer an OIDC login initiation: store a state and nonce, and return the URL of the
+    platform's authentication request (and the stored state)."""
+    missing = [p for p in ("iss", "login_hint", "target_link_uri") if not params.get(p)]
+    if missing:
+        raise LaunchError(
+            400,
+            "The LMS's login request lacks " + ", ".join(f"“{p}”" for p in missing) + ". "
+            "Start the activity from the LMS again; if this keeps happening, the LMS is not "
+            "set up for LTI 1.3.",
+        )
+    platform = _platform_for_login(session, params["iss"], params.get("client_id", ""))
+    deployment_id = params.get("lti_deployment_id", "")
+    if deployment_id and not platforms.has_deployment(platform, deployment_id):
+        raise LaunchError(403, _unknown_deployment(platform, deployment_id))
+    target = params["target_link_uri"]
+    if (urlsplit(target).netloc or "").lower() != tool_host.lower():
+        raise LaunchError(
+            400,
+            f"The LMS asked to open “{target}”, which is not an address of this Claim Check "
+            f"server ({tool_host}). Check the tool's URLs in the LMS (quiz-app lti show-config).",
+        )
+    session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < now))
+    row = LtiLaunchState(
+        state=secrets.token_urlsafe(32),
+        nonce=secrets.token_urlsafe(32),
+        platform_id=platform.id,
+        target_link_uri=target,
+        created_at=now,
+        expires_at=now + STATE_LIFETIME,
+    )
+    session.add(row)
+    session.commit()
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": launch_url,
+        "login_hint": params["login_hint"],
+        "state": row.state,
+        "nonce": row.nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    separator = "&" if "?" in platform.auth_url else "?"
+    return f"{platform.auth_url}{separator}{urlencode(query)}", row
+
+
+def _unknown_deployment(platform: LtiPlatform, deployment_id: str) -> str:
+    return (
+        f"The deployment “{deployment_id}” of the LMS “{platform.issuer}” is not registered "
+        "with Claim Check. The admin adds it with `quiz-app lti add-platform --issuer "
+        f"{platform.issuer} --client-id {platform.client_id} --deployment-id {deployment_id} …`."
+    )
+
+
+def _consume_state(session: Session, state: str, now: datetime) -> LtiLaunchState:
+    row = session.scalar(select(LtiLaunchState).where(LtiLaunchState.state == state[:64]))
+    if row is None or row.expires_at <= now:
+        raise LaunchError(
+            400,
+            "This launch's state is unknown or has expired (a launch must finish within "
+            f"{int(STATE_LIFETIME.total_seconds() // 60)} minutes of starting). Start the "
+            "activity from the LMS again.",
+        )
+    claimed = session.execute(
+        update(LtiLaunchState)
+        .where(LtiLaunchState.id == row.id, LtiLaunchState.used_at.is_(None))
+        .values(used_at=now)
+    )
+    session.commit()
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise LaunchError(
+            400,
+            "This launch was already used: a launch can be used once, so it was sent again "
+            "(replayed). Start the activity from the LMS again.",
+        )
+    return row
+
+
+def _check_state_cookie(state: str, cookies: Mapping[str, str]) -> None:
+    """Security: an extra check where the browser kept our cookies. A browser that started
+    launches here but not this one was sent someone else's launch (login CSRF)."""
+    ours = {name for name in cookies if name.startswith(STATE_COOKIE_PREFIX)}
+    if ours and cookies.get(state_cookie_name(state)) != state:
+        raise LaunchError(
+            400,
+            "The launch's state does not match the one this browser started with. Start the "
+            "activity from the LMS again, in this browser.",
+        )
+
+
+def _when(timestamp: Any) -> str:
+    try:
+        return f"{datetime.fromtimestamp(int(timestamp), UTC):%Y-%m-%d %H:%M:%S} UTC"
+    except (TypeError, ValueError, OverflowError):
+        return str(timestamp)
+
+
+def _decode(
+    session: Session,
+    http: httpx2.Client,
+    platform: LtiPlatform,
+    id_token: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Return the id_token's claims once its signature, issuer, audience and times hold."""
+    try:
+        header = jwt.get_unverified_header(id_token)
+        unverified = jwt.decode(id_token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise LaunchError(400, f"The id_token is not a readable JWT ({exc}).") from exc
+    if header.get("alg") != "RS256":
+        raise LaunchError(
+            401, f"The id_token is signed with “{header.get('alg')}”; LTI 1.3 requires RS256."
+        )
+    if unverified.get("iss") != platform.issuer:
+        raise LaunchError(
+            401,
+            f"The id_token was issued by “{unverified.get('iss')}”, not by the LMS this launch "
+            f"started with (“{platform.issuer}”).",
+        )
+    kid = header.get("kid")
+    try:
+        key = platforms.signing_key(session, http, platform, kid, now=now)
+    except KeysUnavailable as exc:
+        raise LaunchError(
+            502, f"Claim Check could not get the LMS's public keys to check the launch: {exc}."
+        ) from exc
+    if key is None:
+        raise LaunchError(
+            401,
+            f"The id_token is signed with a key (kid “{kid}”) that is not among the LMS's "
+            f"public keys at {platform.jwks_url}, so its signature cannot be trusted.",
+        )
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            id_token,
+            key.key,
+            algorithms=["RS256"],
+            audience=platform.client_id,
+            issuer=platform.issuer,
+            leeway=CLOCK_LEEWAY,
+            options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
+        )
+    except jwt.InvalidSignatureError as exc:
+        raise LaunchError(
+            401,
+            f"The id_token's signature does not match the LMS's public key “{kid}”: it was not "
+            "signed by the LMS, or it was changed on the way.",
+        ) from exc
+    except jwt.ExpiredSignatureError as exc:
+        raise LaunchError(
+            401,
+            f"The id_token expired at {_when(unverified.get('exp'))}; this server's clock says "
+            f"{now:%Y-%m-%d %H:%M:%S} UTC (allowing {int(CLOCK_LEEWAY.total_seconds())} s). "
+            "Launch again; if it keeps happening, check the clocks of both servers.",
+        ) from exc
+    except jwt.ImmatureSignatureError as exc:
+        raise LaunchError(
+            401,
+            f"The id_token says it was issued at {_when(unverified.get('iat'))}, in the future "
+            f"for this server ({now:%Y-%m-%d %H:%M:%S} UTC). Check the clocks of both servers.",
+        ) from exc
+    except jwt.InvalidAudienceError as exc:
+        raise LaunchError(
+            401,
+            f"The id_token is addressed to {unverified.get('aud')!r}, not to this tool's "
+            f"client id “{platform.client_id}” (aud).",
+        ) from exc
+    except jwt.MissingRequiredClaimError as exc:
+        raise LaunchError(400, f"The id_token lacks the required claim “{exc.claim}”.") from exc
+    except jwt.PyJWTError as exc:
+        raise LaunchError(401, f"The id_token is not valid: {exc}.") from exc
+    audience = claims["aud"]
+    azp = claims.get("azp")
+    if isinstance(audience, list) and len(audience) > 1 and azp is None:
+        raise LaunchError(401, "The id_token has several audiences but no “azp” naming this tool.")
+    if azp is not None and azp != platform.client_id:
+        raise LaunchError(
+            401,
+            f"The id_token's authorized party (azp) is “{azp}”, not this tool's client id "
+            f"“{platform.client_id}”.",
+        )
+    return claims
+
+
+def _display_name(claims: Mapping[str, Any], sub: str) -> str:
+    for name in NAME_CLAIMS:
+        value = claims.get(name)
+        if isinstance(value, str) and value.strip():
+            text = " ".join(value.split())
+            if name == "given_name" and isinstance(claims.get("family_name"), str):
+                text = " ".join(f"{text} {claims['family_name']}".split())
+            return "".join(c for c in text if c.isprintable())[:MAX_NAME]
+    return sub[:MAX_NAME]
+
+
+def _required(claims: Mapping[str, Any], claim: str, short: str) -> Any:
+    value = claims.get(claim)
+    if value is None or value == "" or value == {}:
+        raise LaunchError(400, f"The id_token lacks the required claim “{short}” ({claim}).")
+    return value
+
+
+def complete_launch(
+    session: Session,
+    http: httpx2.Client,
+    *,
+    form: Mapping[str, str],
+    cookies: Mapping[str, str],
+    now: datetime,
+) -> Launch:
+    """Validate the authentication response (id_token + state) the platform posted."""
+    if form.get("error"):
+        detail = form.get("error_description", "")
+        raise LaunchError(
+            400,
+            f"The LMS refused the login: {form['error']}{': ' + detail if detail else ''}. "
+            "Start the activity from the LMS again, logged in.",
+        )
+    state, id_token = form.get("state", ""), form.get("id_token", "")
+    if not state or not id_token:
+        missing = " and ".join(f"“{n}”" for n in ("id_token", "state") if not form.get(n))
+        raise LaunchError(
+            400, f"The launch lacks {missing}. Start the activity from the LMS, not by address."
+        )
+    row = _consume_state(session, state, now)
+    _check_state_cookie(state, cookies)
+    platform = session.get(LtiPlatform, row.platform_id)
+    assert platform is not None  # the state's platform: deleting it deletes the state
+    claims = _decode(session, http, platform, id_token, now)
+    if not secrets.compare_digest(str(claims["nonce"]).encode(), row.nonce.encode()):
+        raise LaunchError(
+            401,
+            "The id_token's nonce does not belong to this launch: the token was replayed from "
+            "an earlier launch, or made for another one.",
+        )
+    deployment_id = _required(claims, vocab.DEPLOYMENT_ID, "deployment_id")
+    if not platforms.has_deployment(platform, str(deployment_id)):
+        raise LaunchError(403, _unknown_deployment(platform, str(deployment_id)))
+    version = _required(claims, vocab.VERSION, "version")
+    if version != vocab.LTI_VERSION:
+        raise LaunchError(
+            400, f"The launch is LTI version “{version}”; Claim Check speaks LTI 1.3.0."
+        )
+    message_type = _required(claims, vocab.MESSAGE_TYPE, "message_type")
+    if message_type not in vocab.MESSAGE_TYPES:
+        raise LaunchError(
+            400,
+            f"The launch's message type is “{message_type}”; Claim Check accepts "
+            + " and ".join(vocab.MESSAGE_TYPES)
+            + ".",
+        )
+    sub = _required(claims, "sub", "sub")
+    roles = claims.get(vocab.ROLES)  # may be an empty list, but must be there
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise LaunchError(400, f"The id_token lacks the required claim “roles” ({vocab.ROLES}).")
+    target = _required(claims, vocab.TARGET_LINK_URI, "target_link_uri")
+    if target != row.target_link_uri:
+        raise LaunchError(
+            400,
+            f"The id_token opens “{target}”, not “{row.target_link_uri}” as the login asked.",
+        )
+    launch = Launch(
+        platform=platform,
+        claims=claims,
+        message_type=message_type,
+        deployment_id=str(deployment_id),
+        sub=str(sub),
+        name=_display_name(claims, str(sub)),
+        roles=roles,
+        context=_mapping(claims.get(vocab.CONTEXT)),
+        custom=_mapping(claims.get(vocab.CUSTOM)),
+        ags=_mapping(claims.get(vocab.AGS_ENDPOINT)),
+    )
+    if message_type == vocab.RESOURCE_LINK_REQUEST:
+        link = _mapping(_required(claims, vocab.RESOURCE_LINK, "resource_link"))
+        if not link.get("id"):
+            raise LaunchError(
+                400,
+                f"The id_token lacks the required claim “resource_link.id” "
+                f"({vocab.RESOURCE_LINK}).",
+            )
+        launch.resource_link = link
+    else:
+        settings = _mapping(_required(claims, vocab.DL_SETTINGS, "deep_linking_settings"))
+        return_url = settings.get("deep_link_return_url")
+        if not isinstance(return_url, str) or platforms.url_problem("url", return_url):
+            raise LaunchError(
+                400,
+                "The deep-linking request lacks a usable “deep_link_return_url” "
+                f"({vocab.DL_SETTINGS}).",
+            )
+        launch.deep_linking = settings
+    return launch
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
