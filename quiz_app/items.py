@@ -164,5 +164,7 @@ class FixClaimQuestion(_OptionsQuestion):
 Question = Annotated[
     ClassifyQuestion | BestEvidenceQuestion | FixClaimQuestion, Field(discriminator="kind")
 ]
-QUESTION = TypeAdapter(Question)
+QUESTION: TypeAdapter[ClassifyQuestion | BestEvidenceQuestion | FixClaimQuestion] = TypeAdapter(
+    Question
+)
 KINDS = ("classify", "best-evidence", "fix-claim")
