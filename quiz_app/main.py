@@ -24,6 +24,7 @@ from quiz_app.routes import (
     join,
     lti,
     lti_pages,
+    lti_picker,
     practice,
     quiz,
     teacher,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(teacher_questions.router)
     app.include_router(lti.router)
     app.include_router(lti_pages.router)
+    app.include_router(lti_picker.router)
     app.include_router(lti_pages.teacher_router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)

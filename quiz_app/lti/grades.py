@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,7 +32,7 @@ PENDING = "pending"  # waiting to be sent, now or after a back-off
 SENDING = "sending"  # claimed by one grade sender
 SENT = "sent"
 FAILED = "failed"  # the LMS refused the data itself; only a resend tries again
-SWEEP_LIMIT = 500  # attempts examined per sweep
+SWEEP_LIMIT = 500  # complete attempts queued per sweep (the rest at the next one)
 
 
 def _aware(when: datetime) -> datetime:
@@ -116,16 +116,30 @@ def queue_if_complete(session: Session, *, attempt: Attempt) -> LtiGrade | None:
 
 
 def queue_missing(session: Session, *, limit: int = SWEEP_LIMIT) -> int:
-    """Queue the grade of every complete LMS attempt that has none; return how many."""
-    attempts = session.scalars(
-        select(Attempt)
+    """Queue the grade of every complete LMS attempt that has none (at most `limit` per call);
+    return how many were queued. Unfinished attempts, however many, are passed over."""
+    answered = (
+        select(Answer.attempt_id, func.count().label("n")).group_by(Answer.attempt_id).subquery()
+    )
+    rows = session.execute(
+        select(Attempt.id, Attempt.question_ids, Attempt.submitted_at, answered.c.n)
         .join(LtiAttempt, LtiAttempt.attempt_id == Attempt.id)
         .outerjoin(LtiGrade, LtiGrade.attempt_id == Attempt.id)
+        .outerjoin(answered, answered.c.attempt_id == Attempt.id)
         .where(LtiGrade.id.is_(None), LtiAttempt.resource_link_id.is_not(None))
-        .order_by(Attempt.id.desc())
-        .limit(limit)
+        .order_by(Attempt.id)
     ).all()
-    return sum(_queue(session, attempt) is not None for attempt in attempts)
+    complete = [
+        attempt_id
+        for attempt_id, question_ids, submitted_at, count in rows
+        if submitted_at is not None or (count or 0) >= len(question_ids)
+    ]
+    queued = 0
+    for attempt_id in complete[:limit]:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is not None and _queue(session, attempt) is not None:
+            queued += 1
+    return queued
 
 
 @dataclass

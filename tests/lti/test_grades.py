@@ -358,6 +358,21 @@ def test_the_sweep_queues_a_completed_attempt_whose_grade_was_missed(
     assert _send(app) == {"sent": 1}
 
 
+def test_the_sweep_finds_a_missed_grade_among_many_unfinished_attempts(
+    app: FastAPI, platform: FakePlatform
+) -> None:
+    set_up_link(app, platform)
+    _finish(app, platform, STUDENT)
+    with app.state.sessions() as session:
+        session.execute(delete(LtiGrade))
+        session.commit()
+    for user in (OTHER_STUDENT, THIRD_STUDENT):  # newer attempts, not finished
+        launch(browser(app), platform, user)
+    with app.state.sessions() as session:
+        assert grades.queue_missing(session, limit=1) == 1
+    assert [g.payload["userId"] for g in grade_rows(app)] == [STUDENT.sub]
+
+
 def test_the_app_sends_grades_in_the_background(
     platform: FakePlatform, settings: Settings, app: FastAPI
 ) -> None:

@@ -207,6 +207,11 @@ def test_teacher_settings_page_shows_the_tool_urls_and_registered_lms(app: FastA
     assert response.headers["x-frame-options"] == "DENY"  # teacher pages are never framed
 
 
+def test_teachers_find_the_lms_page_from_their_home_page(app: FastAPI) -> None:
+    teacher, _csrf, _ = teacher_client(app)
+    assert 'href="/teacher/lti">Add Claim Check to your LMS</a>' in teacher.get("/teacher").text
+
+
 def test_canvas_json_configuration_names_the_tool_urls_and_deep_linking(
     client: TestClient,
 ) -> None:
