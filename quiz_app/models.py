@@ -62,7 +62,7 @@ class Attempt(Base):
     # How many of question_ids are the check-in form (first) and the check-out form (last).
     check_in_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     check_out_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when a student joins a teacher's assignment; bundled public sets leave them empty.
     # Deleting the assignment deletes its attempts (and so their answers) in the database.
     assignment_id: Mapped[int | None] = mapped_column(
@@ -105,7 +105,7 @@ class Answer(Base):
     reason_correct: Mapped[bool | None]
     # "guessing", "unsure", "fairly-sure" or "certain"; NULL when the student did not say.
     confidence: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
 
