@@ -25,8 +25,8 @@ from pathlib import Path
 
 import httpx2 as httpx
 
-from quiz_app.bank import load_bank
-from quiz_app.items import ClassifyQuestion
+from quiz_app.bank.catalog import load_bank
+from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.paths import bundled
 
 HTMX = {"HX-Request": "true"}

@@ -20,10 +20,10 @@ sys.path.insert(0, str(ROOT))  # this checkout's quiz_app, not an installed one
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-from quiz_app.bank import Bank  # noqa: E402
+from quiz_app.bank.catalog import Bank  # noqa: E402
+from quiz_app.bank.items import ClassifyQuestion  # noqa: E402
+from quiz_app.bank.vocabulary import VERDICT_LABELS  # noqa: E402
 from quiz_app.config import Settings  # noqa: E402
-from quiz_app.items import ClassifyQuestion  # noqa: E402
-from quiz_app.themes import VERDICT_LABELS  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 WIDTH_PX = 900  # the three verdicts side by side, the ladder as a staircase

@@ -111,7 +111,7 @@ def _take(server: LiveServer, lms: FakePlatform, user: LmsUser, right: int) -> N
         token = student.post("/lti/launch", data=form).headers["location"].removeprefix("/a/")
         assert server.app is not None
         with server.app.state.sessions() as session:
-            attempt = store.get_attempt(session, token=token)
+            attempt = store.attempts.get_attempt(session, token=token)
             assert attempt is not None
             ids = list(attempt.question_ids)
         for index, qid in enumerate(ids):

@@ -16,10 +16,10 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
+from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.bank.vocabulary import VERDICT_LABELS
 from quiz_app.config import Settings
-from quiz_app.items import ClassifyQuestion
 from quiz_app.main import create_app
-from quiz_app.themes import VERDICT_LABELS
 
 OUTPUT = Path(__file__).resolve().parent / "screenshot-question.png"
 WIDTH_PX = 900  # wide enough for the three verdicts side by side

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz_app import auth
-from quiz_app.bank import BankError, check_bank
+from quiz_app.bank.catalog import BankError, check_bank
 from quiz_app.config import Settings
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def _read_password(args: argparse.Namespace, email: str) -> tuple[str | None, bo
 
 
 def _teacher(args: argparse.Namespace) -> int:
-    from quiz_app import db, teacher_store
+    from quiz_app import db, store
 
     email = auth.normalize_email(args.email)
     if problem := auth.email_problem(email):
@@ -66,7 +66,7 @@ def _teacher(args: argparse.Namespace) -> int:
     db.upgrade(engine)
     try:
         with db.session_factory(engine)() as session:
-            teacher = teacher_store.get_teacher_by_email(session, email=email)
+            teacher = store.teachers.get_teacher_by_email(session, email=email)
             if args.action == "create" and teacher is not None:
                 print(f"{email} already has an account; use reset-password.", file=sys.stderr)
                 return 1
@@ -77,10 +77,10 @@ def _teacher(args: argparse.Namespace) -> int:
             if password is None:
                 return 1
             if teacher is None:
-                teacher_store.create_teacher(session, email=email, password=password)
+                store.teachers.create_teacher(session, email=email, password=password)
                 print(f"Created the teacher account {email}.")
             else:
-                teacher_store.set_password(session, teacher=teacher, password=password)
+                store.teachers.set_password(session, teacher=teacher, password=password)
                 print(f"Set a new password for {email}; they are logged out everywhere.")
     finally:
         engine.dispose()

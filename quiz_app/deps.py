@@ -8,8 +8,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from quiz_app import auth, store, teacher_store
-from quiz_app.bank import Bank
+from quiz_app import auth, store
+from quiz_app.bank.catalog import Bank
 from quiz_app.db import sessions
 from quiz_app.models import Attempt, Teacher
 from quiz_app.security import allow_assignment_framing
@@ -46,7 +46,7 @@ IsHtmx = Annotated[bool, Depends(_is_htmx)]
 def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
     """Return the attempt of the URL's token; an assignment's attempt may be framed only by
     the sites its teacher listed (the pages of bundled sets keep the server's setting)."""
-    attempt = store.get_attempt(session, token=token)
+    attempt = store.attempts.get_attempt(session, token=token)
     if attempt is None:
         raise HTTPException(
             404,
@@ -85,7 +85,7 @@ async def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> 
     which another site cannot read.
     """
     token = request.cookies.get(auth.SESSION_COOKIE)
-    row = teacher_store.get_session(session, token=token) if token else None
+    row = store.teachers.get_session(session, token=token) if token else None
     if row is None:
         raise LoginRequired()
     request.state.csrf_token = row.csrf_token

@@ -13,24 +13,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quiz_app import db
-from quiz_app.bank import load_bank
+from quiz_app.bank.catalog import load_bank
 from quiz_app.config import Settings
 from quiz_app.deps import LoginRequired
 from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
-from quiz_app.routes import (
-    embed,
-    exports,
-    join,
-    lti,
-    lti_pages,
-    lti_picker,
-    practice,
-    quiz,
-    teacher,
-    teacher_auth,
-    teacher_questions,
-)
+from quiz_app.routes.lms import launch, pages, picker, question_files
+from quiz_app.routes.student import embed, join, practice, quiz
+from quiz_app.routes.teacher import account, assignments, questions
 from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
@@ -73,18 +63,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = db.session_factory(engine)
     app.state.templates = templates = make_templates(settings)
 
-    app.include_router(quiz.router)
-    app.include_router(practice.router)
-    app.include_router(embed.router)
-    app.include_router(exports.router)
-    app.include_router(join.router)
-    app.include_router(teacher_auth.router)
-    app.include_router(teacher.router)
-    app.include_router(teacher_questions.router)
-    app.include_router(lti.router)
-    app.include_router(lti_pages.router)
-    app.include_router(lti_picker.router)
-    app.include_router(lti_pages.teacher_router)
+    for router in (
+        quiz.router,
+        practice.router,
+        embed.router,
+        question_files.router,
+        join.router,
+        account.router,
+        assignments.router,
+        questions.router,
+        launch.router,
+        pages.router,
+        picker.router,
+    ):
+        app.include_router(router)
+    app.include_router(pages.teacher_router)
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(SecurityHeaders, settings=settings)

@@ -8,12 +8,24 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from quiz_app.bank import SECTIONS, THEMES, VERDICT_LABELS
+from quiz_app.bank.vocabulary import (
+    CERTAINTY_LABELS,
+    RATED_DOWN_LABELS,
+    RUNG_LABELS,
+    SECTIONS,
+    THEMES,
+    VERDICT_LABELS,
+)
 from quiz_app.config import HTMX_CDN_URL, HTMX_SRI, HTMX_VERSION, Settings
+from quiz_app.learning.scoring import (
+    CONFIDENCE,
+    CONFIDENCE_LEVELS,
+    LEAN_THRESHOLD,
+    MIN_ANSWERS,
+    kappa_words,
+)
 from quiz_app.paths import bundled
-from quiz_app.scoring import CONFIDENCE, CONFIDENCE_LEVELS, LEAN_THRESHOLD, MIN_ANSWERS, kappa_words
 from quiz_app.security import is_embedded
-from quiz_app.themes import CERTAINTY_LABELS, RATED_DOWN_LABELS, RUNG_LABELS
 
 # The three verdicts as the answer form offers them: value, label, and a short hint.
 VERDICT_CHOICES = (

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from quiz_app.bank import ClassifyQuestion
+from quiz_app.bank.items import ClassifyQuestion
 
 HTMX = {"HX-Request": "true"}
 
@@ -21,7 +21,7 @@ def question_ids(app: FastAPI, client: TestClient, token: str) -> list[str]:
     from quiz_app import store
 
     with app.state.sessions() as session:
-        attempt = store.get_attempt(session, token=token)
+        attempt = store.attempts.get_attempt(session, token=token)
         assert attempt is not None
         return list(attempt.question_ids)
 
@@ -71,11 +71,11 @@ def answer(
 
 def _right_reason_of(client: TestClient, question_id: str) -> str | None:
     """Return the right reason of a classify question (bundled or a teacher's), else None."""
-    from quiz_app import questions
+    from quiz_app.bank import lookup
 
     app: FastAPI = client.app  # type: ignore[assignment]
     with app.state.sessions() as session:
-        q = questions.resolve(session, app.state.bank, question_id)
+        q = lookup.resolve(session, app.state.bank, question_id)
     return right_reason(q) if isinstance(q, ClassifyQuestion) else None
 
 
@@ -107,9 +107,9 @@ def answer_rows(app: FastAPI, token: str) -> list[tuple[str, str, bool]]:
     from quiz_app import store
 
     with app.state.sessions() as session:
-        attempt = store.get_attempt(session, token=token)
+        attempt = store.attempts.get_attempt(session, token=token)
         assert attempt is not None
-        rows = store.answers_by_question(session, attempt=attempt).values()
+        rows = store.attempts.answers_by_question(session, attempt=attempt).values()
         return [(r.question_id, r.answer, r.correct) for r in rows]
 
 
@@ -120,7 +120,7 @@ def answer_details(
     from quiz_app import store
 
     with app.state.sessions() as session:
-        attempt = store.get_attempt(session, token=token)
+        attempt = store.attempts.get_attempt(session, token=token)
         assert attempt is not None
-        rows = store.answers_by_question(session, attempt=attempt).values()
+        rows = store.attempts.answers_by_question(session, attempt=attempt).values()
         return [(r.question_id, r.reason, r.reason_correct, r.confidence) for r in rows]

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from quiz_app.bank import AnyQuestion
-from quiz_app.items import QUESTION
+from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.bank.items import QUESTION
 
 # Every character GIFT, XML and HTML treat specially, in the claim, the cue and the explanation.
 TRICKY_CLAIM = (

@@ -81,7 +81,7 @@ def answer_all(client: TestClient, app: FastAPI, token: str, *, right: int | Non
     """Answer every question of the attempt, the first `right` of them rightly (all if None);
     return how many were right."""
     with app.state.sessions() as session:
-        attempt = store.get_attempt(session, token=token)
+        attempt = store.attempts.get_attempt(session, token=token)
         assert attempt is not None
         ids = list(attempt.question_ids)
     good = 0

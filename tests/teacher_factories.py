@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from quiz_app import auth, teacher_store
+from quiz_app import auth, store
 from quiz_app.models import Assignment, Teacher
 
 PASSWORD = "correct horse battery"
@@ -35,7 +35,7 @@ def log_in_as(app: FastAPI, client: TestClient, teacher: Teacher) -> str:
     The login form itself is tested in test_teacher_auth.py; this skips argon2's cost.
     """
     with app.state.sessions() as session:
-        token, csrf = teacher_store.create_session(session, teacher=teacher, hours=12)
+        token, csrf = store.teachers.create_session(session, teacher=teacher, hours=12)
     client.cookies.set(auth.SESSION_COOKIE, token)
     return csrf
 

@@ -6,9 +6,10 @@ from collections import Counter
 
 import pytest
 
-from quiz_app.bank import Bank, ClassifyQuestion, load_bank
+from quiz_app.bank.catalog import Bank, load_bank
+from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.bank.vocabulary import THEMES, VERDICTS
 from quiz_app.paths import bundled
-from quiz_app.themes import THEMES, VERDICTS
 
 # A naive reader who goes by surface cues: hedge words mean "hypothesis", first-person or
 # social-media words mean "unsupported", anything else "research".

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from quiz_app.bank import SECTIONS, THEMES, VERDICTS, Bank, ClassifyQuestion, check_bank, load_bank
-from quiz_app.content import text_problems
+from quiz_app.bank.catalog import Bank, check_bank, load_bank
+from quiz_app.bank.content import text_problems
+from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.bank.vocabulary import SECTIONS, THEMES, VERDICTS
 from quiz_app.paths import bundled
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "source"

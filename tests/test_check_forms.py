@@ -8,7 +8,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from quiz_app.bank import check_bank, load_bank
+from quiz_app.bank.catalog import check_bank, load_bank
 from quiz_app.paths import bundled
 from tests.learning_bank import PRACTICE_IDS, check_forms, classify_id, write_learning_bank
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz_app.content import text_problems
+from quiz_app.bank.content import text_problems
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 import pytest
 
-from quiz_app.bank import Bank, ClassifyQuestion, load_bank
-from quiz_app.grading import AnswerError, grade, summarize
-from quiz_app.items import BestEvidenceQuestion, FixClaimQuestion
+from quiz_app.bank.catalog import Bank, load_bank
+from quiz_app.bank.items import BestEvidenceQuestion, ClassifyQuestion, FixClaimQuestion
+from quiz_app.learning.grading import AnswerError, grade, summarize
 from quiz_app.paths import bundled
 from tests.factories import right_reason, wrong_reason
 

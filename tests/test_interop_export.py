@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from quiz_app.bank import AnyQuestion, Bank, ClassifyQuestion, load_bank
+from quiz_app.bank.catalog import AnyQuestion, Bank, load_bank
+from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.interop import gift, moodle, qti
 from quiz_app.interop.drafts import html_to_text
 from quiz_app.interop.mapping import PROMPTS, bank_dict, choices, explanation_text, metadata
@@ -274,7 +275,7 @@ def test_gift_answer_starting_with_percent_or_bracket_keeps_its_text() -> None:
     data = bank_dict(question)
     data["options"][0]["text"] = "%50% of posts say it rewires the brain for good."
     data["options"][2]["text"] = "[Citation needed] Scientists agree the brain changes."
-    from quiz_app.items import QUESTION
+    from quiz_app.bank.items import QUESTION
 
     changed = QUESTION.validate_python(data)
     result = gift.parse_gift(gift.to_gift([changed], set_title="S"))

@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from quiz_app.bank import Bank, load_bank
+from quiz_app.bank.catalog import Bank, load_bank
 from quiz_app.interop.drafts import MAX_IMPORT_BYTES, ImportResult, required_fields
 from quiz_app.interop.gift import parse_gift
 from quiz_app.interop.moodle import parse_moodle_xml

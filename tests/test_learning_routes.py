@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from quiz_app.bank.items import BestEvidenceQuestion, ClassifyQuestion, FixClaimQuestion
 from quiz_app.config import Settings
-from quiz_app.items import BestEvidenceQuestion, ClassifyQuestion, FixClaimQuestion
 from tests.factories import (
     HTMX,
     answer,

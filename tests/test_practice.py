@@ -8,10 +8,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from quiz_app import practice
-from quiz_app.bank import Bank, load_bank
+from quiz_app.bank.catalog import Bank, load_bank
 from quiz_app.config import Settings
-from quiz_app.grading import grade
+from quiz_app.learning import practice
+from quiz_app.learning.grading import grade
 from tests.factories import answer_as_student, question_ids, right_reason, start_attempt
 from tests.learning_bank import EXTRA_IDS, classify_id, write_learning_bank
 

@@ -33,6 +33,6 @@ def test_practise_after_withheld_assignment_waits_for_submission(app: FastAPI) -
     practice_ids = question_ids(app, student, round_token)
     assert practice_ids and not set(practice_ids) & set(asked)
     with app.state.sessions() as session:
-        practice_round = store.get_attempt(session, token=round_token)
+        practice_round = store.attempts.get_attempt(session, token=round_token)
         assert practice_round is not None
         assert practice_round.assignment_id is None  # not an attempt at the assignment

@@ -5,7 +5,7 @@ Every case uses six claims, two of each kind: research (R), hypothesis (H), unsu
 
 import pytest
 
-from quiz_app.scoring import (
+from quiz_app.learning.scoring import (
     CONFIDENCE_LEVELS,
     Change,
     Judgement,

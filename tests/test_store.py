@@ -14,11 +14,13 @@ BURST = 16  # concurrent submissions of the same answer, as a double click or a 
 def test_save_answer_burst_of_same_answer_stores_one_row(app: FastAPI) -> None:
     factory = app.state.sessions
     with factory() as session:
-        attempt = store.create_attempt(session, set_id="s", question_ids=["a", "b"], seed=1)
+        attempt = store.attempts.create_attempt(
+            session, set_id="s", question_ids=["a", "b"], seed=1
+        )
 
     def submit(_: int) -> tuple[str, bool]:
         with factory() as session:
-            saved, created = store.save_answer(
+            saved, created = store.attempts.save_answer(
                 session, attempt=attempt, question_id="a", answer="research", correct=True
             )
             return saved.answer, created
@@ -37,14 +39,14 @@ def test_save_answer_many_students_at_once_keeps_every_answer(app: FastAPI) -> N
     factory = app.state.sessions
     with factory() as session:
         attempts = [
-            store.create_attempt(session, set_id="s", question_ids=["a", "b", "c"], seed=i)
+            store.attempts.create_attempt(session, set_id="s", question_ids=["a", "b", "c"], seed=i)
             for i in range(10)
         ]
 
     def answer_all(index: int) -> None:
         with factory() as session:
             for qid in ("a", "b", "c"):
-                store.save_answer(
+                store.attempts.save_answer(
                     session,
                     attempt=attempts[index],
                     question_id=qid,
@@ -61,6 +63,6 @@ def test_save_answer_many_students_at_once_keeps_every_answer(app: FastAPI) -> N
 
 
 def test_tokens_are_unique_and_long() -> None:
-    tokens = {store.new_token() for _ in range(1000)}
+    tokens = {store.attempts.new_token() for _ in range(1000)}
     assert len(tokens) == 1000
     assert all(len(t) >= 24 for t in tokens)

@@ -9,9 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from quiz_app import assignments
+from quiz_app.bank.vocabulary import THEMES, VERDICTS
+from quiz_app.classroom import assignments
 from quiz_app.models import Answer, Attempt
-from quiz_app.themes import THEMES, VERDICTS
 from tests.factories import HTMX, answer, answer_rows, question, question_ids, wrong_verdict
 from tests.teacher_factories import (
     assignment_form,

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from quiz_app import auth, teacher_store
+from quiz_app import auth, store
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from quiz_app.models import LoginThrottle, Teacher, TeacherSession
@@ -195,7 +195,7 @@ def test_successful_login_clears_the_account_counter(app: FastAPI, client: TestC
     assert _login(client, "ada@school.org", PASSWORD).status_code == 303
     with app.state.sessions() as session:
         keys = list(session.scalars(select(LoginThrottle.key)))
-    assert teacher_store.account_key("ada@school.org") not in keys
+    assert store.teachers.account_key("ada@school.org") not in keys
 
 
 def test_lock_grows_each_time_and_window_forgets_old_failures() -> None:
@@ -243,7 +243,7 @@ def test_expired_session_sends_teacher_to_login(app: FastAPI) -> None:
 def test_session_works_on_a_second_app_process(app: FastAPI, settings: Settings) -> None:
     _client, _csrf, teacher = teacher_client(app)
     with app.state.sessions() as session:
-        token, _ = teacher_store.create_session(session, teacher=teacher, hours=1)
+        token, _ = store.teachers.create_session(session, teacher=teacher, hours=1)
     other = create_app(settings)
     with TestClient(other, follow_redirects=False) as client:
         client.cookies.set(auth.SESSION_COOKIE, token)
@@ -263,7 +263,7 @@ def test_teacher_post_without_matching_csrf_is_403_and_changes_nothing(
     assert response.status_code == 403
     assert "security token is missing or out of date" in response.text
     with app.state.sessions() as session:
-        assert teacher_store.list_assignments(session, teacher=_teacher) == []
+        assert store.teachers.list_assignments(session, teacher=_teacher) == []
 
 
 def test_teacher_post_with_csrf_header_as_htmx_sends_is_accepted(app: FastAPI) -> None:

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from quiz_app import auth, db, teacher_store
+from quiz_app import auth, db, store
 from quiz_app.cli import main
 from quiz_app.models import Teacher, TeacherSession
 
@@ -61,9 +61,9 @@ def test_teacher_reset_password_sets_new_one_and_logs_out_everywhere(
     old = _printed_password(capsys.readouterr().out)
     engine = db.make_engine(admin_env)
     with db.session_factory(engine)() as session:
-        teacher = teacher_store.get_teacher_by_email(session, email="ada@school.org")
+        teacher = store.teachers.get_teacher_by_email(session, email="ada@school.org")
         assert teacher is not None
-        teacher_store.create_session(session, teacher=teacher, hours=1)
+        store.teachers.create_session(session, teacher=teacher, hours=1)
     assert main(["teacher", "reset-password", "ada@school.org"]) == 0
     new = _printed_password(capsys.readouterr().out)
     assert new != old

@@ -9,11 +9,11 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from quiz_app import exports, reports
+from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.config import Settings
+from quiz_app.learning import class_report, results_files
 from quiz_app.main import create_app
 from quiz_app.models import Answer, Attempt
-from quiz_app.themes import VERDICTS
 from tests.factories import HTMX, answer, question, question_ids, wrong_verdict
 from tests.teacher_factories import create_assignment, get_assignment, join_token, teacher_client
 
@@ -175,7 +175,7 @@ def test_answers_csv_has_one_row_per_answer_with_documented_columns(app: FastAPI
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    assert response.text.splitlines()[0] == ",".join(exports.ANSWER_COLUMNS)
+    assert response.text.splitlines()[0] == ",".join(results_files.ANSWER_COLUMNS)
     rows = _csv(response.text)
     with app.state.sessions() as session:
         assert len(rows) == session.query(Answer).count() == 5
@@ -190,7 +190,7 @@ def test_answers_csv_has_one_row_per_answer_with_documented_columns(app: FastAPI
 def test_students_csv_has_one_row_per_student(app: FastAPI) -> None:
     teacher, _csrf, assignment_id, _tokens = _class(app)
     response = teacher.get(f"/teacher/assignments/{assignment_id}/students.csv")
-    assert response.text.splitlines()[0] == ",".join(exports.STUDENT_COLUMNS)
+    assert response.text.splitlines()[0] == ",".join(results_files.STUDENT_COLUMNS)
     rows = {r["student"]: r for r in _csv(response.text)}
     assert set(rows) == {"Ana", "Ben"}
     assert (rows["Ana"]["answered"], rows["Ana"]["correct"], rows["Ana"]["percent"]) == (
@@ -232,16 +232,16 @@ def test_csv_cells_that_start_a_formula_are_quoted(app: FastAPI) -> None:
 
 def test_safe_cell_guards_every_formula_start_and_leaves_text_alone() -> None:
     for start in ("=", "+", "-", "@", "\t", "\r"):
-        assert exports.safe_cell(f"{start}x") == f"'{start}x"
-    assert exports.safe_cell("Sam") == "Sam"
-    assert exports.safe_cell(-3) == -3
+        assert results_files.safe_cell(f"{start}x") == f"'{start}x"
+    assert results_files.safe_cell("Sam") == "Sam"
+    assert results_files.safe_cell(-3) == -3
 
 
 def test_most_common_wrong_breaks_ties_in_verdict_order() -> None:
-    row = reports.QuestionRow("q", None)
+    row = class_report.QuestionRow("q", None)
     row.wrong.update({"unsupported": 2, "research": 2, "hypothesis": 1})
     assert row.most_common_wrong == ("research", 2)
-    assert reports.QuestionRow("q", None).most_common_wrong is None
+    assert class_report.QuestionRow("q", None).most_common_wrong is None
 
 
 def test_results_and_login_survive_a_server_restart(settings: Settings) -> None:

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from quiz_app.bank import check_bank
+from quiz_app.bank.catalog import check_bank
 from quiz_app.models import TeacherQuestion
 from quiz_app.paths import bundled
 from tests.factories import HTMX, answer, question_ids

@@ -94,9 +94,7 @@ def upgrade() -> None:
         _when("updated_at"),
         sa.UniqueConstraint("platform_id", "resource_link_id", name="uq_lti_resource_link"),
     )
-    op.create_index(
-        "ix_lti_resource_links_assignment_id", "lti_resource_links", ["assignment_id"]
-    )
+    op.create_index("ix_lti_resource_links_assignment_id", "lti_resource_links", ["assignment_id"])
     op.create_table(
         "lti_link_grants",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -117,9 +115,7 @@ def upgrade() -> None:
         _fk("assignment_id", "assignments.id", "CASCADE"),
         _fk("resource_link_id", "lti_resource_links.id", "SET NULL", nullable=True),
         sa.Column("number", sa.Integer(), nullable=False),
-        sa.UniqueConstraint(
-            "lti_user_id", "assignment_id", "number", name="uq_lti_attempt_number"
-        ),
+        sa.UniqueConstraint("lti_user_id", "assignment_id", "number", name="uq_lti_attempt_number"),
     )
     op.create_index("ix_lti_attempts_assignment_id", "lti_attempts", ["assignment_id"])
     op.create_table(

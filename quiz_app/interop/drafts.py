@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 from pydantic import ValidationError
 
-from quiz_app.items import (
+from quiz_app.bank.items import (
     ID_PATTERN,
     KINDS,
     QUESTION,
@@ -26,7 +26,7 @@ from quiz_app.items import (
     FixClaimQuestion,
     QuestionBase,
 )
-from quiz_app.themes import THEMES, VERDICTS
+from quiz_app.bank.vocabulary import THEMES, VERDICTS
 
 from .mapping import META_FIELDS, NATIVE_FIELDS, PROMPTS, bank_dict
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from quiz_app.bank import AnyQuestion
+from quiz_app.bank.catalog import AnyQuestion
 
 from .drafts import (
     Draft,

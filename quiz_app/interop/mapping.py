@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from quiz_app.bank import AnyQuestion, ClassifyQuestion
-from quiz_app.themes import VERDICT_LABELS, VERDICTS
+from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.bank.vocabulary import VERDICT_LABELS, VERDICTS
 
 # What the student is asked, shown before the claim. An importer drops a first paragraph that is
 # one of these, so the claim comes back without it.

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from quiz_app.bank import AnyQuestion
+from quiz_app.bank.catalog import AnyQuestion
 
 from .drafts import (
     Draft,

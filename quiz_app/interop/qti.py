@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from quiz_app.bank import AnyQuestion
+from quiz_app.bank.catalog import AnyQuestion
 
 from .mapping import APP_NAME, PROMPTS, choices, explanation_parts, xml_safe
 

@@ -1,7 +1,7 @@
 """The grade queue: when an LMS student's attempt is complete, its score is queued here, once
 per attempt (a unique row), for ags.py to send. Queuing and status only; no HTTP.
 
-An attempt is complete as the dashboard counts it (reports.finished_at): every question
+An attempt is complete as the dashboard counts it (class_report.finished_at): every question
 answered, or submitted. store.save_answer and teacher_store.submit_attempt call
 queue_if_complete after saving; a sweep (queue_missing, run by the grade sender) catches any
 completion those calls missed, such as two last answers saved at the same moment.
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from quiz_app import reports
+from quiz_app.learning import class_report
 from quiz_app.models import (
     Answer,
     Assignment,
@@ -44,7 +44,9 @@ def finished_at(attempt: Attempt, answers: list[Answer]) -> datetime | None:
     if attempt.submitted_at is None and len(answers) < len(attempt.question_ids):
         return None
     # SQLite hands back naive times, while an answer saved in this session is still aware.
-    return reports.finished_at(attempt, [Answer(created_at=_aware(a.created_at)) for a in answers])
+    return class_report.finished_at(
+        attempt, [Answer(created_at=_aware(a.created_at)) for a in answers]
+    )
 
 
 def score_payload(

@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from quiz_app.bank import Bank
+from quiz_app.bank.catalog import Bank
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 

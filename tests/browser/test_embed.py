@@ -20,8 +20,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Frame, FrameLocator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from quiz_app import auth, teacher_store
-from quiz_app.items import ClassifyQuestion
+from quiz_app import auth, store
+from quiz_app.bank.items import ClassifyQuestion
 from tests.browser.conftest import CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
 from tests.browser.test_student_flow import (
     QUESTION_URL,
@@ -511,7 +511,7 @@ def teacher_session(server: LiveServer) -> tuple[httpx2.Client, str]:
     assert server.app is not None
     teacher = make_teacher(server.app)
     with server.app.state.sessions() as session:
-        token, csrf = teacher_store.create_session(session, teacher=teacher, hours=1)
+        token, csrf = store.teachers.create_session(session, teacher=teacher, hours=1)
     client = httpx2.Client(base_url=server.url, cookies={auth.SESSION_COOKIE: token})
     return client, csrf
 

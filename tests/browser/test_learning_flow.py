@@ -11,9 +11,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from quiz_app import store
+from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.bank.vocabulary import CERTAINTY_LABELS, RUNG_LABELS, VERDICT_LABELS
 from quiz_app.config import Settings
-from quiz_app.items import ClassifyQuestion
-from quiz_app.themes import CERTAINTY_LABELS, RUNG_LABELS, VERDICT_LABELS
 from tests.browser.conftest import LiveServer
 from tests.learning_bank import write_learning_bank
 
@@ -272,7 +272,7 @@ def test_scan_learning_pages_in_dark_mode_with_axe_finds_no_violations(
     scan(page)
     assert server.app is not None
     with server.app.state.sessions() as session:
-        attempt = store.get_attempt(session, token=token)
+        attempt = store.attempts.get_attempt(session, token=token)
         assert attempt is not None
         ids = list(attempt.question_ids)
     for position, qid in enumerate(ids, 1):

@@ -9,8 +9,8 @@ from markupsafe import escape
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
 from quiz_app import store
-from quiz_app.items import ClassifyQuestion
-from quiz_app.themes import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS
+from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.bank.vocabulary import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -69,7 +69,7 @@ def classify_question(server: LiveServer, question_id: str) -> ClassifyQuestion:
 def attempt_question_ids(server: LiveServer, token: str) -> list[str]:
     assert server.app is not None
     with server.app.state.sessions() as session:
-        attempt = store.get_attempt(session, token=token)
+        attempt = store.attempts.get_attempt(session, token=token)
         assert attempt is not None
         return list(attempt.question_ids)
 

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import assignments, teacher_store
+from quiz_app import store
+from quiz_app.classroom import assignments
 from quiz_app.deps import FormDataDep, SessionDep, TemplatesDep
 from quiz_app.lti import deep_linking, keys, tool, vocab
-from quiz_app.lti import store as lti_store
 from quiz_app.lti.launch import (
     STATE_LIFETIME,
     Launch,
@@ -25,8 +25,8 @@ from quiz_app.lti.launch import (
     state_cookie_name,
 )
 from quiz_app.models import Assignment, LtiResourceLink, LtiUser, utcnow
-from quiz_app.routes.embed import public_base
-from quiz_app.routes.quiz import SEED_BITS
+from quiz_app.routes.student.embed import public_base
+from quiz_app.routes.student.quiz import SEED_BITS
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
@@ -114,7 +114,7 @@ def launch_tool(
 
 
 def _land(request: Request, session: Session, templates: TemplatesDep, launch: Launch) -> Response:
-    user = lti_store.save_user(session, launch=launch)
+    user = store.lti.save_user(session, launch=launch)
     platform = launch.platform
     if launch.message_type == vocab.DEEP_LINKING_REQUEST:
         if not launch.instructor:
@@ -133,9 +133,9 @@ def _land(request: Request, session: Session, templates: TemplatesDep, launch: L
                 "The LMS does not accept links to activities at this place (its deep-linking "
                 "request does not accept “ltiResourceLink”). Add Claim Check as an activity.",
             )
-        lti_store.teacher_for(session, user=user)
+        store.lti.teacher_for(session, user=user)
         settings = launch.deep_linking
-        token = lti_store.open_session(
+        token = store.lti.open_session(
             session,
             kind="deep_link",
             user=user,
@@ -149,14 +149,14 @@ def _land(request: Request, session: Session, templates: TemplatesDep, launch: L
             },
         )
         return RedirectResponse(path_for(request, "show_lti_picker", token=token), 303)
-    link = lti_store.save_resource_link(session, launch=launch)
+    link = store.lti.save_resource_link(session, launch=launch)
     if link.assignment_id is None:
-        granted = lti_store.assignment_of_grant(session, platform=platform, custom=launch.custom)
+        granted = store.lti.assignment_of_grant(session, platform=platform, custom=launch.custom)
         if granted is not None:
-            lti_store.link_assignment(session, link=link, assignment=granted)
+            store.lti.link_assignment(session, link=link, assignment=granted)
     if launch.instructor:
-        lti_store.teacher_for(session, user=user)
-        token = lti_store.open_session(
+        store.lti.teacher_for(session, user=user)
+        token = store.lti.open_session(
             session, kind="instructor", user=user, platform=platform, link=link
         )
         name = "show_lti_dashboard" if link.assignment_id else "show_lti_link_picker"
@@ -182,7 +182,7 @@ def start_next_attempt(
 ) -> str:
     """Start the LMS student's attempt number `number`; return its token."""
     seed = secrets.randbits(SEED_BITS)
-    attempt = lti_store.start_attempt(
+    attempt = store.lti.start_attempt(
         session,
         user=user,
         assignment=assignment,
@@ -212,14 +212,14 @@ def _land_learner(
             "or tell your teacher.",
             title="Not ready yet",
         )
-    latest = lti_store.latest_attempt(session, user=user, assignment=assignment)
+    latest = store.lti.latest_attempt(session, user=user, assignment=assignment)
     if latest is not None:
-        done = teacher_store.answer_count(session, attempt=latest.attempt) >= len(
+        done = store.teachers.answer_count(session, attempt=latest.attempt) >= len(
             latest.attempt.question_ids
         )
         finished = done or latest.attempt.submitted_at is not None
         if finished and latest.number < assignment.attempts_allowed and not unavailable(assignment):
-            token = lti_store.open_session(
+            token = store.lti.open_session(
                 session, kind="learner", user=user, platform=link.platform, link=link
             )
             return RedirectResponse(path_for(request, "show_lti_attempts", token=token), 303)

@@ -8,12 +8,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import assignments, grading, questions, report, store, teacher_store
-from quiz_app.bank import AnyQuestion, Bank, ClassifyQuestion
+from quiz_app import store
+from quiz_app.bank import lookup
+from quiz_app.bank.catalog import AnyQuestion, Bank
+from quiz_app.bank.items import ClassifyQuestion, Concept
+from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
-from quiz_app.items import Concept
+from quiz_app.learning import grading, student_report
 from quiz_app.models import Answer, Attempt, utcnow
-from quiz_app.routes.practice import practice_plan
+from quiz_app.routes.student.practice import practice_plan
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
@@ -36,7 +39,7 @@ def _question(session: SessionDep, bank: Bank, attempt: Attempt, question_id: st
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
-    question = questions.resolve(session, bank, question_id)
+    question = lookup.resolve(session, bank, question_id)
     if question is None:
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
@@ -48,7 +51,7 @@ def _feedback(
     session: SessionDep, bank: Bank, answers: dict[str, Answer]
 ) -> dict[str, grading.Feedback]:
     """Return the feedback of saved answers, by question id, for the questions that exist."""
-    return report.feedback_of(questions.resolve_many(session, bank, answers), answers)
+    return student_report.feedback_of(lookup.resolve_many(session, bank, answers), answers)
 
 
 def _withheld(attempt: Attempt) -> bool:
@@ -86,12 +89,12 @@ def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
 def _question_context(
     request: Request, bank: Bank, attempt: Attempt, question: AnyQuestion, session: SessionDep
 ) -> dict[str, Any]:
-    answers = store.answers_by_question(session, attempt=attempt)
+    answers = store.attempts.answers_by_question(session, attempt=attempt)
     answer = answers.get(question.id)
     withheld = _withheld(attempt)
     feedback = None
     if answer is not None and not withheld:
-        feedback = report.feedback_of({question.id: question}, answers)[question.id]
+        feedback = student_report.feedback_of({question.id: question}, answers)[question.id]
     return {
         "attempt": attempt,
         "qset": bank.sets.get(attempt.set_id),
@@ -108,8 +111,8 @@ def _question_context(
         "reasons": _reasons(bank, attempt, question),
         "concepts": bank.concepts,
         "ask_confidence": _asks_confidence(bank, attempt),
-        "phase": report.phase_of(attempt, question.id),
-        "practice_round": store.practice_root_id(session, attempt=attempt) != attempt.id,
+        "phase": student_report.phase_of(attempt, question.id),
+        "practice_round": store.attempts.practice_root_id(session, attempt=attempt) != attempt.id,
     }
 
 
@@ -142,7 +145,7 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
         raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
     seed = secrets.randbits(SEED_BITS)
     phases = bank.phases(qset, seed)
-    attempt = store.create_attempt(
+    attempt = store.attempts.create_attempt(
         session,
         set_id=qset.id,
         question_ids=phases.all,
@@ -156,7 +159,7 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
 @router.get("/a/{token}")
 def resume_attempt(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
     """Send the student to the first question they have not answered, or to the results."""
-    answers = store.answers_by_question(session, attempt=attempt)
+    answers = store.attempts.answers_by_question(session, attempt=attempt)
     next_id = _next_unanswered(attempt, answers)
     if next_id is None:
         return RedirectResponse(path_for(request, "show_results", token=attempt.token), 303)
@@ -205,7 +208,7 @@ def submit_answer(
         )
     except grading.AnswerError as exc:
         raise HTTPException(422, str(exc)) from exc
-    saved, _created = store.save_answer(
+    saved, _created = store.attempts.save_answer(
         session,
         attempt=attempt,
         question_id=question.id,
@@ -220,7 +223,9 @@ def submit_answer(
         feedback.reason,
         feedback.confidence,
     ):
-        first = report.feedback_of({question.id: question}, {question.id: saved})[question.id]
+        first = student_report.feedback_of({question.id: question}, {question.id: saved})[
+            question.id
+        ]
         raise HTTPException(
             409,
             f"You already answered this question with “{first.answer_label}”, "
@@ -243,7 +248,7 @@ def show_results(
     session: SessionDep,
     templates: TemplatesDep,
 ) -> Response:
-    answers = store.answers_by_question(session, attempt=attempt)
+    answers = store.attempts.answers_by_question(session, attempt=attempt)
     context: dict[str, Any]
     if _withheld(attempt):
         context = {
@@ -259,7 +264,7 @@ def show_results(
     summary = grading.summarize(ordered, questions=len(attempt.question_ids))
     qset = bank.sets.get(attempt.set_id)
     next_id = _next_unanswered(attempt, answers)
-    root, rounds = store.practice_family(session, attempt=attempt)
+    root, rounds = store.attempts.practice_family(session, attempt=attempt)
     is_round = root.id != attempt.id
     first_try = not is_round and attempt.retry_of_id is None
     context = {
@@ -268,10 +273,10 @@ def show_results(
         "assignment": attempt.assignment,
         "summary": summary,
         "next_id": next_id,
-        "profile": report.profile_of(ordered),
-        "checks": report.checks_of(attempt, feedback),
+        "profile": student_report.profile_of(ordered),
+        "checks": student_report.checks_of(attempt, feedback),
         "marks": (
-            report.marks_of(qset, summary, finished=next_id is None)
+            student_report.marks_of(qset, summary, finished=next_id is None)
             if qset is not None and first_try
             else None
         ),
@@ -285,7 +290,7 @@ def show_results(
 @router.post("/a/{token}/submit")
 def submit_attempt(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
     """Hand in an assignment's answers: from now on the student sees the verdicts and why."""
-    teacher_store.submit_attempt(session, attempt=attempt)
+    store.teachers.submit_attempt(session, attempt=attempt)
     return RedirectResponse(path_for(request, "show_results", token=attempt.token), 303)
 
 
@@ -300,7 +305,7 @@ def retry_missed(
             "This quiz was set by your teacher, so it cannot be retried from here. "
             "Ask your teacher for another attempt.",
         )
-    answers = store.answers_by_question(session, attempt=attempt)
+    answers = store.attempts.answers_by_question(session, attempt=attempt)
     missed = [
         q
         for q, a in answers.items()
@@ -312,7 +317,7 @@ def retry_missed(
         )
     seed = secrets.randbits(SEED_BITS)
     random.Random(seed).shuffle(missed)
-    retry = store.create_attempt(
+    retry = store.attempts.create_attempt(
         session, set_id=attempt.set_id, question_ids=missed, seed=seed, retry_of=attempt
     )
     return RedirectResponse(path_for(request, "resume_attempt", token=retry.token), 303)

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from quiz_app.themes import VERDICTS
+from quiz_app.bank.vocabulary import VERDICTS
 
 # The ordinal scale of support: how far up the evidence a verdict says a claim stands.
 ORDINAL: dict[str, int] = {"unsupported": 0, "hypothesis": 1, "research": 2}

@@ -7,16 +7,19 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import assignments, exports, questions, reports, teacher_store
-from quiz_app.bank import AnyQuestion, Bank
+from quiz_app import store
+from quiz_app.bank import lookup
+from quiz_app.bank.catalog import AnyQuestion, Bank
+from quiz_app.bank.vocabulary import THEMES, VERDICTS
+from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.learning import class_report, results_files
 from quiz_app.lti import grades as lti_grades
 from quiz_app.models import Assignment, Teacher, utcnow
-from quiz_app.routes.embed import embed_snippet, public_base
-from quiz_app.routes.exports import QuestionFormat, download, question_file
+from quiz_app.routes.lms.question_files import QuestionFormat, download, question_file
+from quiz_app.routes.student.embed import embed_snippet, public_base
 from quiz_app.security import frame_ancestors_for
 from quiz_app.templating import path_for
-from quiz_app.themes import THEMES, VERDICTS
 
 router = APIRouter(prefix="/teacher")
 
@@ -27,12 +30,12 @@ NOT_YOURS = "There is no assignment with this number among yours. Go back to you
 
 def own_questions(session: Session, teacher: Teacher) -> dict[str, AnyQuestion]:
     """Return the teacher's own questions, by namespaced id."""
-    rows = teacher_store.list_questions(session, teacher=teacher)
-    return {row.question_id: questions.from_row(row) for row in rows}
+    rows = store.teachers.list_questions(session, teacher=teacher)
+    return {row.question_id: lookup.from_row(row) for row in rows}
 
 
 def _assignment(session: Session, teacher: Teacher, assignment_id: int) -> Assignment:
-    found = teacher_store.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
+    found = store.teachers.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
     if found is None:
         raise HTTPException(404, NOT_YOURS)
     return found
@@ -84,7 +87,7 @@ def _form_context(
 def show_teacher_home(
     request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
 ) -> Response:
-    rows = teacher_store.list_assignments(session, teacher=teacher)
+    rows = store.teachers.list_assignments(session, teacher=teacher)
     now = utcnow()
     items = [(a, n, assignments.status(a, now)) for a, n in rows]
     context = {"teacher": teacher, "items": items}
@@ -125,9 +128,9 @@ def create_assignment(
             request, "teacher/assignment_form.html", context, status_code=422
         )
     fields = dict(parsed.fields)
-    teacher_store.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
+    store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
     codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
-    assignment = teacher_store.create_assignment(session, teacher=teacher, codes=codes, **fields)
+    assignment = store.teachers.create_assignment(session, teacher=teacher, codes=codes, **fields)
     url = path_for(request, "show_assignment", assignment_id=assignment.id)
     return RedirectResponse(url, status_code=303)
 
@@ -135,10 +138,10 @@ def create_assignment(
 def _dashboard(
     request: Request, session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
 ) -> dict[str, Any]:
-    attempts = teacher_store.attempts_with_answers(session, assignment=assignment)
+    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
     asked = [q for a in attempts for q in a.question_ids]
-    found = questions.resolve_many(session, bank, [*assignment.pool, *asked])
-    report = reports.class_report(attempts, found, assignment.pool)
+    found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
+    report = class_report.class_report(attempts, found, assignment.pool)
     embed_path = path_for(request, "embed_join", code=assignment.join_code)
     return {
         "snippet": embed_snippet(public_base(request), embed_path, assignment.title),
@@ -190,12 +193,12 @@ def show_student_answers(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    attempt = teacher_store.get_assignment_attempt(
+    attempt = store.teachers.get_assignment_attempt(
         session, assignment=assignment, attempt_id=attempt_id
     )
     if attempt is None:
         raise HTTPException(404, "This assignment has no such student attempt.")
-    found = questions.resolve_many(session, bank, attempt.question_ids)
+    found = lookup.resolve_many(session, bank, attempt.question_ids)
     answers = {a.question_id: a for a in attempt.answers}
     items = [(qid, found.get(qid), answers.get(qid)) for qid in attempt.question_ids]
     context = {
@@ -205,7 +208,7 @@ def show_student_answers(
         "show_time": assignments.show_time,
         "clock": assignments.show_clock,
         "teacher": teacher,
-        "summary": reports.class_report([attempt], found, attempt.question_ids).students[0],
+        "summary": class_report.class_report([attempt], found, attempt.question_ids).students[0],
     }
     return templates.TemplateResponse(request, "teacher/student.html", context)
 
@@ -252,8 +255,8 @@ def update_assignment(
             request, "teacher/assignment_edit.html", context, status_code=422
         )
     fields = dict(parsed.fields)
-    teacher_store.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
-    teacher_store.update_assignment(session, assignment=assignment, **fields)
+    store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
+    store.teachers.update_assignment(session, assignment=assignment, **fields)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
 
 
@@ -262,7 +265,7 @@ def close_assignment(
     request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    teacher_store.update_assignment(session, assignment=assignment, closed=True)
+    store.teachers.update_assignment(session, assignment=assignment, closed=True)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
 
 
@@ -271,7 +274,7 @@ def reopen_assignment(
     request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    teacher_store.update_assignment(session, assignment=assignment, closed=False)
+    store.teachers.update_assignment(session, assignment=assignment, closed=False)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
 
 
@@ -284,7 +287,7 @@ def confirm_delete_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    attempts = teacher_store.attempts_with_answers(session, assignment=assignment)
+    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
     context = {
         "assignment": assignment,
         "students": len(attempts),
@@ -298,19 +301,19 @@ def delete_assignment(
     request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    teacher_store.delete_assignment(session, assignment=assignment)
+    store.teachers.delete_assignment(session, assignment=assignment)
     return RedirectResponse(path_for(request, "show_teacher_home"), 303)
 
 
 def _export(
     request: Request, session: Session, bank: Bank, teacher: Teacher, assignment_id: int
-) -> tuple[Assignment, reports.ClassReport, dict[str, AnyQuestion]]:
+) -> tuple[Assignment, class_report.ClassReport, dict[str, AnyQuestion]]:
     assignment = _assignment(session, teacher, assignment_id)
-    attempts = teacher_store.attempts_with_answers(session, assignment=assignment)
-    found = questions.resolve_many(
+    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
+    found = lookup.resolve_many(
         session, bank, [*assignment.pool, *(q for a in attempts for q in a.question_ids)]
     )
-    return assignment, reports.class_report(attempts, found, assignment.pool), found
+    return assignment, class_report.class_report(attempts, found, assignment.pool), found
 
 
 def _download(body: str, media_type: str, assignment: Assignment, name: str) -> Response:
@@ -326,7 +329,7 @@ def export_answers_csv(
     bank: BankDep,
 ) -> Response:
     assignment, report, found = _export(request, session, bank, teacher, assignment_id)
-    body = exports.answers_csv(assignment, report, found)
+    body = results_files.answers_csv(assignment, report, found)
     return _download(body, "text/csv; charset=utf-8", assignment, "answers.csv")
 
 
@@ -339,7 +342,7 @@ def export_students_csv(
     bank: BankDep,
 ) -> Response:
     assignment, report, _found = _export(request, session, bank, teacher, assignment_id)
-    body = exports.students_csv(assignment, report)
+    body = results_files.students_csv(assignment, report)
     return _download(body, "text/csv; charset=utf-8", assignment, "students.csv")
 
 
@@ -352,7 +355,7 @@ def export_results_json(
     bank: BankDep,
 ) -> Response:
     assignment, report, found = _export(request, session, bank, teacher, assignment_id)
-    body = exports.results_json(assignment, report, found)
+    body = results_files.results_json(assignment, report, found)
     return _download(body, "application/json", assignment, "results.json")
 
 
@@ -362,13 +365,13 @@ def _questions_file(
     """Return the assignment's questions (its whole pool, the teacher's own ones included) as a
     file for an LMS, with the answer key: a teacher-only download."""
     assignment = _assignment(session, teacher, assignment_id)
-    found = questions.resolve_many(session, bank, assignment.pool)
+    found = lookup.resolve_many(session, bank, assignment.pool)
     if not found:
         raise HTTPException(
             404, "None of this assignment's questions is left in the bank: nothing to export."
         )
     return question_file(
-        questions.exportable(found.values()),
+        lookup.exportable(found.values()),
         file_format,
         set_id=f"assignment-{assignment.id}",
         title=assignment.title,

@@ -5,8 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from quiz_app import auth, teacher_store
-from quiz_app.assignments import show_time
+from quiz_app import auth, store
+from quiz_app.classroom.assignments import show_time
 from quiz_app.deps import CurrentTeacher, SessionDep, TemplatesDep
 from quiz_app.models import utcnow
 from quiz_app.templating import path_for
@@ -68,7 +68,7 @@ def _safe_next(next_path: str) -> str:
 
 def _log_in(request: Request, session: SessionDep, teacher: Any, next_path: str) -> Response:
     settings = request.app.state.settings
-    token, _csrf = teacher_store.create_session(
+    token, _csrf = store.teachers.create_session(
         session, teacher=teacher, hours=settings.session_hours
     )
     response = RedirectResponse(_safe_next(next_path), status_code=303)
@@ -102,8 +102,8 @@ def login(
     _check_login_csrf(request, csrf_token)
     now = utcnow()
     address = request.client.host if request.client else "unknown"
-    keys = [teacher_store.account_key(email), teacher_store.address_key(address)]
-    until = teacher_store.login_locked_until(session, keys=keys, now=now)
+    keys = [store.teachers.account_key(email), store.teachers.address_key(address)]
+    until = store.teachers.login_locked_until(session, keys=keys, now=now)
     context = {"next": _safe_next(next), "values": {"email": email}}
     if until is not None:
         minutes = max(1, round((until - now).total_seconds() / 60))
@@ -116,17 +116,17 @@ def login(
         )
         response.headers["Retry-After"] = str(int((until - now).total_seconds()) + 1)
         return response
-    teacher = teacher_store.get_teacher_by_email(session, email=email)
+    teacher = store.teachers.get_teacher_by_email(session, email=email)
     if not auth.verify_password(teacher.password_hash if teacher else None, password):
-        teacher_store.record_login_failure(session, keys=keys, now=now)
+        store.teachers.record_login_failure(session, keys=keys, now=now)
         message = "That email and password do not match an account. Check both and try again."
         return _render_form(
             request, templates, "teacher/login.html", {**context, "error": message}, 401
         )
     assert teacher is not None
     if auth.needs_rehash(teacher.password_hash):
-        teacher_store.set_password(session, teacher=teacher, password=password)
-    teacher_store.clear_login_failures(session, key=keys[0])
+        store.teachers.set_password(session, teacher=teacher, password=password)
+    store.teachers.clear_login_failures(session, key=keys[0])
     return _log_in(request, session, teacher, next)
 
 
@@ -160,7 +160,7 @@ def signup(
         errors["password_again"] = ["The two passwords are not the same."]
     teacher = None
     if not errors:
-        teacher = teacher_store.create_teacher(session, email=email, password=password)
+        teacher = store.teachers.create_teacher(session, email=email, password=password)
         if teacher is None:
             errors["email"] = ["This email already has an account. Log in instead."]
     if teacher is None:
@@ -172,7 +172,7 @@ def signup(
 @router.post("/logout")
 def logout(request: Request, teacher: CurrentTeacher, session: SessionDep) -> Response:
     token = request.cookies.get(auth.SESSION_COOKIE, "")
-    teacher_store.end_session(session, token=token)
+    store.teachers.end_session(session, token=token)
     response = RedirectResponse(path_for(request, "show_login"), status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response

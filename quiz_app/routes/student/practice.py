@@ -7,9 +7,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import practice, questions, report, store
-from quiz_app.bank import Bank
+from quiz_app import store
+from quiz_app.bank import lookup
+from quiz_app.bank.catalog import Bank
 from quiz_app.deps import BankDep, CurrentAttempt, SessionDep
+from quiz_app.learning import practice, student_report
 from quiz_app.models import Answer, Attempt
 from quiz_app.templating import path_for
 
@@ -28,13 +30,15 @@ def practice_plan(
     """Return where "practise what you missed" stands for an attempt's family, or None when
     nothing it missed names a concept."""
     family = [root, *rounds]
-    answers = store.answers_of(session, attempts=family)
-    found = questions.resolve_many(session, bank, (q for a in answers.values() for q in a))
-    missed = practice.missed_concepts(report.feedback_of(found, answers[root.id]).values(), bank)
+    answers = store.attempts.answers_of(session, attempts=family)
+    found = lookup.resolve_many(session, bank, (q for a in answers.values() for q in a))
+    missed = practice.missed_concepts(
+        student_report.feedback_of(found, answers[root.id]).values(), bank
+    )
     if not missed:
         return None
     practised = practice.practised_concepts(
-        item for r in rounds for item in report.feedback_of(found, answers[r.id]).values()
+        item for r in rounds for item in student_report.feedback_of(found, answers[r.id]).values()
     )
     seen = {q for a in family for q in a.question_ids}
     retried = root.retry_of_id
@@ -60,9 +64,9 @@ def start_practice(
     request: Request, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
 ) -> Response:
     """Start (or resume) a short round of unseen questions on the concepts the student missed."""
-    root, rounds = store.practice_family(session, attempt=attempt)
+    root, rounds = store.attempts.practice_family(session, attempt=attempt)
     family = [root, *rounds]
-    answers = store.answers_of(session, attempts=family)
+    answers = store.attempts.answers_of(session, attempts=family)
     unfinished = next((r for r in rounds if _unanswered(r, answers[r.id])), None)
     if unfinished is not None:  # a double click, or a round left halfway: carry on with it
         return RedirectResponse(path_for(request, "resume_attempt", token=unfinished.token), 303)
@@ -84,7 +88,7 @@ def start_practice(
             "There are no unseen questions left on the concepts you still need to practise. "
             "Read their explanations on your results page.",
         )
-    round_ = store.create_attempt(
+    round_ = store.attempts.create_attempt(
         session,
         set_id=root.set_id,
         question_ids=plan.next_round,

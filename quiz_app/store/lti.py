@@ -25,7 +25,7 @@ from quiz_app.models import (
     Teacher,
     utcnow,
 )
-from quiz_app.store import new_token
+from quiz_app.store.attempts import new_token
 
 # Security: teacher accounts made for LMS instructors have no password (this is not an argon2
 # hash, so no password ever matches), and an address under the reserved .invalid domain, so

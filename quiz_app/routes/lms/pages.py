@@ -7,7 +7,7 @@ Security: an LMS frame may get no cookies (third-party cookie blocking), so thes
 their access in the URL: /lti/s/<token>/…, a random 256-bit token made at launch, of which the
 database keeps only a hash. It is not a teacher login: it reaches only its own resource link's
 assignment (or its own deep-linking request), never the /teacher pages, and ends after
-lti_store.SESSION_LIFETIME. The pages are not cached (no-store), send no Referer to other
+store.lti.SESSION_LIFETIME. The pages are not cached (no-store), send no Referer to other
 sites (Referrer-Policy: same-origin) and load nothing from elsewhere, so the token does not
 leak out of the frame; forms carry a CSRF token as well. A teacher who wants the full teacher
 pages presses "Edit, close or download in a new tab": a top-level tab, where the usual login
@@ -20,8 +20,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import assignments, auth, questions, reports, teacher_store
-from quiz_app.bank import Bank
+from quiz_app import auth, store
+from quiz_app.bank import lookup
+from quiz_app.bank.catalog import Bank
+from quiz_app.bank.vocabulary import VERDICTS
+from quiz_app.classroom import assignments
 from quiz_app.deps import (
     BankDep,
     CurrentTeacher,
@@ -30,15 +33,14 @@ from quiz_app.deps import (
     SessionDep,
     TemplatesDep,
 )
+from quiz_app.learning import class_report
 from quiz_app.lti import ags, grades, keys, vocab
 from quiz_app.lti import platforms as lti_platforms
-from quiz_app.lti import store as lti_store
 from quiz_app.models import Assignment, LtiSession, Teacher, utcnow
-from quiz_app.routes.lti import start_next_attempt, tool_urls, unavailable
-from quiz_app.routes.teacher import POLL_SECONDS
+from quiz_app.routes.lms.launch import start_next_attempt, tool_urls, unavailable
+from quiz_app.routes.teacher.assignments import POLL_SECONDS
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
-from quiz_app.themes import VERDICTS
 
 router = APIRouter(prefix="/lti/s/{token}", dependencies=[Depends(allow_framing)])
 teacher_router = APIRouter(prefix="/teacher")
@@ -56,7 +58,7 @@ RESEND_NOTICES = {
 
 def lti_session(request: Request, token: str, session: SessionDep, form: FormDataDep) -> LtiSession:
     """Return the LTI session named in the URL; a POST must carry its CSRF token too."""
-    row = lti_store.get_session(session, token=token)
+    row = store.lti.get_session(session, token=token)
     if row is None:
         raise HTTPException(401, EXPIRED)
     request.state.csrf_token = row.csrf_token
@@ -99,7 +101,7 @@ def render(
 
 
 def lti_teacher(session: Session, row: LtiSession) -> Teacher:
-    return lti_store.teacher_for(session, user=row.lti_user)
+    return store.lti.teacher_for(session, user=row.lti_user)
 
 
 def linked_assignment(row: LtiSession) -> Assignment | None:
@@ -114,9 +116,9 @@ def linked_assignment(row: LtiSession) -> Assignment | None:
 def _dashboard_context(
     request: Request, session: Session, bank: Bank, row: LtiSession, assignment: Assignment
 ) -> dict[str, Any]:
-    attempts = teacher_store.attempts_with_answers(session, assignment=assignment)
+    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
     asked = [q for a in attempts for q in a.question_ids]
-    found = questions.resolve_many(session, bank, [*assignment.pool, *asked])
+    found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
     token = request.path_params["token"]
     teacher = lti_teacher(session, row)
     return {
@@ -125,7 +127,7 @@ def _dashboard_context(
         "link": row.resource_link,
         "platform": row.platform,
         "assignment": assignment,
-        "report": reports.class_report(attempts, found, assignment.pool),
+        "report": class_report.class_report(attempts, found, assignment.pool),
         "verdicts": VERDICTS,
         "status": assignments.status(assignment, utcnow()),
         "code": assignments.format_code(assignment.join_code),
@@ -182,13 +184,13 @@ def show_lti_student(
     """One student's answers, for the instructor."""
     assignment = linked_assignment(lti)
     attempt = (
-        teacher_store.get_assignment_attempt(session, assignment=assignment, attempt_id=attempt_id)
+        store.teachers.get_assignment_attempt(session, assignment=assignment, attempt_id=attempt_id)
         if assignment
         else None
     )
     if assignment is None or attempt is None:
         raise HTTPException(404, "This activity has no such student attempt.")
-    found = questions.resolve_many(session, bank, attempt.question_ids)
+    found = lookup.resolve_many(session, bank, attempt.question_ids)
     answers = {a.question_id: a for a in attempt.answers}
     context = {
         "layout": "lti/layout.html",
@@ -199,7 +201,7 @@ def show_lti_student(
         "show_time": assignments.show_time,
         "clock": assignments.show_clock,
         "teacher": lti_teacher(session, lti),
-        "summary": reports.class_report([attempt], found, attempt.question_ids).students[0],
+        "summary": class_report.class_report([attempt], found, attempt.question_ids).students[0],
     }
     return render(request, templates, "teacher/student.html", context)
 
@@ -243,7 +245,7 @@ def open_full_dashboard(request: Request, lti: CurrentLti, session: SessionDep) 
             403, "Only the teacher who made this assignment can open it in Claim Check."
         )
     hours = request.app.state.settings.session_hours
-    token, _csrf = teacher_store.create_session(session, teacher=teacher, hours=hours)
+    token, _csrf = store.teachers.create_session(session, teacher=teacher, hours=hours)
     url = path_for(request, "show_assignment", assignment_id=assignment.id)
     response = RedirectResponse(url, 303)
     response.set_cookie(
@@ -271,7 +273,7 @@ def show_lti_attempts(
     assignment = link.assignment if link else None
     if assignment is None:
         raise HTTPException(404, "This activity has no questions chosen yet.")
-    latest = lti_store.latest_attempt(session, user=lti.lti_user, assignment=assignment)
+    latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
     context = {
         "assignment": assignment,
         "latest": latest,
@@ -288,11 +290,11 @@ def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) ->
     assignment = link.assignment if link else None
     if link is None or assignment is None:
         raise HTTPException(404, "This activity has no questions chosen yet.")
-    latest = lti_store.latest_attempt(session, user=lti.lti_user, assignment=assignment)
+    latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
     number = (latest.number if latest else 0) + 1
     if (
         latest is not None
-        and teacher_store.answer_count(session, attempt=latest.attempt)
+        and store.teachers.answer_count(session, attempt=latest.attempt)
         < len(latest.attempt.question_ids)
         and latest.attempt.submitted_at is None
     ):
@@ -334,7 +336,9 @@ def resend_teacher_grade(
     session: SessionDep,
 ) -> Response:
     """Send a student's pending or failed LMS grade again, from the teacher's dashboard."""
-    assignment = teacher_store.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
+    assignment = store.teachers.get_assignment(
+        session, teacher=teacher, assignment_id=assignment_id
+    )
     if assignment is None:
         raise HTTPException(404, "There is no assignment with this number among yours.")
     outcome = _resend(request, session, assignment, attempt_id)

@@ -3,9 +3,10 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quiz_app.bank import THEMES, VERDICT_LABELS, VERDICTS, AnyQuestion, ClassifyQuestion
-from quiz_app.items import Option
-from quiz_app.scoring import CONFIDENCE_LEVELS, ReasonOutcome, reason_outcome
+from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.bank.items import ClassifyQuestion, Option
+from quiz_app.bank.vocabulary import THEMES, VERDICT_LABELS, VERDICTS
+from quiz_app.learning.scoring import CONFIDENCE_LEVELS, ReasonOutcome, reason_outcome
 
 
 class AnswerError(ValueError):

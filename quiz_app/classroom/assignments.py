@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from quiz_app.bank import AnyQuestion, Bank
+from quiz_app.bank.catalog import AnyQuestion, Bank
+from quiz_app.bank.vocabulary import THEMES, VERDICTS
 from quiz_app.models import Assignment
 from quiz_app.security import parse_embed_origins
-from quiz_app.themes import THEMES, VERDICTS
 
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import assignments, teacher_store
-from quiz_app.bank import Bank
+from quiz_app import store
+from quiz_app.bank.catalog import Bank
+from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.lti import deep_linking
 from quiz_app.lti import platforms as lti_platforms
-from quiz_app.lti import store as lti_store
 from quiz_app.models import Assignment, LtiSession, Teacher
-from quiz_app.routes.lti import tool_urls
-from quiz_app.routes.lti_pages import (
+from quiz_app.routes.lms.launch import tool_urls
+from quiz_app.routes.lms.pages import (
     CurrentLti,
     linked_assignment,
     lti_teacher,
@@ -25,7 +25,7 @@ from quiz_app.routes.lti_pages import (
     need_kind,
     render,
 )
-from quiz_app.routes.teacher import CODE_CANDIDATES
+from quiz_app.routes.teacher.assignments import CODE_CANDIDATES
 from quiz_app.security import allow_form_target, allow_framing
 from quiz_app.templating import path_for
 
@@ -37,7 +37,7 @@ def _picker_context(
 ) -> dict[str, Any]:
     return {
         "sets": [(qset, len(bank.select(qset, seed=0))) for qset in bank.sets.values()],
-        "own": [a for a, _n in teacher_store.list_assignments(session, teacher=teacher)],
+        "own": [a for a, _n in store.teachers.list_assignments(session, teacher=teacher)],
         "feedback_modes": assignments.FEEDBACK_MODES,
         "values": {"feedback_mode": "immediate", "attempts_allowed": "1", "title": "", **values},
         "errors": errors,
@@ -57,7 +57,7 @@ def _chosen(
     values = {k: text(k) for k in ("title", "feedback_mode", "attempts_allowed")}
     kind, _, value = text("choice").partition(":")
     if kind == "assignment" and value.isdigit():
-        found = teacher_store.get_assignment(session, teacher=teacher, assignment_id=int(value))
+        found = store.teachers.get_assignment(session, teacher=teacher, assignment_id=int(value))
         if found is None:
             raise HTTPException(404, "There is no assignment with this number among yours.")
         return found, values, []
@@ -84,7 +84,7 @@ def _chosen(
     fields = dict(parsed.fields)
     fields.pop("timezone")
     codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
-    created = teacher_store.create_assignment(session, teacher=teacher, codes=codes, **fields)
+    created = store.teachers.create_assignment(session, teacher=teacher, codes=codes, **fields)
     return created, values, []
 
 
@@ -121,7 +121,7 @@ def link_lti_assignment(
         context = {**_picker_context(session, bank, teacher, values, errors), "mode": "link"}
         return render(request, templates, "lti/pick.html", context, 422)
     assert lti.resource_link is not None
-    lti_store.link_assignment(session, link=lti.resource_link, assignment=chosen)
+    store.lti.link_assignment(session, link=lti.resource_link, assignment=chosen)
     return RedirectResponse(path_for(request, "show_lti_dashboard", token=lti_token(request)), 303)
 
 
@@ -178,7 +178,7 @@ def pick_lti_content(
         context = _picker_context(session, bank, teacher, values, errors)
         context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
         return render(request, templates, "lti/pick.html", context, 422)
-    grant = lti_store.create_grant(session, platform=lti.platform, assignment=chosen)
+    grant = store.lti.create_grant(session, platform=lti.platform, assignment=chosen)
     item = deep_linking.content_item(
         chosen,
         launch_url=tool_urls(request)["launch"],

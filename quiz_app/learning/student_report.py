@@ -8,10 +8,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from quiz_app.bank import AnyQuestion, ClassifyQuestion, QuestionSet
-from quiz_app.grading import Feedback, Summary
+from quiz_app.bank.catalog import AnyQuestion, QuestionSet
+from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.learning.grading import Feedback, Summary
+from quiz_app.learning.scoring import Change, Judgement, Outcome, Profile, profile
 from quiz_app.models import Attempt
-from quiz_app.scoring import Change, Judgement, Outcome, Profile, profile
 
 PhaseName = Literal["check-in", "practice", "check-out"]
 PHASE_LABELS: dict[str, str] = {
@@ -36,7 +37,7 @@ def feedback_of(
     """Return the feedback of saved answers by question id, as graded when they were saved.
 
     `questions` holds the questions the answers are about (the bank's, or a teacher's own,
-    resolved by quiz_app.questions); answers to questions since removed are left out.
+    resolved by quiz_app.bank.lookup); answers to questions since removed are left out.
     """
     return {
         qid: Feedback(

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from quiz_app.bank import AnyQuestion
+from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.models import Answer, Attempt
-from quiz_app.themes import VERDICTS
 
 
 def percent(part: int, whole: int) -> int:

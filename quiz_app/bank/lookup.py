@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quiz_app import teacher_store
-from quiz_app.bank import AnyQuestion, Bank
-from quiz_app.items import QUESTION
+from quiz_app import store
+from quiz_app.bank.catalog import AnyQuestion, Bank
+from quiz_app.bank.items import QUESTION
 from quiz_app.models import TeacherQuestion
 
 TEACHER_QUESTION_ID = re.compile(r"^t(\d+)\.([a-z0-9-]+)$")
@@ -46,7 +46,7 @@ def resolve(session: Session, bank: Bank, question_id: str) -> AnyQuestion | Non
         return bank.questions[question_id]
     if owner_of(question_id) is None:
         return None
-    row = teacher_store.get_question_by_question_id(session, question_id=question_id)
+    row = store.teachers.get_question_by_question_id(session, question_id=question_id)
     return from_row(row) if row is not None else None
 
 

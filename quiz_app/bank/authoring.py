@@ -10,11 +10,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from quiz_app.bank import AnyQuestion, Bank, Problem
+from quiz_app.bank.catalog import AnyQuestion, Bank, Problem
+from quiz_app.bank.items import ID_PATTERN, KINDS, QUESTION, ClassifyQuestion
 from quiz_app.interop.drafts import Draft, ImportProblem, ImportResult, read_text
 from quiz_app.interop.gift import parse_gift, read_gift
 from quiz_app.interop.moodle import parse_moodle_xml, read_moodle_xml
-from quiz_app.items import ID_PATTERN, KINDS, QUESTION, ClassifyQuestion
 
 MAX_LOCAL_ID = 50  # t<teacher id>.<id> must fit the 64 characters of a stored question id
 MAX_UPLOAD_BYTES = 1_000_000  # a bank file of a few hundred questions is far smaller

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from quiz_app.bank import AnyQuestion, Bank, ClassifyQuestion
-from quiz_app.grading import Feedback
-from quiz_app.items import Concept
+from quiz_app.bank.catalog import AnyQuestion, Bank
+from quiz_app.bank.items import ClassifyQuestion, Concept
+from quiz_app.learning.grading import Feedback
 
 ConceptState = Literal["practised", "to-practise", "none-left"]
 

@@ -11,7 +11,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from quiz_app.bank import AnyQuestion, Bank, QuestionSet
+from quiz_app.bank.catalog import AnyQuestion, Bank, QuestionSet
 from quiz_app.deps import BankDep
 from quiz_app.interop import gift, moodle, qti
 

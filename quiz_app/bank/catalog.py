@@ -8,7 +8,7 @@ from typing import Annotated, Any, Self
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from quiz_app.items import (
+from quiz_app.bank.items import (
     KINDS,
     QUESTION,
     BestEvidenceQuestion,
@@ -18,7 +18,7 @@ from quiz_app.items import (
     Id,
     Strict,
 )
-from quiz_app.themes import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS, ThemeId, Verdict
+from quiz_app.bank.vocabulary import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS, ThemeId, Verdict
 
 # libyaml's safe loader when the system has it: the same rules, several times faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -5,8 +5,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-from quiz_app.content import text_problems
-from quiz_app.themes import SECTIONS, Certainty, RatedDown, Rung, ThemeId, Verdict
+from quiz_app.bank.content import text_problems
+from quiz_app.bank.vocabulary import SECTIONS, Certainty, RatedDown, Rung, ThemeId, Verdict
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]

@@ -25,7 +25,7 @@ from quiz_app.models import (
     TeacherSession,
     utcnow,
 )
-from quiz_app.store import new_token
+from quiz_app.store.attempts import new_token
 
 # --- accounts ---------------------------------------------------------------------------
 

@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from quiz_app.bank import AnyQuestion
+from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.learning.class_report import ClassReport, StudentRow
 from quiz_app.models import Assignment
-from quiz_app.reports import ClassReport, StudentRow
 
 # Column names are a promise to whoever reads the files: add columns at the end, never rename.
 ANSWER_COLUMNS = (

@@ -8,8 +8,9 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from quiz_app import assignments, teacher_store
-from quiz_app.bank import QuestionSet
+from quiz_app import store
+from quiz_app.bank.catalog import QuestionSet
+from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, SessionDep, TemplatesDep
 from quiz_app.models import utcnow
 from quiz_app.security import allow_framing
@@ -91,7 +92,7 @@ def _embedded_set(request: Request, bank: BankDep, set_id: str) -> tuple[str, st
 
 def _embedded_assignment(request: Request, session: SessionDep, code: str) -> tuple[str, str]:
     """Return the title and the framed join page's path of an assignment's join code."""
-    found = teacher_store.get_assignment_by_code(
+    found = store.teachers.get_assignment_by_code(
         session, code=assignments.normalize_code(code[:40])
     )
     if found is None:

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from quiz_app import assignments, store, teacher_store
+from quiz_app import store
+from quiz_app.classroom import assignments
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.models import Assignment, Attempt, utcnow
-from quiz_app.routes.embed import oembed_link
-from quiz_app.routes.quiz import SEED_BITS
+from quiz_app.routes.student.embed import oembed_link
+from quiz_app.routes.student.quiz import SEED_BITS
 from quiz_app.security import allow_assignment_framing, allow_framing
 from quiz_app.templating import path_for
 
@@ -44,7 +45,7 @@ def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment
     problem = assignments.code_problem(code)
     if problem:
         return None, problem
-    found = teacher_store.get_assignment_by_code(session, code=code)
+    found = store.teachers.get_assignment_by_code(session, code=code)
     if found is None:
         return None, (
             f"No assignment has the code {assignments.format_code(code)}. Check it with your "
@@ -71,10 +72,10 @@ def _unavailable(assignment: Assignment) -> tuple[int, str] | None:
 def _resumable(request: Request, session: SessionDep, assignment: Assignment) -> Attempt | None:
     """Return this browser's unfinished attempt at the assignment, if it has one."""
     token = request.cookies.get(RESUME_COOKIE.format(id=assignment.id))
-    attempt = store.get_attempt(session, token=token) if token else None
+    attempt = store.attempts.get_attempt(session, token=token) if token else None
     if attempt is None or attempt.assignment_id != assignment.id or attempt.submitted_at:
         return None
-    if teacher_store.answer_count(session, attempt=attempt) >= len(attempt.question_ids):
+    if store.teachers.answer_count(session, attempt=attempt) >= len(attempt.question_ids):
         return None
     return attempt
 
@@ -147,7 +148,7 @@ def embed_join(
     if blocked:
         return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
     # Reloading the course page carries on with this tab's attempt (static/app.js).
-    extra = {"resume_set": teacher_store.assignment_set_id(assignment)}
+    extra = {"resume_set": store.teachers.assignment_set_id(assignment)}
     return _page(request, templates, session, assignment, extra)
 
 
@@ -170,7 +171,7 @@ def join_assignment(
     if not student or len(student) > assignments.MAX_NAME:
         error = f"Type your {what}, from 1 to {assignments.MAX_NAME} characters."
         return _page(request, templates, session, assignment, {"error": error, "name": name}, 422)
-    used = teacher_store.count_student_attempts(
+    used = store.teachers.count_student_attempts(
         session, assignment=assignment, student_key=assignments.name_key(student)
     )
     if used >= assignment.attempts_allowed:
@@ -185,7 +186,7 @@ def join_assignment(
         extra = {"error": error, "name": student}
         return _page(request, templates, session, assignment, extra, 409)
     seed = secrets.randbits(SEED_BITS)
-    attempt = teacher_store.create_assignment_attempt(
+    attempt = store.teachers.create_assignment_attempt(
         session,
         assignment=assignment,
         student_name=student,

@@ -1,0 +1,1 @@
+"""Pages and fragments for students: the quiz, practice, joining an assignment, embedding."""

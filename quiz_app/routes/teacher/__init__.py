@@ -1,0 +1,1 @@
+"""Pages for teachers: their account, their assignments and dashboards, their own questions."""

@@ -1,0 +1,9 @@
+"""Every database query of the app, one module per area, as keyword-only functions over a session.
+
+Callers write `store.attempts.save_answer(session, attempt=..., ...)`: the module says which
+area a query belongs to.
+"""
+
+from quiz_app.store import attempts, lti, teachers
+
+__all__ = ["attempts", "lti", "teachers"]
