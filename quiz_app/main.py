@@ -16,6 +16,7 @@ from quiz_app import db
 from quiz_app.bank.catalog import load_bank
 from quiz_app.config import Settings
 from quiz_app.deps import LoginRequired
+from quiz_app.head_requests import HeadAsGet
 from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
 from quiz_app.routes.lms import launch, pages, picker, question_files
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(SecurityHeaders, settings=settings)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET whose body is dropped
 
     def error_page(request: Request, status: int, message: str) -> Response:
         htmx = request.headers.get("hx-request") == "true"
