@@ -14,9 +14,16 @@ from quiz_app import auth
 from quiz_app.lti import vocab
 from quiz_app.models import Attempt, LtiLaunchState, LtiPlatform, LtiUser, Teacher, utcnow
 from quiz_app.store.lti import NO_PASSWORD
-from tests.factories import answer
-from tests.lti_platform import INSTRUCTOR, OTHER_STUDENT, STUDENT, TEACHER, FakePlatform, LmsUser
-from tests.lti_steps import (
+from tests.support.factories import answer
+from tests.support.lti_platform import (
+    INSTRUCTOR,
+    OTHER_STUDENT,
+    STUDENT,
+    TEACHER,
+    FakePlatform,
+    LmsUser,
+)
+from tests.support.lti_steps import (
     attempt_token,
     browser,
     counts,
@@ -25,7 +32,7 @@ from tests.lti_steps import (
     login,
     set_up_link,
 )
-from tests.teacher_factories import login_csrf
+from tests.support.teacher_factories import login_csrf
 
 
 def test_login_initiation_sends_the_browser_to_the_lms_with_a_state_and_nonce_kept_here(

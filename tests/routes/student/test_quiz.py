@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-from tests.factories import (
+from tests.support.factories import (
     HTMX,
     answer,
     answer_rows,
