@@ -6,11 +6,13 @@ import html
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from quiz_app import auth
+from quiz_app.classroom import assignments, seeds
 from quiz_app.lti import vocab
 from quiz_app.models import Attempt, LtiLaunchState, LtiPlatform, LtiUser, Teacher, utcnow
 from quiz_app.store.lti import NO_PASSWORD
@@ -95,6 +97,21 @@ def test_learner_resumes_their_attempt_on_a_later_launch_even_from_another_brows
     response = launch(later, platform, STUDENT)
     assert attempt_token(response) == token
     assert later.get(response.headers["location"]).headers["location"] == f"/a/{token}/q/{ids[1]}"
+
+
+def test_learner_launch_takes_the_attempts_seed_from_the_source(
+    app: FastAPI, platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_up_link(app, platform)
+    monkeypatch.setattr(seeds, "source", lambda: 31337)
+    token = attempt_token(launch(browser(app), platform, STUDENT))
+    with app.state.sessions() as session:
+        attempt = session.scalar(select(Attempt).where(Attempt.token == token))
+        assert attempt is not None
+        assert attempt.seed == 31337
+        assignment = attempt.assignment
+        assert assignment is not None
+        assert list(attempt.question_ids) == assignments.questions_for_student(assignment, 31337)
 
 
 def test_each_learner_gets_their_own_attempt(app: FastAPI, platform: FakePlatform) -> None:
