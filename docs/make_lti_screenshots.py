@@ -23,7 +23,7 @@ from quiz_app import store  # noqa: E402
 from quiz_app.config import Settings  # noqa: E402
 from quiz_app.lti import ags, platforms  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, LiveServer  # noqa: E402
-from tests.lti_platform import STUDENT, TEACHER, FakePlatform, LmsUser  # noqa: E402
+from tests.support.lti_platform import STUDENT, TEACHER, FakePlatform, LmsUser  # noqa: E402
 
 STUDENTS = [  # who, how many of 10 they get right
     (STUDENT, 9),

@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh database per test (SQLite, and PostgreSQL when configured)."""
 
+import itertools
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from quiz_app import auth
+from quiz_app.classroom import seeds
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 
@@ -30,6 +32,18 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     which hundreds of log-ins in the suite cannot afford.
     """
     monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def seeds_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every attempt a test starts draws seed 1, then 2, 3, ...: no test depends on luck.
+
+    The app draws seeds from the operating system; here each test gets the same draws on every
+    run, in any order and on any worker. A test that needs a particular draw sets
+    `seeds.source` itself.
+    """
+    drawn = itertools.count(1)
+    monkeypatch.setattr(seeds, "source", lambda: next(drawn))
 
 
 @pytest.fixture(params=DATABASES)

@@ -34,7 +34,7 @@ from tests.browser.test_student_flow import (
     smallest_set,
     submit_answer,
 )
-from tests.teacher_factories import assignment_form, make_teacher
+from tests.support.teacher_factories import assignment_form, make_teacher
 
 pytestmark = pytest.mark.browser
 

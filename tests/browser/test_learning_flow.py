@@ -15,7 +15,7 @@ from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import CERTAINTY_LABELS, RUNG_LABELS, VERDICT_LABELS
 from quiz_app.config import Settings
 from tests.browser.conftest import LiveServer
-from tests.learning_bank import write_learning_bank
+from tests.support.learning_bank import write_learning_bank
 
 pytestmark = pytest.mark.browser
 

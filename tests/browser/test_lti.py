@@ -1,4 +1,4 @@
-"""Claim Check launched from an LMS course page (the fake LMS of tests/lti_platform.py) in
+"""Claim Check launched from an LMS course page (the fake LMS of tests/support/lti_platform.py) in
 headless Chromium that blocks third-party cookies: the teacher adds a set by Deep Linking, a
 student takes it inside the LMS frame under their LMS name, the grade reaches the LMS by
 itself, and the teacher sees it sent on the framed dashboard."""
@@ -17,7 +17,7 @@ from quiz_app.lti import platforms
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed import open_course_page  # noqa: F401 (a fixture)
 from tests.browser.test_student_flow import QUESTION_URL, smallest_set, submit_answer
-from tests.lti_platform import STUDENT, TEACHER, FakePlatform
+from tests.support.lti_platform import STUDENT, TEACHER, FakePlatform
 
 pytestmark = pytest.mark.browser
 

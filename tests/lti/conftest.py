@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from quiz_app.config import Settings
 from quiz_app.lti import keys, platforms
-from tests.lti_platform import FakePlatform, pooled_key
+from tests.support.lti_platform import FakePlatform, pooled_key
 
 HTTP_TIMEOUT = 1.0  # seconds: the fake LMS's "slow" switch waits longer than this
 

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from quiz_app.lti import platforms, vocab
 from quiz_app.models import Assignment, LtiResourceLink, LtiSession
-from tests.lti_platform import STUDENT, TEACHER, FakePlatform
-from tests.lti_steps import attempt_token, browser, counts, csrf_of, launch, set_up_link
-from tests.teacher_factories import create_assignment, teacher_client
+from tests.support.lti_platform import STUDENT, TEACHER, FakePlatform
+from tests.support.lti_steps import attempt_token, browser, counts, csrf_of, launch, set_up_link
+from tests.support.teacher_factories import create_assignment, teacher_client
 
 ITEMS = vocab.DL_CONTENT_ITEMS
 

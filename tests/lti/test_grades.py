@@ -17,10 +17,10 @@ from quiz_app.config import Settings
 from quiz_app.lti import ags, grades
 from quiz_app.main import create_app
 from quiz_app.models import Answer, Attempt, LtiAccessToken, LtiGrade, utcnow
-from tests.factories import answer, question, start_attempt
 from tests.lti.conftest import tool_jwks
-from tests.lti_platform import OTHER_STUDENT, STUDENT, FakePlatform, LmsUser
-from tests.lti_steps import (
+from tests.support.factories import answer, question, start_attempt
+from tests.support.lti_platform import OTHER_STUDENT, STUDENT, FakePlatform, LmsUser
+from tests.support.lti_steps import (
     answer_all,
     attempt_token,
     browser,
@@ -28,7 +28,7 @@ from tests.lti_steps import (
     launch,
     set_up_link,
 )
-from tests.teacher_factories import get_assignment, join_token
+from tests.support.teacher_factories import get_assignment, join_token
 
 THIRD_STUDENT = LmsUser("student-44", "Lea Park", STUDENT.roles)
 

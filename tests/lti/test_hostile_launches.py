@@ -12,8 +12,8 @@ from sqlalchemy import update
 
 from quiz_app.lti import vocab
 from quiz_app.models import LtiLaunchState, utcnow
-from tests.lti_platform import REMOVE, STUDENT, TEACHER, FakePlatform, LmsUser, new_key
-from tests.lti_steps import browser, counts, launch, login, set_up_link
+from tests.support.lti_platform import REMOVE, STUDENT, TEACHER, FakePlatform, LmsUser, new_key
+from tests.support.lti_steps import browser, counts, launch, login, set_up_link
 
 
 @pytest.fixture

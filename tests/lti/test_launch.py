@@ -6,17 +6,26 @@ import html
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from quiz_app import auth
+from quiz_app.classroom import assignments, seeds
 from quiz_app.lti import vocab
 from quiz_app.models import Attempt, LtiLaunchState, LtiPlatform, LtiUser, Teacher, utcnow
 from quiz_app.store.lti import NO_PASSWORD
-from tests.factories import answer
-from tests.lti_platform import INSTRUCTOR, OTHER_STUDENT, STUDENT, TEACHER, FakePlatform, LmsUser
-from tests.lti_steps import (
+from tests.support.factories import answer
+from tests.support.lti_platform import (
+    INSTRUCTOR,
+    OTHER_STUDENT,
+    STUDENT,
+    TEACHER,
+    FakePlatform,
+    LmsUser,
+)
+from tests.support.lti_steps import (
     attempt_token,
     browser,
     counts,
@@ -25,7 +34,7 @@ from tests.lti_steps import (
     login,
     set_up_link,
 )
-from tests.teacher_factories import login_csrf
+from tests.support.teacher_factories import login_csrf
 
 
 def test_login_initiation_sends_the_browser_to_the_lms_with_a_state_and_nonce_kept_here(
@@ -88,6 +97,21 @@ def test_learner_resumes_their_attempt_on_a_later_launch_even_from_another_brows
     response = launch(later, platform, STUDENT)
     assert attempt_token(response) == token
     assert later.get(response.headers["location"]).headers["location"] == f"/a/{token}/q/{ids[1]}"
+
+
+def test_learner_launch_takes_the_attempts_seed_from_the_source(
+    app: FastAPI, platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_up_link(app, platform)
+    monkeypatch.setattr(seeds, "source", lambda: 31337)
+    token = attempt_token(launch(browser(app), platform, STUDENT))
+    with app.state.sessions() as session:
+        attempt = session.scalar(select(Attempt).where(Attempt.token == token))
+        assert attempt is not None
+        assert attempt.seed == 31337
+        assignment = attempt.assignment
+        assert assignment is not None
+        assert list(attempt.question_ids) == assignments.questions_for_student(assignment, 31337)
 
 
 def test_each_learner_gets_their_own_attempt(app: FastAPI, platform: FakePlatform) -> None:

@@ -5,7 +5,6 @@ Every page here may be framed by the LMS (frame_ancestors). The launch pages are
 POSTs by design: the state, the nonce and the platform's signature protect them, not a cookie.
 """
 
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from quiz_app import store
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import FormDataDep, SessionDep, TemplatesDep
 from quiz_app.lti import deep_linking, keys, tool, vocab
 from quiz_app.lti.launch import (
@@ -26,7 +25,6 @@ from quiz_app.lti.launch import (
 )
 from quiz_app.models import Assignment, LtiResourceLink, LtiUser, utcnow
 from quiz_app.routes.student.embed import public_base
-from quiz_app.routes.student.quiz import SEED_BITS
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
@@ -181,7 +179,7 @@ def start_next_attempt(
     session: Session, user: LtiUser, assignment: Assignment, link: LtiResourceLink, number: int
 ) -> str:
     """Start the LMS student's attempt number `number`; return its token."""
-    seed = secrets.randbits(SEED_BITS)
+    seed = seeds.new_seed()
     attempt = store.lti.start_attempt(
         session,
         user=user,

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import store
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.models import Assignment, Attempt, utcnow
 from quiz_app.routes.student.embed import oembed_link
-from quiz_app.routes.student.quiz import SEED_BITS
 from quiz_app.security import allow_assignment_framing, allow_framing
 from quiz_app.templating import path_for
 
@@ -185,7 +184,7 @@ def join_assignment(
         )
         extra = {"error": error, "name": student}
         return _page(request, templates, session, assignment, extra, 409)
-    seed = secrets.randbits(SEED_BITS)
+    seed = seeds.new_seed()
     attempt = store.teachers.create_assignment_attempt(
         session,
         assignment=assignment,

@@ -1,8 +1,6 @@
 """Practise what you missed: short rounds of unseen questions on the concepts a student
 missed, offered from the results page until each of them has been answered right once."""
 
-import secrets
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -10,14 +8,13 @@ from sqlalchemy.orm import Session
 from quiz_app import store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import Bank
+from quiz_app.classroom import seeds
 from quiz_app.deps import BankDep, CurrentAttempt, SessionDep
 from quiz_app.learning import practice, student_report
 from quiz_app.models import Answer, Attempt
 from quiz_app.templating import path_for
 
 router = APIRouter()
-
-SEED_BITS = 62  # fits a signed BIGINT on every database
 
 
 def _unanswered(attempt: Attempt, answers: dict[str, Answer]) -> bool:
@@ -92,7 +89,7 @@ def start_practice(
         session,
         set_id=root.set_id,
         question_ids=plan.next_round,
-        seed=secrets.randbits(SEED_BITS),
+        seed=seeds.new_seed(),
         practice_of=root,
     )
     return RedirectResponse(path_for(request, "resume_attempt", token=round_.token), 303)

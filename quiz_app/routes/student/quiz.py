@@ -1,7 +1,6 @@
 """The student quiz: pick a set, answer one claim at a time, read the feedback and the results."""
 
 import random
-import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -12,7 +11,7 @@ from quiz_app import store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.items import ClassifyQuestion, Concept
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.learning import grading, student_report
 from quiz_app.models import Answer, Attempt, utcnow
@@ -22,8 +21,6 @@ from quiz_app.templating import path_for
 
 # Students' pages may be framed by course pages (the frame_ancestors setting).
 router = APIRouter(dependencies=[Depends(allow_framing)])
-
-SEED_BITS = 62  # fits a signed BIGINT on every database
 
 
 class AnswerForm(BaseModel):
@@ -143,7 +140,7 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
     qset = bank.sets.get(set_id)
     if qset is None:
         raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
-    seed = secrets.randbits(SEED_BITS)
+    seed = seeds.new_seed()
     phases = bank.phases(qset, seed)
     attempt = store.attempts.create_attempt(
         session,
@@ -315,7 +312,7 @@ def retry_missed(
         raise HTTPException(
             409, "There are no missed questions to try again: every answer so far was right."
         )
-    seed = secrets.randbits(SEED_BITS)
+    seed = seeds.new_seed()
     random.Random(seed).shuffle(missed)
     retry = store.attempts.create_attempt(
         session, set_id=attempt.set_id, question_ids=missed, seed=seed, retry_of=attempt

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from quiz_app.models import Assignment, Attempt, Teacher, utcnow
-from tests.factories import HTMX, answer, question_ids, start_attempt
-from tests.teacher_factories import (
+from tests.support.factories import HTMX, answer, question_ids, start_attempt
+from tests.support.teacher_factories import (
     assignment_form,
     create_assignment,
     get_assignment,

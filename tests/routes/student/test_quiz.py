@@ -7,9 +7,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from quiz_app.bank.vocabulary import THEMES, VERDICT_LABELS
+from quiz_app.classroom import seeds
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-from tests.factories import (
+from tests.support.factories import (
     HTMX,
     answer,
     answer_rows,
@@ -234,11 +236,15 @@ def _finish(app: FastAPI, client: TestClient, token: str, wrong: int) -> list[st
 
 
 def test_show_results_after_finishing_shows_score_tables_and_misses(
-    app: FastAPI, client: TestClient
+    app: FastAPI, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Seed 1 draws research and unsupported claims and a Public-Health question; about one
+    # draw in two hundred has none of one of them, so the test chooses its draw.
+    monkeypatch.setattr(seeds, "source", lambda: 1)
     token = start_attempt(client, "micro-not-safe")
     missed = _finish(app, client, token, wrong=3)
-    total = len(question_ids(app, client, token))
+    drawn = [question(app, qid) for qid in question_ids(app, client, token)]
+    total = len(drawn)
     assert client.get(f"/a/{token}").headers["location"] == f"/a/{token}/results"
     response = client.get(f"/a/{token}/results")
     page = response.text
@@ -246,6 +252,9 @@ def test_show_results_after_finishing_shows_score_tables_and_misses(
     assert f"<strong>{total - 3} of {total}</strong> right" in page
     assert "Research claims" in page and "Unsupported claims" in page
     assert "Public-Health Considerations" in page
+    for q in drawn:
+        assert f"{VERDICT_LABELS[q.verdict]} claims" in page
+        assert THEMES[q.theme].section in html.unescape(page)
     for qid in missed:
         assert question(app, qid).needed_evidence in html.unescape(page)
     assert "Try the missed ones again" in page

@@ -12,8 +12,13 @@ from sqlalchemy import select
 
 from quiz_app import auth
 from quiz_app.models import Answer, Assignment, Attempt, Teacher, TeacherQuestion
-from tests.factories import answer, question_ids
-from tests.teacher_factories import create_assignment, get_assignment, join_token, teacher_client
+from tests.support.factories import answer, question_ids
+from tests.support.teacher_factories import (
+    create_assignment,
+    get_assignment,
+    join_token,
+    teacher_client,
+)
 
 VICTIM_TITLE = "Victim class 7B"
 VICTIM_CLAIM = "Ms Victim says a tiny amount is legal because it is too small to count."

@@ -14,8 +14,13 @@ from quiz_app.config import Settings
 from quiz_app.learning import class_report, results_files
 from quiz_app.main import create_app
 from quiz_app.models import Answer, Attempt
-from tests.factories import HTMX, answer, question, question_ids, wrong_verdict
-from tests.teacher_factories import create_assignment, get_assignment, join_token, teacher_client
+from tests.support.factories import HTMX, answer, question, question_ids, wrong_verdict
+from tests.support.teacher_factories import (
+    create_assignment,
+    get_assignment,
+    join_token,
+    teacher_client,
+)
 
 PICKED = ["legal-03", "definition-01", "risks-02"]
 

@@ -12,8 +12,14 @@ from fastapi.testclient import TestClient
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-from tests.factories import answer, answer_as_student, question_ids, right_reason, start_attempt
-from tests.learning_bank import write_learning_bank
+from tests.support.factories import (
+    answer,
+    answer_as_student,
+    question_ids,
+    right_reason,
+    start_attempt,
+)
+from tests.support.learning_bank import write_learning_bank
 
 
 @pytest.fixture

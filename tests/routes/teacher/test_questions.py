@@ -16,8 +16,13 @@ from sqlalchemy import select
 from quiz_app.bank.catalog import check_bank
 from quiz_app.models import TeacherQuestion
 from quiz_app.paths import bundled
-from tests.factories import HTMX, answer, question_ids
-from tests.teacher_factories import create_assignment, get_assignment, join_token, teacher_client
+from tests.support.factories import HTMX, answer, question_ids
+from tests.support.teacher_factories import (
+    create_assignment,
+    get_assignment,
+    join_token,
+    teacher_client,
+)
 
 GOOD: dict[str, Any] = {
     "id": "cousin-legal",

@@ -12,9 +12,16 @@ from sqlalchemy import select, update
 from quiz_app import auth
 from quiz_app.lti import ags
 from quiz_app.models import Attempt, LtiSession, utcnow
-from tests.factories import HTMX
-from tests.lti_platform import INSTRUCTOR, OTHER_STUDENT, STUDENT, TEACHER, FakePlatform, LmsUser
-from tests.lti_steps import (
+from tests.support.factories import HTMX
+from tests.support.lti_platform import (
+    INSTRUCTOR,
+    OTHER_STUDENT,
+    STUDENT,
+    TEACHER,
+    FakePlatform,
+    LmsUser,
+)
+from tests.support.lti_steps import (
     answer_all,
     attempt_token,
     browser,
@@ -24,7 +31,7 @@ from tests.lti_steps import (
     launch,
     set_up_link,
 )
-from tests.teacher_factories import create_assignment, teacher_client
+from tests.support.teacher_factories import create_assignment, teacher_client
 
 THIRD = LmsUser("student-44", "Lea Park", STUDENT.roles)
 FOURTH = LmsUser("student-45", "Noor Haddad", STUDENT.roles)

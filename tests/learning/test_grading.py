@@ -6,7 +6,7 @@ from quiz_app.bank.catalog import Bank, load_bank
 from quiz_app.bank.items import BestEvidenceQuestion, ClassifyQuestion, FixClaimQuestion
 from quiz_app.learning.grading import AnswerError, grade, summarize
 from quiz_app.paths import bundled
-from tests.factories import right_reason, wrong_reason
+from tests.support.factories import right_reason, wrong_reason
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from quiz_app import auth, store
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from quiz_app.models import LoginThrottle, Teacher, TeacherSession
-from tests.teacher_factories import PASSWORD, login_csrf, make_teacher, teacher_client
+from tests.support.teacher_factories import PASSWORD, login_csrf, make_teacher, teacher_client
 
 GOOD_PASSWORD = "a walk by the river"
 

@@ -1,5 +1,5 @@
 """Reasons, confidence, the evidence ladder and the option kinds, through HTTP, on the small
-learning bank (tests/learning_bank.py): what a student sees, and what is stored."""
+learning bank (tests/support/learning_bank.py): what a student sees, and what is stored."""
 
 import html
 import re
@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from quiz_app.bank.items import BestEvidenceQuestion, ClassifyQuestion, FixClaimQuestion
 from quiz_app.config import Settings
-from tests.factories import (
+from tests.support.factories import (
     HTMX,
     answer,
     answer_as_student,
@@ -22,7 +22,7 @@ from tests.factories import (
     start_attempt,
     wrong_reason,
 )
-from tests.learning_bank import check_forms, write_learning_bank
+from tests.support.learning_bank import check_forms, write_learning_bank
 
 
 @pytest.fixture

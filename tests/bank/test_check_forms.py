@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from quiz_app.bank.catalog import check_bank, load_bank
 from quiz_app.paths import bundled
-from tests.learning_bank import PRACTICE_IDS, check_forms, classify_id, write_learning_bank
+from tests.support.learning_bank import PRACTICE_IDS, check_forms, classify_id, write_learning_bank
 
 
 def _with_set(tmp_path: Path, **fields: Any) -> Path:

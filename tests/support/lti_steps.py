@@ -18,8 +18,8 @@ from quiz_app.models import (
     LtiUser,
     Teacher,
 )
-from tests.factories import answer, question
-from tests.lti_platform import TEACHER, FakePlatform, LmsUser
+from tests.support.factories import answer, question
+from tests.support.lti_platform import TEACHER, FakePlatform, LmsUser
 
 
 def login(client: TestClient, lms: FakePlatform, user: LmsUser, **params: Any) -> str:

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
 from quiz_app.classroom import assignments
 from quiz_app.models import Answer, Attempt
-from tests.factories import HTMX, answer, answer_rows, question, question_ids, wrong_verdict
-from tests.teacher_factories import (
+from tests.support.factories import HTMX, answer, answer_rows, question, question_ids, wrong_verdict
+from tests.support.teacher_factories import (
     assignment_form,
     create_assignment,
     get_assignment,

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-from tests.factories import question_ids, start_attempt
+from tests.support.factories import question_ids, start_attempt
 
 FRAMED = {"Sec-Fetch-Dest": "iframe"}
 

@@ -15,10 +15,10 @@ from quiz_app.interop import gift, moodle, qti
 from quiz_app.interop.drafts import html_to_text
 from quiz_app.interop.mapping import PROMPTS, bank_dict, choices, explanation_text, metadata
 from quiz_app.paths import bundled
-from tests.interop_samples import TRICKY_CLAIM, every_kind, tricky_classify
+from tests.support.interop_samples import TRICKY_CLAIM, every_kind, tricky_classify
 
 # The IMS schemas live beside the repository (../shared/standards), in CI as on a workstation.
-STANDARDS = Path(__file__).resolve().parents[2] / "shared" / "standards" / "qti-xsd"
+STANDARDS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "qti-xsd"
 QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
 CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 

@@ -5,8 +5,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from quiz_app import store
-from tests.factories import answer_as_student, question_ids
-from tests.teacher_factories import create_assignment, get_assignment, join_token, teacher_client
+from tests.support.factories import answer_as_student, question_ids
+from tests.support.teacher_factories import (
+    create_assignment,
+    get_assignment,
+    join_token,
+    teacher_client,
+)
 
 
 def test_practise_after_withheld_assignment_waits_for_submission(app: FastAPI) -> None:

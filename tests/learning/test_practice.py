@@ -12,8 +12,8 @@ from quiz_app.bank.catalog import Bank, load_bank
 from quiz_app.config import Settings
 from quiz_app.learning import practice
 from quiz_app.learning.grading import grade
-from tests.factories import answer_as_student, question_ids, right_reason, start_attempt
-from tests.learning_bank import EXTRA_IDS, classify_id, write_learning_bank
+from tests.support.factories import answer_as_student, question_ids, right_reason, start_attempt
+from tests.support.learning_bank import EXTRA_IDS, classify_id, write_learning_bank
 
 ANECDOTE_1 = classify_id("unsupported", "anecdote", 1)
 OPEN_1 = classify_id("hypothesis", "open-question", 1)

@@ -12,7 +12,7 @@ from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import SECTIONS, THEMES, VERDICTS
 from quiz_app.paths import bundled
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "source"
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "source"
 COPY_RUN_WORDS = 8  # this many words in a row shared with the article counts as copying
 
 

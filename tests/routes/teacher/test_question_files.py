@@ -18,11 +18,11 @@ from sqlalchemy import select
 from quiz_app.interop.gift import parse_gift
 from quiz_app.interop.moodle import parse_moodle_xml
 from quiz_app.models import TeacherQuestion
-from tests.teacher_factories import create_assignment, teacher_client
-from tests.test_interop_import import GIFT_CLASSIFY, GIFT_FIX_CLAIM, moodle_file, moodle_question
-from tests.test_teacher_questions import GOOD
+from tests.interop.test_import import GIFT_CLASSIFY, GIFT_FIX_CLAIM, moodle_file, moodle_question
+from tests.routes.teacher.test_questions import GOOD
+from tests.support.teacher_factories import create_assignment, teacher_client
 
-STANDARDS = Path(__file__).resolve().parents[2] / "shared" / "standards" / "qti-xsd"
+STANDARDS = Path(__file__).resolve().parents[4] / "shared" / "standards" / "qti-xsd"
 FORMATS = [
     ("qti.zip", "application/zip", "qti21.zip"),
     ("moodle.xml", "application/xml", "moodle.xml"),
