@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from quiz_app.lti import grades, keys, vocab
 from quiz_app.lti.grades import FAILED, PENDING, SENDING, SENT
-from quiz_app.models import LtiAccessToken, LtiGrade, LtiPlatform, LtiResourceLink, utcnow
+from quiz_app.lti.tables import LtiAccessToken, LtiGrade, LtiPlatform, LtiResourceLink
+from quiz_app.models import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -16,15 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from quiz_app.learning import class_report
-from quiz_app.models import (
-    Answer,
-    Assignment,
-    Attempt,
-    LtiAttempt,
-    LtiGrade,
-    LtiResourceLink,
-    utcnow,
-)
+from quiz_app.lti.tables import LtiAttempt, LtiGrade, LtiResourceLink
+from quiz_app.models import Answer, Assignment, Attempt, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from quiz_app.models import LtiKey, utcnow
+from quiz_app.lti.tables import LtiKey
+from quiz_app.models import utcnow
 
 KEY_BITS = 2048
 PUBLIC_EXPONENT = 65537

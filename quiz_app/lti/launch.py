@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from quiz_app.lti import platforms, vocab
 from quiz_app.lti.platforms import KeysUnavailable
-from quiz_app.models import LtiLaunchState, LtiPlatform
+from quiz_app.lti.tables import LtiLaunchState, LtiPlatform
 
 STATE_LIFETIME = timedelta(minutes=10)  # from the login redirect to the launch
 CLOCK_LEEWAY = timedelta(seconds=60)  # clock difference allowed on exp and iat

@@ -13,7 +13,7 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from quiz_app.models import LtiDeployment, LtiPlatform
+from quiz_app.lti.tables import LtiDeployment, LtiPlatform
 
 JWKS_DEFAULT_TTL = timedelta(hours=1)  # when the platform sends no Cache-Control max-age
 JWKS_MIN_TTL = timedelta(minutes=5)

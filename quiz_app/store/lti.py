@@ -13,18 +13,15 @@ from sqlalchemy.orm import Session, selectinload
 from quiz_app import auth
 from quiz_app.lti import vocab
 from quiz_app.lti.launch import Launch
-from quiz_app.models import (
-    Assignment,
-    Attempt,
+from quiz_app.lti.tables import (
     LtiAttempt,
     LtiLinkGrant,
     LtiPlatform,
     LtiResourceLink,
     LtiSession,
     LtiUser,
-    Teacher,
-    utcnow,
 )
+from quiz_app.models import Assignment, Attempt, Teacher, utcnow
 from quiz_app.store.attempts import new_token
 
 # Security: teacher accounts made for LMS instructors have no password (this is not an argon2

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 
 from quiz_app import auth
 from quiz_app.lti import vocab
-from quiz_app.models import Attempt, LtiLaunchState, LtiPlatform, LtiUser, Teacher, utcnow
+from quiz_app.lti.tables import LtiLaunchState, LtiPlatform, LtiUser
+from quiz_app.models import Attempt, Teacher, utcnow
 from quiz_app.store.lti import NO_PASSWORD
 from tests.factories import answer
 from tests.lti_platform import INSTRUCTOR, OTHER_STUDENT, STUDENT, TEACHER, FakePlatform, LmsUser

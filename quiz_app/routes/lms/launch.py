@@ -24,7 +24,8 @@ from quiz_app.lti.launch import (
     complete_launch,
     state_cookie_name,
 )
-from quiz_app.models import Assignment, LtiResourceLink, LtiUser, utcnow
+from quiz_app.lti.tables import LtiResourceLink, LtiUser
+from quiz_app.models import Assignment, utcnow
 from quiz_app.routes.student.embed import public_base
 from quiz_app.routes.student.quiz import SEED_BITS
 from quiz_app.security import allow_framing

@@ -36,7 +36,8 @@ from quiz_app.deps import (
 from quiz_app.learning import class_report
 from quiz_app.lti import ags, grades, keys, vocab
 from quiz_app.lti import platforms as lti_platforms
-from quiz_app.models import Assignment, LtiSession, Teacher, utcnow
+from quiz_app.lti.tables import LtiSession
+from quiz_app.models import Assignment, Teacher, utcnow
 from quiz_app.routes.lms.launch import start_next_attempt, tool_urls, unavailable
 from quiz_app.routes.teacher.assignments import POLL_SECONDS
 from quiz_app.security import allow_framing

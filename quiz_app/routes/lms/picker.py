@@ -15,7 +15,8 @@ from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.lti import deep_linking
 from quiz_app.lti import platforms as lti_platforms
-from quiz_app.models import Assignment, LtiSession, Teacher
+from quiz_app.lti.tables import LtiSession
+from quiz_app.models import Assignment, Teacher
 from quiz_app.routes.lms.launch import tool_urls
 from quiz_app.routes.lms.pages import (
     CurrentLti,
