@@ -46,7 +46,7 @@ def resolve(session: Session, bank: Bank, question_id: str) -> AnyQuestion | Non
         return bank.questions[question_id]
     if owner_of(question_id) is None:
         return None
-    row = store.teachers.get_question_by_question_id(session, question_id=question_id)
+    row = store.teacher_questions.get_question_by_question_id(session, question_id=question_id)
     return from_row(row) if row is not None else None
 
 

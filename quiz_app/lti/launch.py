@@ -15,9 +15,9 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx2
 import jwt
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from quiz_app import store
 from quiz_app.lti import platforms, vocab
 from quiz_app.lti.platforms import KeysUnavailable
 from quiz_app.lti.tables import LtiLaunchState, LtiPlatform
@@ -67,7 +67,7 @@ def state_cookie_name(state: str) -> str:
 
 
 def _platform_for_login(session: Session, issuer: str, client_id: str) -> LtiPlatform:
-    candidates = platforms.platforms_of_issuer(session, issuer=issuer)
+    candidates = store.platforms.platforms_of_issuer(session, issuer=issuer)
     if not candidates:
         raise LaunchError(
             400,
@@ -121,17 +121,15 @@ def begin_login(
             f"The LMS asked to open “{target}”, which is not an address of this Claim Check "
             f"server ({tool_host}). Check the tool's URLs in the LMS (quiz-app lti show-config).",
         )
-    session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < now))
-    row = LtiLaunchState(
+    row = store.lti.save_launch_state(
+        session,
         state=secrets.token_urlsafe(32),
         nonce=secrets.token_urlsafe(32),
-        platform_id=platform.id,
+        platform=platform,
         target_link_uri=target,
-        created_at=now,
-        expires_at=now + STATE_LIFETIME,
+        now=now,
+        expires=now + STATE_LIFETIME,
     )
-    session.add(row)
-    session.commit()
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -158,7 +156,7 @@ def _unknown_deployment(platform: LtiPlatform, deployment_id: str) -> str:
 
 
 def _consume_state(session: Session, state: str, now: datetime) -> LtiLaunchState:
-    row = session.scalar(select(LtiLaunchState).where(LtiLaunchState.state == state[:64]))
+    row = store.lti.get_launch_state(session, state=state)
     if row is None or row.expires_at <= now:
         raise LaunchError(
             400,
@@ -166,13 +164,7 @@ def _consume_state(session: Session, state: str, now: datetime) -> LtiLaunchStat
             f"{int(STATE_LIFETIME.total_seconds() // 60)} minutes of starting). Start the "
             "activity from the LMS again.",
         )
-    claimed = session.execute(
-        update(LtiLaunchState)
-        .where(LtiLaunchState.id == row.id, LtiLaunchState.used_at.is_(None))
-        .values(used_at=now)
-    )
-    session.commit()
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not store.lti.use_launch_state(session, row=row, now=now):
         raise LaunchError(
             400,
             "This launch was already used: a launch can be used once, so it was sent again "
@@ -330,7 +322,7 @@ def complete_launch(
         )
     row = _consume_state(session, state, now)
     _check_state_cookie(state, cookies)
-    platform = session.get(LtiPlatform, row.platform_id)
+    platform = store.platforms.get_platform_by_id(session, platform_id=row.platform_id)
     assert platform is not None  # the state's platform: deleting it deletes the state
     claims = _decode(session, http, platform, id_token, now)
     if not secrets.compare_digest(str(claims["nonce"]).encode(), row.nonce.encode()):

@@ -215,10 +215,7 @@ def _land_learner(
         )
     latest = store.lti.latest_attempt(session, user=user, assignment=assignment)
     if latest is not None:
-        done = store.teachers.answer_count(session, attempt=latest.attempt) >= len(
-            latest.attempt.question_ids
-        )
-        finished = done or latest.attempt.submitted_at is not None
+        finished = store.attempts.is_complete(session, attempt=latest.attempt)
         if finished and latest.number < assignment.attempts_allowed and not unavailable(assignment):
             token = store.lti.open_session(
                 session, kind="learner", user=user, platform=link.platform, link=link
