@@ -72,6 +72,19 @@ def practice_family(session: Session, *, attempt: Attempt) -> tuple[Attempt, lis
     return root, list(rounds)
 
 
+def retried(session: Session, *, attempt: Attempt) -> list[Attempt]:
+    """Return the attempts this one retries: the one it retries, that one's, and so on."""
+    found = []
+    earlier_id = attempt.retry_of_id
+    while earlier_id is not None:
+        earlier = session.get(Attempt, earlier_id)
+        if earlier is None:
+            break
+        found.append(earlier)
+        earlier_id = earlier.retry_of_id
+    return found
+
+
 def answers_of(session: Session, *, attempts: list[Attempt]) -> dict[int, dict[str, Answer]]:
     """Return the saved answers of several attempts: attempt id -> question id -> answer."""
     found: dict[int, dict[str, Answer]] = {a.id: {} for a in attempts}

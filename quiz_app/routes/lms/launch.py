@@ -20,10 +20,10 @@ from quiz_app.lti.launch import (
     STATE_LIFETIME,
     Launch,
     LaunchError,
-    begin_login,
     complete_launch,
     state_cookie_name,
 )
+from quiz_app.lti.login import begin_login
 from quiz_app.lti.tables import LtiResourceLink, LtiUser
 from quiz_app.models import Assignment, utcnow
 from quiz_app.routes.student.embed import public_base
