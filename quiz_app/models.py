@@ -56,7 +56,9 @@ class Attempt(Base):
     # The questions chosen for this student, in order, fixed at the start so that edits to the
     # bank or the set never reshuffle an attempt in progress.
     question_ids: Mapped[list[str]] = mapped_column(JSON)
-    retry_of_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
+    retry_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attempts.id", ondelete="SET NULL"), index=True
+    )
     # How many of question_ids are the check-in form (first) and the check-out form (last).
     check_in_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     check_out_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))

@@ -6,7 +6,6 @@ a dot (items.ID_PATTERN), so the two can never collide, nor can two teachers' id
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -33,11 +32,6 @@ def from_row(row: TeacherQuestion) -> AnyQuestion:
     """Return a stored teacher question as a question model carrying its namespaced id."""
     question: AnyQuestion = QUESTION.validate_python(row.data)
     return question.model_copy(update={"id": row.question_id})
-
-
-def from_data(teacher_id: int, data: dict[str, Any]) -> AnyQuestion:
-    question: AnyQuestion = QUESTION.validate_python(data)
-    return question.model_copy(update={"id": namespaced(teacher_id, question.id)})
 
 
 def resolve(session: Session, bank: Bank, question_id: str) -> AnyQuestion | None:

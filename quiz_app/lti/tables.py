@@ -76,7 +76,9 @@ class LtiLaunchState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(64), unique=True)
     nonce: Mapped[str] = mapped_column(String(64))
-    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), index=True
+    )
     target_link_uri: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -94,7 +96,9 @@ class LtiUser(Base):
     issuer: Mapped[str] = mapped_column(String(255))
     sub: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(80))
-    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("teachers.id", ondelete="SET NULL"))
+    teacher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teachers.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     teacher: Mapped[Teacher | None] = relationship()
@@ -135,8 +139,12 @@ class LtiLinkGrant(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), index=True
+    )
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -158,7 +166,7 @@ class LtiAttempt(Base):
         ForeignKey("assignments.id", ondelete="CASCADE"), index=True
     )
     resource_link_id: Mapped[int | None] = mapped_column(
-        ForeignKey("lti_resource_links.id", ondelete="SET NULL")
+        ForeignKey("lti_resource_links.id", ondelete="SET NULL"), index=True
     )
     number: Mapped[int] = mapped_column(Integer)
 
@@ -177,10 +185,14 @@ class LtiSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # "instructor" | "learner" | "deep_link"
-    lti_user_id: Mapped[int] = mapped_column(ForeignKey("lti_users.id", ondelete="CASCADE"))
-    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    lti_user_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_users.id", ondelete="CASCADE"), index=True
+    )
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), index=True
+    )
     resource_link_id: Mapped[int | None] = mapped_column(
-        ForeignKey("lti_resource_links.id", ondelete="CASCADE")
+        ForeignKey("lti_resource_links.id", ondelete="CASCADE"), index=True
     )
     # A deep-linking request's settings: return URL, data, deployment id, accepted types.
     deep_link: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -206,7 +218,7 @@ class LtiGrade(Base):
         ForeignKey("attempts.id", ondelete="CASCADE"), unique=True
     )
     resource_link_id: Mapped[int] = mapped_column(
-        ForeignKey("lti_resource_links.id", ondelete="CASCADE")
+        ForeignKey("lti_resource_links.id", ondelete="CASCADE"), index=True
     )
     # The score as posted (fixed when queued, so a repeat after a lost answer is identical).
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
