@@ -32,6 +32,19 @@ def get_question_by_question_id(session: Session, *, question_id: str) -> Teache
     return session.scalar(select(TeacherQuestion).where(TeacherQuestion.question_id == question_id))
 
 
+def get_questions_by_question_id(
+    session: Session, *, question_ids: list[str]
+) -> dict[str, TeacherQuestion]:
+    """Return the teacher questions with these namespaced ids, by id, in one query (for the
+    quiz and the dashboards; owners not checked)."""
+    if not question_ids:
+        return {}
+    rows = session.scalars(
+        select(TeacherQuestion).where(TeacherQuestion.question_id.in_(question_ids))
+    )
+    return {row.question_id: row for row in rows}
+
+
 def save_questions(
     session: Session, *, teacher: Teacher, questions: dict[str, dict[str, Any]], ids: dict[str, str]
 ) -> None:
