@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from quiz_app.lti import tables as _lti_tables  # noqa: F401  (puts the LTI tables on Base)
 from quiz_app.models import Base
 
 connection = context.config.attributes.get("connection")

@@ -164,9 +164,9 @@ def _lti_add_platform(args: argparse.Namespace, session: "Session") -> int:
 
 
 def _lti_list_platforms(session: "Session") -> int:
-    from quiz_app.lti import platforms
+    from quiz_app import store
 
-    found = platforms.list_platforms(session)
+    found = store.platforms.list_platforms(session)
     if not found:
         print("No LMS is registered yet. Add one with `quiz-app lti add-platform`.")
         return 0

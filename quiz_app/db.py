@@ -48,6 +48,12 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def end_transaction(session: Session) -> None:
+    """End the session's transaction, reads included, so that none stays open (holding a
+    snapshot or a connection) while the app waits on something slow, like an LMS."""
+    session.commit()
+
+
 def sessions(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Yield one session for a request and close it afterwards."""
     with factory() as session:

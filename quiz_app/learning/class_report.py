@@ -8,7 +8,8 @@ from datetime import datetime
 
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
-from quiz_app.models import Answer, Attempt
+from quiz_app.learning import progress
+from quiz_app.models import Attempt
 
 
 def percent(part: int, whole: int) -> int:
@@ -80,14 +81,6 @@ class ClassReport:
         return sum(s.finished for s in self.students)
 
 
-def finished_at(attempt: Attempt, answers: Sequence[Answer]) -> datetime | None:
-    if attempt.submitted_at is not None:
-        return attempt.submitted_at
-    if answers and len(answers) >= len(attempt.question_ids):
-        return max(a.created_at for a in answers)
-    return None
-
-
 def class_report(
     attempts: Sequence[Attempt], questions: Mapping[str, AnyQuestion], order: Sequence[str]
 ) -> ClassReport:
@@ -114,7 +107,7 @@ def class_report(
                 answered=len(answers),
                 correct=sum(a.correct for a in answers),
                 started_at=attempt.created_at,
-                finished_at=finished_at(attempt, answers),
+                finished_at=progress.completed_at(attempt, answers),
             )
         )
         for answer in answers:

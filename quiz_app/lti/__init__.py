@@ -13,8 +13,10 @@ The modules, by noun:
     vocab.py      the claim names and role URIs of the specification
     keys.py       the tool's RSA keys: generation, storage, rotation, the public JWKS
     platforms.py  registered platforms and deployments; the platforms' JWKS, fetched and cached
-    launch.py     OIDC login initiation and the id_token's validation
-    store.py      LMS users, resource links, link grants, LMS attempts and LTI sessions
+    tables.py     the LTI tables; their queries are in quiz_app/store/ (lti, platforms, keys,
+                  grades)
+    login.py      OIDC login initiation
+    launch.py     the id_token's validation, step by step
     deep_linking.py  the signed LtiDeepLinkingResponse
     grades.py     the grade queue: what is queued when an attempt completes, and its status
     ags.py        sending grades: access tokens, score posts, retries, the background sender

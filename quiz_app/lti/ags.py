@@ -1,6 +1,6 @@
 """Sending grades to the LMS (LTI Assignment and Grade Services 2.0).
 
-A grade row (grades.py) is claimed by one sender with an UPDATE … WHERE status = 'pending', so
+A grade row (grades.py) is claimed by one sender (store.grades.claim_grade), so
 several app processes, the background sender and `quiz-app lti send-grades` can run at once and
 each grade is posted by one of them only. The access token comes from the platform's token URL
 (OAuth2 client credentials with a JWT assertion signed by the tool's key) and is cached in the
@@ -28,13 +28,13 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from quiz_app import db, store
 from quiz_app.lti import grades, keys, vocab
-from quiz_app.lti.grades import FAILED, PENDING, SENDING, SENT
-from quiz_app.models import LtiAccessToken, LtiGrade, LtiPlatform, LtiResourceLink, utcnow
+from quiz_app.lti.grades import FAILED, PENDING, SENT
+from quiz_app.lti.tables import LtiGrade, LtiPlatform
+from quiz_app.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -122,26 +122,6 @@ def client_assertion(session: Session, platform: LtiPlatform) -> str:
     )
 
 
-def _store_token(
-    session: Session, platform_id: int, scope: str, token: str, expires: datetime
-) -> None:
-    for _ in range(2):  # another process may store the first token at the same moment
-        row = session.get(LtiAccessToken, (platform_id, scope), populate_existing=True)
-        if row is None:
-            session.add(
-                LtiAccessToken(
-                    platform_id=platform_id, scope=scope, access_token=token, expires_at=expires
-                )
-            )
-        else:
-            row.access_token, row.expires_at = token, expires
-        try:
-            session.commit()
-            return
-        except IntegrityError:
-            session.rollback()
-
-
 def access_token(
     session: Session,
     http: httpx2.Client,
@@ -153,13 +133,11 @@ def access_token(
 ) -> str:
     """Return an access token for the scope: the cached one while it lasts, else a new one."""
     if not renew:
-        cached = session.get(LtiAccessToken, (platform.id, scope), populate_existing=True)
+        cached = store.platforms.cached_access_token(session, platform_id=platform.id, scope=scope)
         if cached is not None and cached.expires_at - TOKEN_MARGIN > now:
-            token = cached.access_token
-            session.commit()
-            return token
+            return cached.access_token
     assertion = client_assertion(session, platform)
-    session.commit()  # no transaction stays open while waiting for the LMS
+    db.end_transaction(session)  # no transaction stays open while waiting for the LMS
     response = _request(
         http,
         "access token",
@@ -184,7 +162,13 @@ def access_token(
         lifetime = int(body.get("expires_in") or DEFAULT_TOKEN_LIFETIME)
     except (ValueError, KeyError, TypeError) as exc:
         raise SendFailure("The LMS's token answer has no access_token.") from exc
-    _store_token(session, platform.id, scope, token, now + timedelta(seconds=lifetime))
+    store.platforms.save_access_token(
+        session,
+        platform_id=platform.id,
+        scope=scope,
+        token=token,
+        expires=now + timedelta(seconds=lifetime),
+    )
     return token
 
 
@@ -206,10 +190,8 @@ def _post_score(
 
 def post_grade(session: Session, http: httpx2.Client, grade: LtiGrade, *, now: datetime) -> None:
     """Post one grade's score to its line item; raise SendFailure when it is not accepted."""
-    link = session.get(LtiResourceLink, grade.resource_link_id)
-    assert link is not None  # the grade's link: deleting it deletes the grade
-    platform = session.get(LtiPlatform, link.platform_id)
-    assert platform is not None
+    link = grade.resource_link  # deleting the link deletes the grade
+    platform = link.platform
     if not link.lineitem_url:
         raise SendFailure(
             "The LMS gave no grade column (line item) for this link. Turn on grading for the "
@@ -240,17 +222,8 @@ def _claim(sessions: sessionmaker[Session], grade_id: int, now: datetime) -> str
     """Claim a due pending grade for this sender; return the claim, or None if another has it."""
     claim = secrets.token_hex(16)
     with sessions() as session:
-        result = session.execute(
-            update(LtiGrade)
-            .where(
-                LtiGrade.id == grade_id,
-                LtiGrade.status == PENDING,
-                LtiGrade.next_attempt_at <= now,
-            )
-            .values(status=SENDING, claim=claim, claimed_at=now)
-        )
-        session.commit()
-    return claim if result.rowcount == 1 else None  # type: ignore[attr-defined]
+        claimed = store.grades.claim_grade(session, grade_id=grade_id, claim=claim, now=now)
+    return claim if claimed else None
 
 
 def _send_claimed(
@@ -258,7 +231,7 @@ def _send_claimed(
 ) -> str:
     """Send a grade this sender claimed and record the outcome; return the new status."""
     with sessions() as session:
-        grade = session.get(LtiGrade, grade_id)
+        grade = store.grades.get_grade(session, grade_id=grade_id)
         if grade is None:
             return "gone"  # its attempt was deleted meanwhile
         failure: SendFailure | None = None
@@ -277,27 +250,12 @@ def _send_claimed(
                 "last_error": failure.message,
                 "next_attempt_at": now + retry_delay(tries),
             }
-        session.rollback()
-        session.execute(
-            update(LtiGrade)
-            .where(LtiGrade.id == grade_id, LtiGrade.claim == claim)
-            .values(tries=tries, claim=None, **values)
+        store.grades.record_outcome(
+            session, grade_id=grade_id, claim=claim, tries=tries, values=values
         )
-        session.commit()
         if failure is not None:
             log.warning("grade %s not sent (try %s): %s", grade_id, tries, failure.message)
         return str(values["status"])
-
-
-def release_stale_claims(session: Session, *, now: datetime) -> int:
-    """Put back in the queue grades whose sender stopped while sending; return how many."""
-    result = session.execute(
-        update(LtiGrade)
-        .where(LtiGrade.status == SENDING, LtiGrade.claimed_at < now - CLAIM_TIMEOUT)
-        .values(status=PENDING, claim=None, next_attempt_at=now)
-    )
-    session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def send_due(
@@ -310,13 +268,8 @@ def send_due(
     """Send the grades that are due; return how many ended sent, pending and failed."""
     now = now or utcnow()
     with sessions() as session:
-        release_stale_claims(session, now=now)
-        due = session.scalars(
-            select(LtiGrade.id)
-            .where(LtiGrade.status == PENDING, LtiGrade.next_attempt_at <= now)
-            .order_by(LtiGrade.next_attempt_at, LtiGrade.id)
-            .limit(limit)
-        ).all()
+        store.grades.release_stale_claims(session, now=now, timeout=CLAIM_TIMEOUT)
+        due = store.grades.due_grade_ids(session, now=now, limit=limit)
     outcomes: Counter[str] = Counter()
     for grade_id in due:
         claim = _claim(sessions, grade_id, now)

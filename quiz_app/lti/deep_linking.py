@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quiz_app.lti import keys, vocab
-from quiz_app.models import Assignment, LtiPlatform
+from quiz_app.lti.tables import LtiPlatform
+from quiz_app.models import Assignment
 
 RESPONSE_LIFETIME = 300  # seconds the platform has to accept the response
 RESOURCE_LINK_TYPE = "ltiResourceLink"

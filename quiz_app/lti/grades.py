@@ -1,52 +1,30 @@
 """The grade queue: when an LMS student's attempt is complete, its score is queued here, once
 per attempt (a unique row), for ags.py to send. Queuing and status only; no HTTP.
 
-An attempt is complete as the dashboard counts it (class_report.finished_at): every question
-answered, or submitted. store.save_answer and teacher_store.submit_attempt call
-queue_if_complete after saving; a sweep (queue_missing, run by the grade sender) catches any
+An attempt is complete as learning.progress defines it: every question answered, or handed in.
+The routes tell quiz_app.completion when an answer or a hand-in completed an attempt, which
+calls queue_if_complete; a sweep (queue_missing, run by the grade sender) catches any
 completion those calls missed, such as two last answers saved at the same moment.
 """
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from quiz_app.learning import class_report
-from quiz_app.models import (
-    Answer,
-    Assignment,
-    Attempt,
-    LtiAttempt,
-    LtiGrade,
-    LtiResourceLink,
-    utcnow,
-)
+from quiz_app import store
+from quiz_app.learning import progress
+from quiz_app.lti.tables import FAILED as FAILED
+from quiz_app.lti.tables import PENDING as PENDING
+from quiz_app.lti.tables import SENDING as SENDING
+from quiz_app.lti.tables import SENT as SENT
+from quiz_app.lti.tables import LtiGrade
+from quiz_app.models import Answer, Assignment, Attempt, utcnow
 
 log = logging.getLogger(__name__)
 
-PENDING = "pending"  # waiting to be sent, now or after a back-off
-SENDING = "sending"  # claimed by one grade sender
-SENT = "sent"
-FAILED = "failed"  # the LMS refused the data itself; only a resend tries again
 SWEEP_LIMIT = 500  # complete attempts queued per sweep (the rest at the next one)
-
-
-def _aware(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def finished_at(attempt: Attempt, answers: list[Answer]) -> datetime | None:
-    """Return when the attempt was completed (as the dashboard counts it), or None."""
-    if attempt.submitted_at is None and len(answers) < len(attempt.question_ids):
-        return None
-    # SQLite hands back naive times, while an answer saved in this session is still aware.
-    return class_report.finished_at(
-        attempt, [Answer(created_at=_aware(a.created_at)) for a in answers]
-    )
 
 
 def score_payload(
@@ -62,44 +40,29 @@ def score_payload(
         "scoreMaximum": total,
         "activityProgress": "Completed",
         "gradingProgress": "FullyGraded",
-        "timestamp": _aware(finished).isoformat(timespec="milliseconds"),
+        "timestamp": finished.isoformat(timespec="milliseconds"),
         "comment": f"{correct} of {total} claims judged right in Claim Check.",
     }
 
 
 def _queue(session: Session, attempt: Attempt) -> LtiGrade | None:
-    owner = session.scalar(
-        select(LtiAttempt)
-        .options(selectinload(LtiAttempt.lti_user))
-        .where(LtiAttempt.attempt_id == attempt.id)
-    )
+    owner = store.lti.lti_attempt(session, attempt_id=attempt.id)
     if owner is None or owner.resource_link_id is None:
         return None
-    existing = session.scalar(select(LtiGrade).where(LtiGrade.attempt_id == attempt.id))
+    existing = store.grades.grade_of_attempt(session, attempt_id=attempt.id)
     if existing is not None:
         return existing
-    answers = list(session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)))
-    finished = finished_at(attempt, answers)
+    answers = list(store.attempts.answers_by_question(session, attempt=attempt).values())
+    finished = progress.completed_at(attempt, answers)
     if finished is None:
         return None
-    now = utcnow()
-    grade = LtiGrade(
-        attempt_id=attempt.id,
+    return store.grades.queue_grade(
+        session,
+        attempt=attempt,
         resource_link_id=owner.resource_link_id,
         payload=score_payload(attempt, answers, owner.lti_user.sub, finished),
-        status=PENDING,
-        tries=0,
-        next_attempt_at=now,
-        last_error="",
-        created_at=now,
+        now=utcnow(),
     )
-    session.add(grade)
-    try:
-        session.commit()
-    except IntegrityError:  # queued at the same moment by another request or the sweep
-        session.rollback()
-        return session.scalar(select(LtiGrade).where(LtiGrade.attempt_id == attempt.id))
-    return grade
 
 
 def queue_if_complete(session: Session, *, attempt: Attempt) -> LtiGrade | None:
@@ -120,28 +83,8 @@ def queue_if_complete(session: Session, *, attempt: Attempt) -> LtiGrade | None:
 def queue_missing(session: Session, *, limit: int = SWEEP_LIMIT) -> int:
     """Queue the grade of every complete LMS attempt that has none (at most `limit` per call);
     return how many were queued. Unfinished attempts, however many, are passed over."""
-    answered = (
-        select(Answer.attempt_id, func.count().label("n")).group_by(Answer.attempt_id).subquery()
-    )
-    rows = session.execute(
-        select(Attempt.id, Attempt.question_ids, Attempt.submitted_at, answered.c.n)
-        .join(LtiAttempt, LtiAttempt.attempt_id == Attempt.id)
-        .outerjoin(LtiGrade, LtiGrade.attempt_id == Attempt.id)
-        .outerjoin(answered, answered.c.attempt_id == Attempt.id)
-        .where(LtiGrade.id.is_(None), LtiAttempt.resource_link_id.is_not(None))
-        .order_by(Attempt.id)
-    ).all()
-    complete = [
-        attempt_id
-        for attempt_id, question_ids, submitted_at, count in rows
-        if submitted_at is not None or (count or 0) >= len(question_ids)
-    ]
-    queued = 0
-    for attempt_id in complete[:limit]:
-        attempt = session.get(Attempt, attempt_id)
-        if attempt is not None and _queue(session, attempt) is not None:
-            queued += 1
-    return queued
+    found = store.grades.complete_ungraded(session, limit=limit)
+    return sum(1 for attempt in found if _queue(session, attempt) is not None)
 
 
 @dataclass
@@ -158,27 +101,10 @@ class GradeBoard:
 def board(session: Session, *, assignment: Assignment) -> GradeBoard | None:
     """Return the assignment's LMS grades, or None when no LMS link opens it and no LMS student
     took it (then the dashboard shows no grade column)."""
-    linked = session.scalar(
-        select(LtiResourceLink.id).where(LtiResourceLink.assignment_id == assignment.id).limit(1)
-    )
-    lms_attempts = set(
-        session.scalars(
-            select(LtiAttempt.attempt_id).where(LtiAttempt.assignment_id == assignment.id)
-        )
-    )
-    if linked is None and not lms_attempts:
+    if not store.lti.is_linked(session, assignment=assignment):
         return None
-    rows = session.scalars(select(LtiGrade).where(LtiGrade.attempt_id.in_(lms_attempts))).all()
-    return GradeBoard(lms_attempts, {row.attempt_id: row for row in rows})
-
-
-def grade_of(session: Session, *, assignment: Assignment, attempt_id: int) -> LtiGrade | None:
-    """Return the grade of one of the assignment's attempts (another assignment's is None)."""
-    return session.scalar(
-        select(LtiGrade)
-        .join(LtiAttempt, LtiAttempt.attempt_id == LtiGrade.attempt_id)
-        .where(LtiGrade.attempt_id == attempt_id, LtiAttempt.assignment_id == assignment.id)
-    )
+    lms_attempts = store.grades.lms_attempt_ids(session, assignment=assignment)
+    return GradeBoard(lms_attempts, store.grades.grades_of(session, attempt_ids=lms_attempts))
 
 
 def make_due(session: Session, *, grade: LtiGrade, now: datetime) -> bool:
@@ -187,6 +113,5 @@ def make_due(session: Session, *, grade: LtiGrade, now: datetime) -> bool:
     A sent grade is never sent again, and one being sent is left to its sender."""
     if grade.status not in (PENDING, FAILED):
         return False
-    grade.status, grade.next_attempt_at, grade.claim = PENDING, now, None
-    session.commit()
+    store.grades.requeue(session, grade=grade, now=now)
     return True

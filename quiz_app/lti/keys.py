@@ -16,10 +16,11 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from quiz_app.models import LtiKey, utcnow
+from quiz_app import store
+from quiz_app.lti.tables import LtiKey
+from quiz_app.models import utcnow
 
 KEY_BITS = 2048
 PUBLIC_EXPONENT = 65537
@@ -54,14 +55,10 @@ def new_key() -> LtiKey:
 
 def current_key(session: Session) -> LtiKey:
     """Return the key that signs now, making the first one on first use."""
-    key = session.scalar(
-        select(LtiKey).where(LtiKey.retire_at.is_(None)).order_by(LtiKey.id.desc()).limit(1)
-    )
+    key = store.keys.signing_key(session)
     if key is None:
         # Two processes may both make a first key; both are published, the newest signs.
-        key = new_key()
-        session.add(key)
-        session.commit()
+        key = store.keys.add_key(session, key=new_key())
     return key
 
 
@@ -72,26 +69,10 @@ def rotate(
 
     Returns the new key and the replaced ones."""
     now = now or utcnow()
-    old = list(session.scalars(select(LtiKey).where(LtiKey.retire_at.is_(None))))
-    for key in old:
-        key.retire_at = now + timedelta(days=keep_old_days)
     key = new_key()
     key.created_at = now
-    session.add(key)
-    session.commit()
+    old = store.keys.replace_keys(session, key=key, retire_at=now + timedelta(days=keep_old_days))
     return key, old
-
-
-def published_keys(session: Session, *, now: datetime | None = None) -> list[LtiKey]:
-    """Return the keys in the JWKS: the current ones and replaced ones before their cut-off."""
-    now = now or utcnow()
-    return list(
-        session.scalars(
-            select(LtiKey)
-            .where(or_(LtiKey.retire_at.is_(None), LtiKey.retire_at > now))
-            .order_by(LtiKey.id.desc())
-        )
-    )
 
 
 def jwks(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
@@ -99,7 +80,7 @@ def jwks(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
     current_key(session)
     keys = [
         {**_public_jwk(key.private_key_pem), "alg": ALGORITHM, "use": "sig", "kid": key.kid}
-        for key in published_keys(session, now=now)
+        for key in store.keys.published_keys(session, now=now or utcnow())
     ]
     return {"keys": keys}
 

@@ -1,8 +1,10 @@
-"""Launching the tool: OIDC third-party login initiation, then the id_token, checked in full.
+"""Launching the tool: the id_token the platform posts after the OIDC login (login.py), checked
+in full.
 
-The login step stores a state and a nonce in the database (an LMS frame may lose cookies, and
-any app process may receive the launch). The launch step accepts the id_token only when every
-rule of LTI 1.3 holds; otherwise LaunchError says which rule failed, and nothing is created.
+The login stored a state and a nonce in the database (an LMS frame may lose cookies, and any
+app process may receive the launch). The launch is accepted only when every rule of LTI 1.3
+holds, step by step: the state, the token's signature and times, then its claims; otherwise
+LaunchError says which rule failed, and nothing is created.
 """
 
 import hashlib
@@ -11,16 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 import httpx2
 import jwt
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from quiz_app import store
 from quiz_app.lti import platforms, vocab
 from quiz_app.lti.platforms import KeysUnavailable
-from quiz_app.models import LtiLaunchState, LtiPlatform
+from quiz_app.lti.tables import LtiLaunchState, LtiPlatform
 
 STATE_LIFETIME = timedelta(minutes=10)  # from the login redirect to the launch
 CLOCK_LEEWAY = timedelta(seconds=60)  # clock difference allowed on exp and iat
@@ -66,90 +67,7 @@ def state_cookie_name(state: str) -> str:
     return STATE_COOKIE_PREFIX + hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
-def _platform_for_login(session: Session, issuer: str, client_id: str) -> LtiPlatform:
-    candidates = platforms.platforms_of_issuer(session, issuer=issuer)
-    if not candidates:
-        raise LaunchError(
-            400,
-            f"No LMS with the issuer “{issuer}” is registered with Claim Check. The admin "
-            "registers it with `quiz-app lti add-platform --issuer …` (see the LMS guide).",
-        )
-    if client_id:
-        for platform in candidates:
-            if platform.client_id == client_id:
-                return platform
-        raise LaunchError(
-            400,
-            f"The client id “{client_id}” is not registered for the LMS “{issuer}”. Check the "
-            "client id the LMS shows for Claim Check against `quiz-app lti list-platforms`.",
-        )
-    if len(candidates) > 1:
-        raise LaunchError(
-            400,
-            f"Several registrations of the LMS “{issuer}” exist, and its login request did not "
-            "say which (no client_id). Configure the LMS to send the client id.",
-        )
-    return candidates[0]
-
-
-def begin_login(
-    session: Session,
-    *,
-    params: Mapping[str, str],
-    launch_url: str,
-    tool_host: str,
-    now: datetime,
-) -> tuple[str, LtiLaunchState]:
-    """Answer an OIDC login initiation: store a state and nonce, and return the URL of the
-    platform's authentication request (and the stored state)."""
-    missing = [p for p in ("iss", "login_hint", "target_link_uri") if not params.get(p)]
-    if missing:
-        raise LaunchError(
-            400,
-            "The LMS's login request lacks " + ", ".join(f"“{p}”" for p in missing) + ". "
-            "Start the activity from the LMS again; if this keeps happening, the LMS is not "
-            "set up for LTI 1.3.",
-        )
-    platform = _platform_for_login(session, params["iss"], params.get("client_id", ""))
-    deployment_id = params.get("lti_deployment_id", "")
-    if deployment_id and not platforms.has_deployment(platform, deployment_id):
-        raise LaunchError(403, _unknown_deployment(platform, deployment_id))
-    target = params["target_link_uri"]
-    if (urlsplit(target).netloc or "").lower() != tool_host.lower():
-        raise LaunchError(
-            400,
-            f"The LMS asked to open “{target}”, which is not an address of this Claim Check "
-            f"server ({tool_host}). Check the tool's URLs in the LMS (quiz-app lti show-config).",
-        )
-    session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < now))
-    row = LtiLaunchState(
-        state=secrets.token_urlsafe(32),
-        nonce=secrets.token_urlsafe(32),
-        platform_id=platform.id,
-        target_link_uri=target,
-        created_at=now,
-        expires_at=now + STATE_LIFETIME,
-    )
-    session.add(row)
-    session.commit()
-    query = {
-        "scope": "openid",
-        "response_type": "id_token",
-        "response_mode": "form_post",
-        "prompt": "none",
-        "client_id": platform.client_id,
-        "redirect_uri": launch_url,
-        "login_hint": params["login_hint"],
-        "state": row.state,
-        "nonce": row.nonce,
-    }
-    if params.get("lti_message_hint"):
-        query["lti_message_hint"] = params["lti_message_hint"]
-    separator = "&" if "?" in platform.auth_url else "?"
-    return f"{platform.auth_url}{separator}{urlencode(query)}", row
-
-
-def _unknown_deployment(platform: LtiPlatform, deployment_id: str) -> str:
+def unknown_deployment(platform: LtiPlatform, deployment_id: str) -> str:
     return (
         f"The deployment “{deployment_id}” of the LMS “{platform.issuer}” is not registered "
         "with Claim Check. The admin adds it with `quiz-app lti add-platform --issuer "
@@ -158,7 +76,7 @@ def _unknown_deployment(platform: LtiPlatform, deployment_id: str) -> str:
 
 
 def _consume_state(session: Session, state: str, now: datetime) -> LtiLaunchState:
-    row = session.scalar(select(LtiLaunchState).where(LtiLaunchState.state == state[:64]))
+    row = store.lti.get_launch_state(session, state=state)
     if row is None or row.expires_at <= now:
         raise LaunchError(
             400,
@@ -166,13 +84,7 @@ def _consume_state(session: Session, state: str, now: datetime) -> LtiLaunchStat
             f"{int(STATE_LIFETIME.total_seconds() // 60)} minutes of starting). Start the "
             "activity from the LMS again.",
         )
-    claimed = session.execute(
-        update(LtiLaunchState)
-        .where(LtiLaunchState.id == row.id, LtiLaunchState.used_at.is_(None))
-        .values(used_at=now)
-    )
-    session.commit()
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not store.lti.use_launch_state(session, row=row, now=now):
         raise LaunchError(
             400,
             "This launch was already used: a launch can be used once, so it was sent again "
@@ -200,14 +112,9 @@ def _when(timestamp: Any) -> str:
         return str(timestamp)
 
 
-def _decode(
-    session: Session,
-    http: httpx2.Client,
-    platform: LtiPlatform,
-    id_token: str,
-    now: datetime,
-) -> dict[str, Any]:
-    """Return the id_token's claims once its signature, issuer, audience and times hold."""
+def _read_unverified(platform: LtiPlatform, id_token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the id_token's header and claims, unverified, once it is an RS256 JWT that says
+    it comes from the launch's platform."""
     try:
         header = jwt.get_unverified_header(id_token)
         unverified = jwt.decode(id_token, options={"verify_signature": False})
@@ -223,7 +130,13 @@ def _decode(
             f"The id_token was issued by “{unverified.get('iss')}”, not by the LMS this launch "
             f"started with (“{platform.issuer}”).",
         )
-    kid = header.get("kid")
+    return header, unverified
+
+
+def _platform_key(
+    session: Session, http: httpx2.Client, platform: LtiPlatform, kid: str | None, now: datetime
+) -> jwt.PyJWK:
+    """Return the platform's public key that signed the id_token (by its kid)."""
     try:
         key = platforms.signing_key(session, http, platform, kid, now=now)
     except KeysUnavailable as exc:
@@ -236,6 +149,20 @@ def _decode(
             f"The id_token is signed with a key (kid “{kid}”) that is not among the LMS's "
             f"public keys at {platform.jwks_url}, so its signature cannot be trusted.",
         )
+    return key
+
+
+def _verified_claims(
+    platform: LtiPlatform,
+    id_token: str,
+    key: jwt.PyJWK,
+    header: Mapping[str, Any],
+    unverified: Mapping[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """Return the id_token's claims once its signature, audience and times hold; each failed
+    check is told in words (whose key, which clock, which audience)."""
+    kid = header.get("kid")
     try:
         claims: dict[str, Any] = jwt.decode(
             id_token,
@@ -275,6 +202,11 @@ def _decode(
         raise LaunchError(400, f"The id_token lacks the required claim “{exc.claim}”.") from exc
     except jwt.PyJWTError as exc:
         raise LaunchError(401, f"The id_token is not valid: {exc}.") from exc
+    return claims
+
+
+def _check_authorized_party(platform: LtiPlatform, claims: Mapping[str, Any]) -> None:
+    """Security: a token for several audiences must name this tool as its authorized party."""
     audience = claims["aud"]
     azp = claims.get("azp")
     if isinstance(audience, list) and len(audience) > 1 and azp is None:
@@ -285,6 +217,20 @@ def _decode(
             f"The id_token's authorized party (azp) is “{azp}”, not this tool's client id "
             f"“{platform.client_id}”.",
         )
+
+
+def _decode(
+    session: Session,
+    http: httpx2.Client,
+    platform: LtiPlatform,
+    id_token: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Return the id_token's claims once its signature, issuer, audience and times hold."""
+    header, unverified = _read_unverified(platform, id_token)
+    key = _platform_key(session, http, platform, header.get("kid"), now)
+    claims = _verified_claims(platform, id_token, key, header, unverified, now)
+    _check_authorized_party(platform, claims)
     return claims
 
 
@@ -306,15 +252,8 @@ def _required(claims: Mapping[str, Any], claim: str, short: str) -> Any:
     return value
 
 
-def complete_launch(
-    session: Session,
-    http: httpx2.Client,
-    *,
-    form: Mapping[str, str],
-    cookies: Mapping[str, str],
-    now: datetime,
-) -> Launch:
-    """Validate the authentication response (id_token + state) the platform posted."""
+def _posted_response(form: Mapping[str, str]) -> tuple[str, str]:
+    """Return the state and id_token the platform posted, unless it posted a refusal."""
     if form.get("error"):
         detail = form.get("error_description", "")
         raise LaunchError(
@@ -328,20 +267,21 @@ def complete_launch(
         raise LaunchError(
             400, f"The launch lacks {missing}. Start the activity from the LMS, not by address."
         )
-    row = _consume_state(session, state, now)
-    _check_state_cookie(state, cookies)
-    platform = session.get(LtiPlatform, row.platform_id)
-    assert platform is not None  # the state's platform: deleting it deletes the state
-    claims = _decode(session, http, platform, id_token, now)
+    return state, id_token
+
+
+def _check_claims(platform: LtiPlatform, claims: Mapping[str, Any], row: LtiLaunchState) -> None:
+    """Check the LTI claims every launch carries against the login that started it: nonce,
+    deployment, version, message type, subject, roles and target."""
     if not secrets.compare_digest(str(claims["nonce"]).encode(), row.nonce.encode()):
         raise LaunchError(
             401,
             "The id_token's nonce does not belong to this launch: the token was replayed from "
             "an earlier launch, or made for another one.",
         )
-    deployment_id = _required(claims, vocab.DEPLOYMENT_ID, "deployment_id")
-    if not platforms.has_deployment(platform, str(deployment_id)):
-        raise LaunchError(403, _unknown_deployment(platform, str(deployment_id)))
+    deployment_id = str(_required(claims, vocab.DEPLOYMENT_ID, "deployment_id"))
+    if not platforms.has_deployment(platform, deployment_id):
+        raise LaunchError(403, unknown_deployment(platform, deployment_id))
     version = _required(claims, vocab.VERSION, "version")
     if version != vocab.LTI_VERSION:
         raise LaunchError(
@@ -355,7 +295,7 @@ def complete_launch(
             + " and ".join(vocab.MESSAGE_TYPES)
             + ".",
         )
-    sub = _required(claims, "sub", "sub")
+    _required(claims, "sub", "sub")
     roles = claims.get(vocab.ROLES)  # may be an empty list, but must be there
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise LaunchError(400, f"The id_token lacks the required claim “roles” ({vocab.ROLES}).")
@@ -365,14 +305,20 @@ def complete_launch(
             400,
             f"The id_token opens “{target}”, not “{row.target_link_uri}” as the login asked.",
         )
+
+
+def _build_launch(platform: LtiPlatform, claims: dict[str, Any]) -> Launch:
+    """Return the Launch of checked claims, with its resource link or deep-linking settings."""
+    sub = str(claims["sub"])
+    message_type = claims[vocab.MESSAGE_TYPE]
     launch = Launch(
         platform=platform,
         claims=claims,
         message_type=message_type,
-        deployment_id=str(deployment_id),
-        sub=str(sub),
-        name=_display_name(claims, str(sub)),
-        roles=roles,
+        deployment_id=str(claims[vocab.DEPLOYMENT_ID]),
+        sub=sub,
+        name=_display_name(claims, sub),
+        roles=claims[vocab.ROLES],
         context=_mapping(claims.get(vocab.CONTEXT)),
         custom=_mapping(claims.get(vocab.CUSTOM)),
         ags=_mapping(claims.get(vocab.AGS_ENDPOINT)),
@@ -397,6 +343,26 @@ def complete_launch(
             )
         launch.deep_linking = settings
     return launch
+
+
+def complete_launch(
+    session: Session,
+    http: httpx2.Client,
+    *,
+    form: Mapping[str, str],
+    cookies: Mapping[str, str],
+    now: datetime,
+) -> Launch:
+    """Validate the authentication response (id_token + state) the platform posted: check the
+    state, decode and verify the token, check its claims, and build the Launch."""
+    state, id_token = _posted_response(form)
+    row = _consume_state(session, state, now)
+    _check_state_cookie(state, cookies)
+    platform = store.platforms.get_platform_by_id(session, platform_id=row.platform_id)
+    assert platform is not None  # the state's platform: deleting it deletes the state
+    claims = _decode(session, http, platform, id_token, now)
+    _check_claims(platform, claims, row)
+    return _build_launch(platform, claims)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 import httpx2
 import jwt
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from quiz_app.models import LtiDeployment, LtiPlatform
+from quiz_app import store
+from quiz_app.lti.tables import LtiPlatform
 
 JWKS_DEFAULT_TTL = timedelta(hours=1)  # when the platform sends no Cache-Control max-age
 JWKS_MIN_TTL = timedelta(minutes=5)
@@ -101,51 +101,22 @@ def register(session: Session, registration: Registration) -> tuple[LtiPlatform,
     problems = registration.problems()
     if problems:
         raise PlatformProblems(problems)
-    platform = get_platform(session, issuer=registration.issuer, client_id=registration.client_id)
-    created = platform is None
-    if platform is None:
-        platform = LtiPlatform(issuer=registration.issuer, client_id=registration.client_id)
-        session.add(platform)
-    platform.name = registration.name or platform.name or ""
-    platform.auth_url = registration.auth_url
-    platform.token_url = registration.token_url
-    platform.jwks_url = registration.jwks_url
-    platform.token_audience = registration.token_audience
-    platform.jwks = platform.jwks_fetched_at = platform.jwks_expires_at = None
-    known = {d.deployment_id for d in platform.deployments}
-    for deployment_id in dict.fromkeys(registration.deployment_ids):
-        if deployment_id not in known:
-            platform.deployments.append(LtiDeployment(deployment_id=deployment_id))
-    session.commit()
-    return platform, created
-
-
-def list_platforms(session: Session) -> list[LtiPlatform]:
-    return list(
-        session.scalars(
-            select(LtiPlatform)
-            .options(selectinload(LtiPlatform.deployments))
-            .order_by(LtiPlatform.issuer, LtiPlatform.client_id)
-        )
+    known = store.platforms.get_platform(
+        session, issuer=registration.issuer, client_id=registration.client_id
     )
-
-
-def get_platform(session: Session, *, issuer: str, client_id: str) -> LtiPlatform | None:
-    return session.scalar(
-        select(LtiPlatform)
-        .options(selectinload(LtiPlatform.deployments))
-        .where(LtiPlatform.issuer == issuer, LtiPlatform.client_id == client_id)
+    platform = store.platforms.save_platform(
+        session,
+        platform=known,
+        issuer=registration.issuer,
+        client_id=registration.client_id,
+        deployment_ids=registration.deployment_ids,
+        name=registration.name or (known.name if known else "") or "",
+        auth_url=registration.auth_url,
+        token_url=registration.token_url,
+        jwks_url=registration.jwks_url,
+        token_audience=registration.token_audience,
     )
-
-
-def platforms_of_issuer(session: Session, *, issuer: str) -> list[LtiPlatform]:
-    return list(
-        session.scalars(
-            select(LtiPlatform)
-            .options(selectinload(LtiPlatform.deployments))
-            .where(LtiPlatform.issuer == issuer)
-        )
-    )
+    return platform, known is None
 
 
 def has_deployment(platform: LtiPlatform, deployment_id: str) -> bool:
@@ -179,10 +150,9 @@ def fetch_jwks(
         raise KeysUnavailable(f"{platform.jwks_url} did not answer with JSON") from exc
     if not isinstance(keys, dict) or not isinstance(keys.get("keys"), list):
         raise KeysUnavailable(f"{platform.jwks_url} did not answer with a JWKS (no 'keys' list)")
-    platform.jwks = keys
-    platform.jwks_fetched_at = now
-    platform.jwks_expires_at = now + _max_age(response)
-    session.commit()
+    store.platforms.save_jwks(
+        session, platform=platform, keys=keys, now=now, expires=now + _max_age(response)
+    )
     return keys
 
 

@@ -4,6 +4,24 @@ Callers write `store.attempts.save_answer(session, attempt=..., ...)`: the modul
 area a query belongs to.
 """
 
-from quiz_app.store import attempts, lti, teachers
+from quiz_app.store import (
+    assignments,
+    attempts,
+    grades,
+    keys,
+    lti,
+    platforms,
+    teacher_questions,
+    teachers,
+)
 
-__all__ = ["attempts", "lti", "teachers"]
+__all__ = [
+    "assignments",
+    "attempts",
+    "grades",
+    "keys",
+    "lti",
+    "platforms",
+    "teacher_questions",
+    "teachers",
+]

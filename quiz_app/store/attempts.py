@@ -1,12 +1,12 @@
-"""Every database query of the app, as keyword-only functions over a session."""
+"""Attempts at a question set and their answers, as keyword-only functions over a session."""
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quiz_app.lti import grades
+from quiz_app.learning import progress
 from quiz_app.models import Answer, Attempt, PracticeRound
 
 TOKEN_BYTES = 18  # 144 random bits: an attempt's token is its only key, so it must be unguessable
@@ -72,6 +72,19 @@ def practice_family(session: Session, *, attempt: Attempt) -> tuple[Attempt, lis
     return root, list(rounds)
 
 
+def retried(session: Session, *, attempt: Attempt) -> list[Attempt]:
+    """Return the attempts this one retries: the one it retries, that one's, and so on."""
+    found = []
+    earlier_id = attempt.retry_of_id
+    while earlier_id is not None:
+        earlier = session.get(Attempt, earlier_id)
+        if earlier is None:
+            break
+        found.append(earlier)
+        earlier_id = earlier.retry_of_id
+    return found
+
+
 def answers_of(session: Session, *, attempts: list[Attempt]) -> dict[int, dict[str, Answer]]:
     """Return the saved answers of several attempts: attempt id -> question id -> answer."""
     found: dict[int, dict[str, Answer]] = {a.id: {} for a in attempts}
@@ -109,7 +122,8 @@ def save_answer(
     """Save an answer once; return the stored answer and whether this call created it.
 
     A double click or a retry races the first request: the unique constraint decides, and the
-    loser reads back the winner's row instead of failing or writing a second one.
+    loser reads back the winner's row instead of failing or writing a second one. Saving only
+    saves: the caller tells completion.attempt_completed when this answer completed the attempt.
     """
     existing = session.scalar(
         select(Answer).where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
@@ -136,5 +150,18 @@ def save_answer(
         if winner is None:
             raise
         return winner, False
-    grades.queue_if_complete(session, attempt=attempt)  # an LMS student's last answer
     return row, True
+
+
+def answer_count(session: Session, *, attempt: Attempt) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Answer).where(Answer.attempt_id == attempt.id)
+        )
+        or 0
+    )
+
+
+def is_complete(session: Session, *, attempt: Attempt) -> bool:
+    """Return whether the attempt is complete now (learning.progress.is_complete)."""
+    return progress.is_complete(attempt, answered=answer_count(session, attempt=attempt))

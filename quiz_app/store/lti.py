@@ -1,31 +1,33 @@
-"""Every query of the LTI launch flow: LMS users and their teacher accounts, resource links,
-link grants, LMS attempts and LTI sessions, as keyword-only functions over a session."""
+"""Every query of the LTI launch flow: logins in progress, LMS users and their teacher accounts,
+resource links, link grants, LMS attempts and LTI sessions, as keyword-only functions over a
+session. Platforms and their keys are in store/platforms.py, grades in store/grades.py."""
 
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from quiz_app import auth
 from quiz_app.lti import vocab
-from quiz_app.lti.launch import Launch
-from quiz_app.models import (
-    Assignment,
-    Attempt,
+from quiz_app.lti.tables import (
     LtiAttempt,
+    LtiLaunchState,
     LtiLinkGrant,
     LtiPlatform,
     LtiResourceLink,
     LtiSession,
     LtiUser,
-    Teacher,
-    utcnow,
 )
+from quiz_app.models import Assignment, Attempt, Teacher, utcnow
+from quiz_app.store.assignments import assignment_set_id
 from quiz_app.store.attempts import new_token
+
+if TYPE_CHECKING:  # lti.launch calls the store, so the store cannot import it at run time
+    from quiz_app.lti.launch import Launch
 
 # Security: teacher accounts made for LMS instructors have no password (this is not an argon2
 # hash, so no password ever matches), and an address under the reserved .invalid domain, so
@@ -33,6 +35,53 @@ from quiz_app.store.attempts import new_token
 NO_PASSWORD = "!lti-no-password"
 LTI_EMAIL_DOMAIN = "lti.invalid"
 SESSION_LIFETIME = timedelta(hours=8)  # a launch's access to its LTI pages
+
+
+# --- logins in progress ----------------------------------------------------------------
+
+
+def save_launch_state(
+    session: Session,
+    *,
+    state: str,
+    nonce: str,
+    platform: LtiPlatform,
+    target_link_uri: str,
+    now: datetime,
+    expires: datetime,
+) -> LtiLaunchState:
+    """Store an OIDC login's state and nonce, dropping the logins that expired."""
+    session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < now))
+    row = LtiLaunchState(
+        state=state,
+        nonce=nonce,
+        platform_id=platform.id,
+        target_link_uri=target_link_uri,
+        created_at=now,
+        expires_at=expires,
+    )
+    session.add(row)
+    session.commit()
+    return row
+
+
+def get_launch_state(session: Session, *, state: str) -> LtiLaunchState | None:
+    return session.scalar(select(LtiLaunchState).where(LtiLaunchState.state == state[:64]))
+
+
+def use_launch_state(session: Session, *, row: LtiLaunchState, now: datetime) -> bool:
+    """Mark a login's state used, in one UPDATE … WHERE used_at IS NULL, so of two launches
+    with the same state only one succeeds; return whether this one did."""
+    claimed = session.execute(
+        update(LtiLaunchState)
+        .where(LtiLaunchState.id == row.id, LtiLaunchState.used_at.is_(None))
+        .values(used_at=now)
+    )
+    session.commit()
+    return int(claimed.rowcount) == 1  # type: ignore[attr-defined]
+
+
+# --- LMS users --------------------------------------------------------------------------
 
 
 def lti_email(issuer: str, sub: str) -> str:
@@ -48,7 +97,7 @@ def _get_user(session: Session, issuer: str, sub: str) -> LtiUser | None:
     )
 
 
-def save_user(session: Session, *, launch: Launch) -> LtiUser:
+def save_user(session: Session, *, launch: "Launch") -> LtiUser:
     """Return the LMS user of a launch (by issuer + sub), storing it or its new name."""
     issuer = launch.platform.issuer
     for _ in range(2):  # two first launches at once: the loser reads the winner's row
@@ -87,7 +136,7 @@ def teacher_for(session: Session, *, user: LtiUser) -> Teacher:
     return teacher
 
 
-def save_resource_link(session: Session, *, launch: Launch) -> LtiResourceLink:
+def save_resource_link(session: Session, *, launch: "Launch") -> LtiResourceLink:
     """Return the launch's resource link, storing it or refreshing its titles and line item."""
     platform = launch.platform
     link_id = str(launch.resource_link["id"])[:255]
@@ -200,7 +249,7 @@ def start_attempt(
     other returns it."""
     attempt = Attempt(
         token=new_token(),
-        set_id=f"assignment-{assignment.id}",
+        set_id=assignment_set_id(assignment),
         seed=seed,
         question_ids=list(question_ids),
         assignment_id=assignment.id,

@@ -16,7 +16,8 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from quiz_app.lti import platforms, vocab
-from quiz_app.models import Assignment, LtiResourceLink, LtiSession
+from quiz_app.lti.tables import LtiResourceLink, LtiSession
+from quiz_app.models import Assignment
 from tests.support.lti_platform import STUDENT, TEACHER, FakePlatform
 from tests.support.lti_steps import attempt_token, browser, counts, csrf_of, launch, set_up_link
 from tests.support.teacher_factories import create_assignment, teacher_client

@@ -15,8 +15,9 @@ from sqlalchemy import delete, select, update
 from quiz_app.cli import main
 from quiz_app.config import Settings
 from quiz_app.lti import ags, grades
+from quiz_app.lti.tables import LtiAccessToken, LtiGrade
 from quiz_app.main import create_app
-from quiz_app.models import Answer, Attempt, LtiAccessToken, LtiGrade, utcnow
+from quiz_app.models import Answer, Attempt, utcnow
 from tests.lti.conftest import tool_jwks
 from tests.support.factories import answer, question, start_attempt
 from tests.support.lti_platform import OTHER_STUDENT, STUDENT, FakePlatform, LmsUser

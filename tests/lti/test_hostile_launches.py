@@ -11,7 +11,8 @@ from httpx2 import Response
 from sqlalchemy import update
 
 from quiz_app.lti import vocab
-from quiz_app.models import LtiLaunchState, utcnow
+from quiz_app.lti.tables import LtiLaunchState
+from quiz_app.models import utcnow
 from tests.support.lti_platform import REMOVE, STUDENT, TEACHER, FakePlatform, LmsUser, new_key
 from tests.support.lti_steps import browser, counts, launch, login, set_up_link
 

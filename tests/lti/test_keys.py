@@ -13,8 +13,9 @@ from sqlalchemy import select
 from quiz_app.cli import main
 from quiz_app.config import Settings
 from quiz_app.lti import keys
+from quiz_app.lti.tables import LtiKey
 from quiz_app.main import create_app
-from quiz_app.models import LtiKey, utcnow
+from quiz_app.models import utcnow
 
 
 def _kids(client: TestClient) -> list[str]:

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 from quiz_app import auth
 from quiz_app.classroom import assignments, seeds
 from quiz_app.lti import vocab
-from quiz_app.models import Attempt, LtiLaunchState, LtiPlatform, LtiUser, Teacher, utcnow
+from quiz_app.lti.tables import LtiLaunchState, LtiPlatform, LtiUser
+from quiz_app.models import Attempt, Teacher, utcnow
 from quiz_app.store.lti import NO_PASSWORD
 from tests.support.factories import answer
 from tests.support.lti_platform import (

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quiz_app.cli import main
 from quiz_app.lti import tool
-from quiz_app.models import LtiDeployment, LtiPlatform
+from quiz_app.lti.tables import LtiDeployment, LtiPlatform
 from tests.support.teacher_factories import teacher_client
 
 CANVAS = [

@@ -9,15 +9,8 @@ from httpx2 import Response
 from sqlalchemy import func, select
 
 from quiz_app import store
-from quiz_app.models import (
-    Attempt,
-    LtiAttempt,
-    LtiGrade,
-    LtiResourceLink,
-    LtiSession,
-    LtiUser,
-    Teacher,
-)
+from quiz_app.lti.tables import LtiAttempt, LtiGrade, LtiResourceLink, LtiSession, LtiUser
+from quiz_app.models import Attempt, Teacher
 from tests.support.factories import answer, question
 from tests.support.lti_platform import TEACHER, FakePlatform, LmsUser
 

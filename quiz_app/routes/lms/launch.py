@@ -19,11 +19,12 @@ from quiz_app.lti.launch import (
     STATE_LIFETIME,
     Launch,
     LaunchError,
-    begin_login,
     complete_launch,
     state_cookie_name,
 )
-from quiz_app.models import Assignment, LtiResourceLink, LtiUser, utcnow
+from quiz_app.lti.login import begin_login
+from quiz_app.lti.tables import LtiResourceLink, LtiUser
+from quiz_app.models import Assignment, utcnow
 from quiz_app.routes.student.embed import public_base
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
@@ -212,10 +213,7 @@ def _land_learner(
         )
     latest = store.lti.latest_attempt(session, user=user, assignment=assignment)
     if latest is not None:
-        done = store.teachers.answer_count(session, attempt=latest.attempt) >= len(
-            latest.attempt.question_ids
-        )
-        finished = done or latest.attempt.submitted_at is not None
+        finished = store.attempts.is_complete(session, attempt=latest.attempt)
         if finished and latest.number < assignment.attempts_allowed and not unavailable(assignment):
             token = store.lti.open_session(
                 session, kind="learner", user=user, platform=link.platform, link=link

@@ -34,9 +34,9 @@ from quiz_app.deps import (
     TemplatesDep,
 )
 from quiz_app.learning import class_report
-from quiz_app.lti import ags, grades, keys, vocab
-from quiz_app.lti import platforms as lti_platforms
-from quiz_app.models import Assignment, LtiSession, Teacher, utcnow
+from quiz_app.lti import ags, grades, vocab
+from quiz_app.lti.tables import LtiSession
+from quiz_app.models import Assignment, Teacher, utcnow
 from quiz_app.routes.lms.launch import start_next_attempt, tool_urls, unavailable
 from quiz_app.routes.teacher.assignments import POLL_SECONDS
 from quiz_app.security import allow_framing
@@ -116,7 +116,7 @@ def linked_assignment(row: LtiSession) -> Assignment | None:
 def _dashboard_context(
     request: Request, session: Session, bank: Bank, row: LtiSession, assignment: Assignment
 ) -> dict[str, Any]:
-    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
+    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
     asked = [q for a in attempts for q in a.question_ids]
     found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
     token = request.path_params["token"]
@@ -184,7 +184,9 @@ def show_lti_student(
     """One student's answers, for the instructor."""
     assignment = linked_assignment(lti)
     attempt = (
-        store.teachers.get_assignment_attempt(session, assignment=assignment, attempt_id=attempt_id)
+        store.assignments.get_assignment_attempt(
+            session, assignment=assignment, attempt_id=attempt_id
+        )
         if assignment
         else None
     )
@@ -207,7 +209,7 @@ def show_lti_student(
 
 
 def _resend(request: Request, session: Session, assignment: Assignment, attempt_id: int) -> str:
-    grade = grades.grade_of(session, assignment=assignment, attempt_id=attempt_id)
+    grade = store.grades.grade_of(session, assignment=assignment, attempt_id=attempt_id)
     if grade is None:
         raise HTTPException(
             404, "This student has no grade for the LMS yet: it is queued when they finish."
@@ -292,12 +294,7 @@ def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) ->
         raise HTTPException(404, "This activity has no questions chosen yet.")
     latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
     number = (latest.number if latest else 0) + 1
-    if (
-        latest is not None
-        and store.teachers.answer_count(session, attempt=latest.attempt)
-        < len(latest.attempt.question_ids)
-        and latest.attempt.submitted_at is None
-    ):
+    if latest is not None and not store.attempts.is_complete(session, attempt=latest.attempt):
         token = latest.attempt.token  # still unfinished: carry on with it
         return RedirectResponse(path_for(request, "resume_attempt", token=token), 303)
     if number > assignment.attempts_allowed:
@@ -320,8 +317,8 @@ def show_lti_settings(
     context = {
         "teacher": teacher,
         "urls": tool_urls(request),
-        "platforms": lti_platforms.list_platforms(session),
-        "keys": keys.published_keys(session),
+        "platforms": store.platforms.list_platforms(session),
+        "keys": store.keys.published_keys(session, now=utcnow()),
         "score_scope": vocab.SCORE_SCOPE,
     }
     return templates.TemplateResponse(request, "lti/settings.html", context)
@@ -336,7 +333,7 @@ def resend_teacher_grade(
     session: SessionDep,
 ) -> Response:
     """Send a student's pending or failed LMS grade again, from the teacher's dashboard."""
-    assignment = store.teachers.get_assignment(
+    assignment = store.assignments.get_assignment(
         session, teacher=teacher, assignment_id=assignment_id
     )
     if assignment is None:

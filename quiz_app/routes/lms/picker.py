@@ -15,7 +15,8 @@ from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.lti import deep_linking
 from quiz_app.lti import platforms as lti_platforms
-from quiz_app.models import Assignment, LtiSession, Teacher
+from quiz_app.lti.tables import LtiSession
+from quiz_app.models import Assignment, Teacher
 from quiz_app.routes.lms.launch import tool_urls
 from quiz_app.routes.lms.pages import (
     CurrentLti,
@@ -37,7 +38,7 @@ def _picker_context(
 ) -> dict[str, Any]:
     return {
         "sets": [(qset, len(bank.select(qset, seed=0))) for qset in bank.sets.values()],
-        "own": [a for a, _n in store.teachers.list_assignments(session, teacher=teacher)],
+        "own": [a for a, _n in store.assignments.list_assignments(session, teacher=teacher)],
         "feedback_modes": assignments.FEEDBACK_MODES,
         "values": {"feedback_mode": "immediate", "attempts_allowed": "1", "title": "", **values},
         "errors": errors,
@@ -57,7 +58,7 @@ def _chosen(
     values = {k: text(k) for k in ("title", "feedback_mode", "attempts_allowed")}
     kind, _, value = text("choice").partition(":")
     if kind == "assignment" and value.isdigit():
-        found = store.teachers.get_assignment(session, teacher=teacher, assignment_id=int(value))
+        found = store.assignments.get_assignment(session, teacher=teacher, assignment_id=int(value))
         if found is None:
             raise HTTPException(404, "There is no assignment with this number among yours.")
         return found, values, []
@@ -84,7 +85,7 @@ def _chosen(
     fields = dict(parsed.fields)
     fields.pop("timezone")
     codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
-    created = store.teachers.create_assignment(session, teacher=teacher, codes=codes, **fields)
+    created = store.assignments.create_assignment(session, teacher=teacher, codes=codes, **fields)
     return created, values, []
 
 

@@ -92,7 +92,7 @@ def _embedded_set(request: Request, bank: BankDep, set_id: str) -> tuple[str, st
 
 def _embedded_assignment(request: Request, session: SessionDep, code: str) -> tuple[str, str]:
     """Return the title and the framed join page's path of an assignment's join code."""
-    found = store.teachers.get_assignment_by_code(
+    found = store.assignments.get_assignment_by_code(
         session, code=assignments.normalize_code(code[:40])
     )
     if found is None:

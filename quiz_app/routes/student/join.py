@@ -44,7 +44,7 @@ def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment
     problem = assignments.code_problem(code)
     if problem:
         return None, problem
-    found = store.teachers.get_assignment_by_code(session, code=code)
+    found = store.assignments.get_assignment_by_code(session, code=code)
     if found is None:
         return None, (
             f"No assignment has the code {assignments.format_code(code)}. Check it with your "
@@ -72,9 +72,9 @@ def _resumable(request: Request, session: SessionDep, assignment: Assignment) ->
     """Return this browser's unfinished attempt at the assignment, if it has one."""
     token = request.cookies.get(RESUME_COOKIE.format(id=assignment.id))
     attempt = store.attempts.get_attempt(session, token=token) if token else None
-    if attempt is None or attempt.assignment_id != assignment.id or attempt.submitted_at:
+    if attempt is None or attempt.assignment_id != assignment.id:
         return None
-    if store.teachers.answer_count(session, attempt=attempt) >= len(attempt.question_ids):
+    if store.attempts.is_complete(session, attempt=attempt):
         return None
     return attempt
 
@@ -147,7 +147,7 @@ def embed_join(
     if blocked:
         return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
     # Reloading the course page carries on with this tab's attempt (static/app.js).
-    extra = {"resume_set": store.teachers.assignment_set_id(assignment)}
+    extra = {"resume_set": store.assignments.assignment_set_id(assignment)}
     return _page(request, templates, session, assignment, extra)
 
 
@@ -170,7 +170,7 @@ def join_assignment(
     if not student or len(student) > assignments.MAX_NAME:
         error = f"Type your {what}, from 1 to {assignments.MAX_NAME} characters."
         return _page(request, templates, session, assignment, {"error": error, "name": name}, 422)
-    used = store.teachers.count_student_attempts(
+    used = store.assignments.count_student_attempts(
         session, assignment=assignment, student_key=assignments.name_key(student)
     )
     if used >= assignment.attempts_allowed:
@@ -185,7 +185,7 @@ def join_assignment(
         extra = {"error": error, "name": student}
         return _page(request, templates, session, assignment, extra, 409)
     seed = seeds.new_seed()
-    attempt = store.teachers.create_assignment_attempt(
+    attempt = store.assignments.create_assignment_attempt(
         session,
         assignment=assignment,
         student_name=student,

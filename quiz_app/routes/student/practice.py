@@ -38,13 +38,8 @@ def practice_plan(
         item for r in rounds for item in student_report.feedback_of(found, answers[r.id]).values()
     )
     seen = {q for a in family for q in a.question_ids}
-    retried = root.retry_of_id
-    while retried is not None:  # a retry's questions were seen in the attempt it retries
-        earlier = session.get(Attempt, retried)
-        if earlier is None:
-            break
-        seen.update(earlier.question_ids)
-        retried = earlier.retry_of_id
+    for earlier in store.attempts.retried(session, attempt=root):
+        seen.update(earlier.question_ids)  # a retry's questions were seen in what it retries
     qset = bank.sets.get(root.set_id)
     return practice.plan(
         bank,

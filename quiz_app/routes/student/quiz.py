@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import store
+from quiz_app import completion, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.items import ClassifyQuestion, Concept
@@ -205,7 +205,7 @@ def submit_answer(
         )
     except grading.AnswerError as exc:
         raise HTTPException(422, str(exc)) from exc
-    saved, _created = store.attempts.save_answer(
+    saved, created = store.attempts.save_answer(
         session,
         attempt=attempt,
         question_id=question.id,
@@ -215,6 +215,8 @@ def submit_answer(
         reason_correct=feedback.reason_correct,
         confidence=feedback.confidence,
     )
+    if created and store.attempts.is_complete(session, attempt=attempt):
+        completion.attempt_completed(session, attempt=attempt)
     if (saved.answer, saved.reason, saved.confidence) != (
         feedback.answer,
         feedback.reason,
@@ -287,7 +289,8 @@ def show_results(
 @router.post("/a/{token}/submit")
 def submit_attempt(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
     """Hand in an assignment's answers: from now on the student sees the verdicts and why."""
-    store.teachers.submit_attempt(session, attempt=attempt)
+    if store.assignments.submit_attempt(session, attempt=attempt):
+        completion.attempt_completed(session, attempt=attempt)
     return RedirectResponse(path_for(request, "show_results", token=attempt.token), 303)
 
 

@@ -30,12 +30,12 @@ NOT_YOURS = "There is no assignment with this number among yours. Go back to you
 
 def own_questions(session: Session, teacher: Teacher) -> dict[str, AnyQuestion]:
     """Return the teacher's own questions, by namespaced id."""
-    rows = store.teachers.list_questions(session, teacher=teacher)
+    rows = store.teacher_questions.list_questions(session, teacher=teacher)
     return {row.question_id: lookup.from_row(row) for row in rows}
 
 
 def _assignment(session: Session, teacher: Teacher, assignment_id: int) -> Assignment:
-    found = store.teachers.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
+    found = store.assignments.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
     if found is None:
         raise HTTPException(404, NOT_YOURS)
     return found
@@ -87,7 +87,7 @@ def _form_context(
 def show_teacher_home(
     request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
 ) -> Response:
-    rows = store.teachers.list_assignments(session, teacher=teacher)
+    rows = store.assignments.list_assignments(session, teacher=teacher)
     now = utcnow()
     items = [(a, n, assignments.status(a, now)) for a, n in rows]
     context = {"teacher": teacher, "items": items}
@@ -130,7 +130,9 @@ def create_assignment(
     fields = dict(parsed.fields)
     store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
     codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
-    assignment = store.teachers.create_assignment(session, teacher=teacher, codes=codes, **fields)
+    assignment = store.assignments.create_assignment(
+        session, teacher=teacher, codes=codes, **fields
+    )
     url = path_for(request, "show_assignment", assignment_id=assignment.id)
     return RedirectResponse(url, status_code=303)
 
@@ -138,7 +140,7 @@ def create_assignment(
 def _dashboard(
     request: Request, session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
 ) -> dict[str, Any]:
-    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
+    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
     asked = [q for a in attempts for q in a.question_ids]
     found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
     report = class_report.class_report(attempts, found, assignment.pool)
@@ -193,7 +195,7 @@ def show_student_answers(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    attempt = store.teachers.get_assignment_attempt(
+    attempt = store.assignments.get_assignment_attempt(
         session, assignment=assignment, attempt_id=attempt_id
     )
     if attempt is None:
@@ -256,7 +258,7 @@ def update_assignment(
         )
     fields = dict(parsed.fields)
     store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
-    store.teachers.update_assignment(session, assignment=assignment, **fields)
+    store.assignments.update_assignment(session, assignment=assignment, **fields)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
 
 
@@ -265,7 +267,7 @@ def close_assignment(
     request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    store.teachers.update_assignment(session, assignment=assignment, closed=True)
+    store.assignments.update_assignment(session, assignment=assignment, closed=True)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
 
 
@@ -274,7 +276,7 @@ def reopen_assignment(
     request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    store.teachers.update_assignment(session, assignment=assignment, closed=False)
+    store.assignments.update_assignment(session, assignment=assignment, closed=False)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
 
 
@@ -287,7 +289,7 @@ def confirm_delete_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
+    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
     context = {
         "assignment": assignment,
         "students": len(attempts),
@@ -301,7 +303,7 @@ def delete_assignment(
     request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    store.teachers.delete_assignment(session, assignment=assignment)
+    store.assignments.delete_assignment(session, assignment=assignment)
     return RedirectResponse(path_for(request, "show_teacher_home"), 303)
 
 
@@ -309,7 +311,7 @@ def _export(
     request: Request, session: Session, bank: Bank, teacher: Teacher, assignment_id: int
 ) -> tuple[Assignment, class_report.ClassReport, dict[str, AnyQuestion]]:
     assignment = _assignment(session, teacher, assignment_id)
-    attempts = store.teachers.attempts_with_answers(session, assignment=assignment)
+    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
     found = lookup.resolve_many(
         session, bank, [*assignment.pool, *(q for a in attempts for q in a.question_ids)]
     )

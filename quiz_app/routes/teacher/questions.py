@@ -34,7 +34,7 @@ NOT_YOURS = "You have no question with this id. Go back to your questions."
 def _question(session: Session, teacher: Teacher, local_id: str) -> TeacherQuestion:
     row = None
     if authoring.id_problem(local_id) is None:
-        row = store.teachers.get_question(session, teacher=teacher, local_id=local_id)
+        row = store.teacher_questions.get_question(session, teacher=teacher, local_id=local_id)
     if row is None:
         raise HTTPException(404, NOT_YOURS)
     return row
@@ -44,7 +44,7 @@ def _used_by(session: Session, teacher: Teacher, question_id: str) -> list[str]:
     """Return the titles of the teacher's assignments that use a question."""
     return [
         a.title
-        for a, _n in store.teachers.list_assignments(session, teacher=teacher)
+        for a, _n in store.assignments.list_assignments(session, teacher=teacher)
         if question_id in a.pool
     ]
 
@@ -87,7 +87,7 @@ def _check(
         data["id"] = editing.local_id  # the id names the question in answers: it stays
     question, problems = authoring.validate(data, bank)
     if editing is None and isinstance(data.get("id"), str):
-        if store.teachers.get_question(session, teacher=teacher, local_id=data["id"]):
+        if store.teacher_questions.get_question(session, teacher=teacher, local_id=data["id"]):
             problems.setdefault("id", []).append(
                 "you already have a question with this id; choose another or edit that one"
             )
@@ -107,7 +107,7 @@ def _list_context(rows: list[TeacherQuestion], problems: list[str]) -> dict[str,
 def list_questions(
     request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
 ) -> Response:
-    rows = store.teachers.list_questions(session, teacher=teacher)
+    rows = store.teacher_questions.list_questions(session, teacher=teacher)
     return templates.TemplateResponse(request, "teacher/questions.html", _list_context(rows, []))
 
 
@@ -154,7 +154,7 @@ def create_question(
             request, "teacher/question_form.html", context, status_code=422
         )
     local_id = stored["id"]
-    store.teachers.save_questions(
+    store.teacher_questions.save_questions(
         session,
         teacher=teacher,
         questions={local_id: stored},
@@ -194,7 +194,7 @@ def update_question(
         return templates.TemplateResponse(
             request, "teacher/question_form.html", context, status_code=422
         )
-    store.teachers.save_questions(
+    store.teacher_questions.save_questions(
         session, teacher=teacher, questions={row.local_id: stored}, ids={}
     )
     return RedirectResponse(path_for(request, "list_questions") + f"#q-{row.local_id}", 303)
@@ -213,13 +213,13 @@ def delete_question(
             f"use{'' if len(used) > 1 else 's'} this question, so it stays. "
             "Delete those assignments first if you no longer need them.",
         )
-    store.teachers.delete_question(session, question=row)
+    store.teacher_questions.delete_question(session, question=row)
     return RedirectResponse(path_for(request, "list_questions"), 303)
 
 
 @router.get("/questions.yaml")
 def download_questions(teacher: CurrentTeacher, session: SessionDep) -> Response:
-    rows = store.teachers.list_questions(session, teacher=teacher)
+    rows = store.teacher_questions.list_questions(session, teacher=teacher)
     body = authoring.to_yaml([row.data for row in rows])
     return Response(
         body,
@@ -232,7 +232,7 @@ def _own_questions_file(
     session: Session, teacher: Teacher, file_format: QuestionFormat
 ) -> Response:
     """Return all the teacher's questions, with the ids they wrote, as a file for an LMS."""
-    rows = store.teachers.list_questions(session, teacher=teacher)
+    rows = store.teacher_questions.list_questions(session, teacher=teacher)
     if not rows:
         raise HTTPException(404, "You have no questions to export yet. Write or upload some first.")
     found = [lookup.from_row(row) for row in rows]
@@ -269,7 +269,7 @@ def upload_questions(
     bank: BankDep,
     templates: TemplatesDep,
 ) -> Response:
-    rows = store.teachers.list_questions(session, teacher=teacher)
+    rows = store.teacher_questions.list_questions(session, teacher=teacher)
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         problems = ["Choose a .yaml, .gift, .txt or .xml file to upload."]
@@ -281,6 +281,6 @@ def upload_questions(
         context = _list_context(rows, problems)
         return templates.TemplateResponse(request, "teacher/questions.html", context, 422)
     ids = {local_id: lookup.namespaced(teacher.id, local_id) for local_id in found}
-    store.teachers.save_questions(session, teacher=teacher, questions=found, ids=ids)
+    store.teacher_questions.save_questions(session, teacher=teacher, questions=found, ids=ids)
     url = path_for(request, "list_questions") + f"?uploaded={len(found)}"
     return RedirectResponse(url, 303)

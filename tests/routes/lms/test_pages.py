@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 
 from quiz_app import auth
 from quiz_app.lti import ags
-from quiz_app.models import Attempt, LtiSession, utcnow
+from quiz_app.lti.tables import LtiSession
+from quiz_app.models import Attempt, utcnow
 from tests.support.factories import HTMX
 from tests.support.lti_platform import (
     INSTRUCTOR,

@@ -263,7 +263,7 @@ def test_teacher_post_without_matching_csrf_is_403_and_changes_nothing(
     assert response.status_code == 403
     assert "security token is missing or out of date" in response.text
     with app.state.sessions() as session:
-        assert store.teachers.list_assignments(session, teacher=_teacher) == []
+        assert store.assignments.list_assignments(session, teacher=_teacher) == []
 
 
 def test_teacher_post_with_csrf_header_as_htmx_sends_is_accepted(app: FastAPI) -> None:

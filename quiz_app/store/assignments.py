@@ -1,0 +1,138 @@
+"""Teachers' assignments, the attempts students make at them, and handing an attempt in, as
+keyword-only functions over a session.
+
+Functions that take a `teacher` only ever return that teacher's rows: isolation between
+teachers is enforced here, in the WHERE clauses, not in the routes.
+"""
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from quiz_app.models import Assignment, Attempt, Teacher, utcnow
+from quiz_app.store.attempts import new_token
+
+
+def create_assignment(
+    session: Session, *, teacher: Teacher, codes: list[str], **fields: Any
+) -> Assignment:
+    """Store a new assignment with the first of `codes` no other assignment uses."""
+    for code in codes:
+        assignment = Assignment(teacher_id=teacher.id, join_code=code, **fields)
+        session.add(assignment)
+        try:
+            session.commit()
+            return assignment
+        except IntegrityError:
+            session.rollback()
+    raise RuntimeError("no free join code among the candidates")
+
+
+def list_assignments(session: Session, *, teacher: Teacher) -> list[tuple[Assignment, int]]:
+    """Return the teacher's assignments, newest first, each with its number of attempts."""
+    counts = (
+        select(Attempt.assignment_id, func.count().label("n"))
+        .group_by(Attempt.assignment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Assignment, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.assignment_id == Assignment.id)
+        .where(Assignment.teacher_id == teacher.id)
+        .order_by(Assignment.id.desc())
+    )
+    return [(a, n) for a, n in rows]
+
+
+def get_assignment(session: Session, *, teacher: Teacher, assignment_id: int) -> Assignment | None:
+    """Return the teacher's own assignment with that id; another teacher's is None."""
+    return session.scalar(
+        select(Assignment).where(
+            Assignment.id == assignment_id, Assignment.teacher_id == teacher.id
+        )
+    )
+
+
+def get_assignment_by_code(session: Session, *, code: str) -> Assignment | None:
+    return session.scalar(select(Assignment).where(Assignment.join_code == code))
+
+
+def update_assignment(session: Session, *, assignment: Assignment, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+    session.commit()
+
+
+def delete_assignment(session: Session, *, assignment: Assignment) -> None:
+    """Delete an assignment; the database deletes its attempts and their answers with it."""
+    session.execute(delete(Assignment).where(Assignment.id == assignment.id))
+    session.commit()
+    session.expire_all()
+
+
+def attempts_with_answers(session: Session, *, assignment: Assignment) -> list[Attempt]:
+    """Return the assignment's attempts, oldest first, with their answers loaded."""
+    return list(
+        session.scalars(
+            select(Attempt)
+            .options(selectinload(Attempt.answers))
+            .where(Attempt.assignment_id == assignment.id)
+            .order_by(Attempt.id)
+        )
+    )
+
+
+def get_assignment_attempt(
+    session: Session, *, assignment: Assignment, attempt_id: int
+) -> Attempt | None:
+    return session.scalar(
+        select(Attempt)
+        .options(selectinload(Attempt.answers))
+        .where(Attempt.id == attempt_id, Attempt.assignment_id == assignment.id)
+    )
+
+
+def count_student_attempts(session: Session, *, assignment: Assignment, student_key: str) -> int:
+    """Return how many attempts of this assignment a student (by normalized name) started."""
+    names = session.scalars(
+        select(Attempt.student_name).where(Attempt.assignment_id == assignment.id)
+    )
+    return sum(1 for name in names if name is not None and name.casefold() == student_key)
+
+
+def assignment_set_id(assignment: Assignment) -> str:
+    """Return the set_id an assignment's attempts carry (bundled sets' ids have no such form)."""
+    return f"assignment-{assignment.id}"
+
+
+def create_assignment_attempt(
+    session: Session,
+    *,
+    assignment: Assignment,
+    student_name: str,
+    question_ids: list[str],
+    seed: int,
+) -> Attempt:
+    attempt = Attempt(
+        token=new_token(),
+        set_id=assignment_set_id(assignment),
+        seed=seed,
+        question_ids=list(question_ids),
+        assignment_id=assignment.id,
+        student_name=student_name,
+    )
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
+def submit_attempt(session: Session, *, attempt: Attempt) -> bool:
+    """Mark an attempt as submitted (its results are shown from now on), only once; return
+    whether this call submitted it."""
+    if attempt.submitted_at is not None:
+        return False
+    attempt.submitted_at = utcnow()
+    session.commit()
+    return True
