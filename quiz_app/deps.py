@@ -12,7 +12,7 @@ from quiz_app import auth, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.db import sessions
 from quiz_app.models import Attempt, Teacher
-from quiz_app.security import allow_assignment_framing
+from quiz_app.security import allow_assignment_framing, check_csrf
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -89,17 +89,7 @@ async def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> 
     if row is None:
         raise LoginRequired()
     request.state.csrf_token = row.csrf_token
-    if request.method not in ("GET", "HEAD"):
-        given = request.headers.get(auth.CSRF_HEADER)
-        if given is None:
-            field = form.get(auth.CSRF_FIELD)
-            given = field if isinstance(field, str) else None
-        if not auth.csrf_matches(row.csrf_token, given):
-            raise HTTPException(
-                403,
-                "This form's security token is missing or out of date, so nothing was changed. "
-                "Reload the page and try again.",
-            )
+    check_csrf(request, form, row.csrf_token)
     return row.teacher
 
 

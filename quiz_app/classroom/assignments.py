@@ -19,6 +19,7 @@ from quiz_app.security import parse_embed_origins
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+CODE_CANDIDATES = 20  # join codes tried before giving up (31^6 codes: a clash is rare)
 PLAYABLE_KINDS = ("classify",)  # the kinds the student quiz can show
 FEEDBACK_MODES = {
     "immediate": "After each answer (the verdict and why)",
@@ -34,6 +35,11 @@ MAX_NAME = 40  # characters of a student's name or nickname
 
 def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def join_code_candidates() -> list[str]:
+    """Return fresh join codes for a new assignment: the store keeps the first one not in use."""
+    return [new_join_code() for _ in range(CODE_CANDIDATES)]
 
 
 def normalize_code(typed: str) -> str:
@@ -335,6 +341,24 @@ def status(assignment: Assignment, now: datetime) -> Status:
     if assignment.closes_at and now >= assignment.closes_at:
         return "ended"
     return "open"
+
+
+def unavailable(assignment: Assignment, now: datetime, *, noun: str = "assignment") -> str | None:
+    """Return why students cannot start the assignment now, or None when they can.
+
+    `noun` is what the students call it: an "activity" inside an LMS.
+    """
+    state = status(assignment, now)
+    zone = assignment.teacher.timezone
+    if state == "closed":
+        return f"Your teacher has closed this {noun}. Ask them to reopen it."
+    if state == "not-yet-open":
+        when = show_time(assignment.opens_at, zone)
+        return f"This {noun} opens on {when}. Come back then, with the same link."
+    if state == "ended":
+        when = show_time(assignment.closes_at, zone)
+        return f"This {noun} closed on {when}. Ask your teacher if you still need it."
+    return None
 
 
 def show_time(when: datetime | None, timezone: str = "UTC") -> str:

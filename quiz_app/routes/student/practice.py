@@ -5,13 +5,10 @@ import secrets
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from quiz_app import store
-from quiz_app.bank import lookup
-from quiz_app.bank.catalog import Bank
 from quiz_app.deps import BankDep, CurrentAttempt, SessionDep
-from quiz_app.learning import practice, student_report
+from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt
 from quiz_app.templating import path_for
 
@@ -22,41 +19,6 @@ SEED_BITS = 62  # fits a signed BIGINT on every database
 
 def _unanswered(attempt: Attempt, answers: dict[str, Answer]) -> bool:
     return any(q not in answers for q in attempt.question_ids)
-
-
-def practice_plan(
-    session: Session, bank: Bank, root: Attempt, rounds: list[Attempt]
-) -> practice.Plan | None:
-    """Return where "practise what you missed" stands for an attempt's family, or None when
-    nothing it missed names a concept."""
-    family = [root, *rounds]
-    answers = store.attempts.answers_of(session, attempts=family)
-    found = lookup.resolve_many(session, bank, (q for a in answers.values() for q in a))
-    missed = practice.missed_concepts(
-        student_report.feedback_of(found, answers[root.id]).values(), bank
-    )
-    if not missed:
-        return None
-    practised = practice.practised_concepts(
-        item for r in rounds for item in student_report.feedback_of(found, answers[r.id]).values()
-    )
-    seen = {q for a in family for q in a.question_ids}
-    retried = root.retry_of_id
-    while retried is not None:  # a retry's questions were seen in the attempt it retries
-        earlier = session.get(Attempt, retried)
-        if earlier is None:
-            break
-        seen.update(earlier.question_ids)
-        retried = earlier.retry_of_id
-    qset = bank.sets.get(root.set_id)
-    return practice.plan(
-        bank,
-        missed=missed,
-        practised=practised,
-        seen=seen,
-        seed=root.seed + len(rounds),
-        kinds=list(qset.selection.kinds) if qset else None,
-    )
 
 
 @router.post("/a/{token}/practice")

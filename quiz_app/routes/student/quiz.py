@@ -15,8 +15,8 @@ from quiz_app.bank.items import ClassifyQuestion, Concept
 from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.learning import grading, student_report
+from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
-from quiz_app.routes.student.practice import practice_plan
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
