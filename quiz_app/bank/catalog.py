@@ -1,6 +1,7 @@
 """The question bank: question sets, and loading and validating the bank's YAML files."""
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -39,6 +40,7 @@ __all__ = [
     "Selection",
     "check_bank",
     "load_bank",
+    "matches",
 ]
 
 
@@ -101,6 +103,28 @@ class QuestionSet(Strict):
         return {*self.check_in, *self.check_out}
 
 
+def matches(
+    question: AnyQuestion,
+    *,
+    themes: Collection[str] = (),
+    verdicts: Collection[str] = (),
+    kinds: Collection[str] = (),
+    difficulties: Collection[int | str] = (),
+) -> bool:
+    """Return whether a question passes a filter: each list given names the question's theme,
+    verdict, kind or difficulty (an empty list lets every question through).
+
+    The one question filter: a set's selection, the assignment form and the teacher's bank
+    browser all call it.
+    """
+    return (
+        (not themes or question.theme in themes)
+        and (not kinds or question.kind in kinds)
+        and (not verdicts or getattr(question, "verdict", None) in verdicts)
+        and (not difficulties or question.difficulty in difficulties)
+    )
+
+
 @dataclass(frozen=True)
 class Phases:
     """One student's questions for a set: the check-in form, the practice, the check-out form."""
@@ -150,10 +174,13 @@ class Bank:
             q
             for q in self.questions.values()
             if q.id not in exclude
-            and (not selection.themes or q.theme in selection.themes)
-            and (not selection.kinds or q.kind in selection.kinds)
-            and (not selection.verdicts or getattr(q, "verdict", None) in selection.verdicts)
-            and (not selection.difficulties or q.difficulty in selection.difficulties)
+            and matches(
+                q,
+                themes=selection.themes,
+                verdicts=selection.verdicts,
+                kinds=selection.kinds,
+                difficulties=selection.difficulties,
+            )
         ]
 
     def select(self, qset: QuestionSet, seed: int) -> list[str]:

@@ -8,11 +8,8 @@ from datetime import datetime
 
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
+from quiz_app.learning.percentages import percent
 from quiz_app.models import Answer, Attempt
-
-
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
 
 
 @dataclass
@@ -30,7 +27,7 @@ class StudentRow:
 
     @property
     def percent(self) -> int:
-        return percent(self.correct, self.answered)
+        return percent(self.correct, self.answered) or 0
 
     @property
     def finished(self) -> bool:
@@ -47,7 +44,7 @@ class QuestionRow:
 
     @property
     def percent(self) -> int:
-        return percent(self.correct, self.answered)
+        return percent(self.correct, self.answered) or 0
 
     @property
     def truth(self) -> str | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.items import ClassifyQuestion, Option
 from quiz_app.bank.vocabulary import THEMES, VERDICT_LABELS, VERDICTS
+from quiz_app.learning.percentages import percent
 from quiz_app.learning.scoring import CONFIDENCE_LEVELS, ReasonOutcome, reason_outcome
 
 
@@ -125,7 +126,7 @@ class Tally:
     @property
     def percent(self) -> int:
         """Return the share correct as a whole percentage (0 when nothing was answered)."""
-        return round(100 * self.correct / self.total) if self.total else 0
+        return percent(self.correct, self.total) or 0
 
 
 @dataclass
@@ -141,7 +142,8 @@ class Summary:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.correct / self.answered) if self.answered else 0
+        """Return the share answered right as a whole percentage (0 when nothing was answered)."""
+        return percent(self.correct, self.answered) or 0
 
     def reaches(self, mark: int) -> bool:
         """Whether the percentage shown (a whole number) reaches `mark`.

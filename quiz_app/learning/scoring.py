@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from quiz_app.bank.vocabulary import VERDICTS
+from quiz_app.learning.percentages import percent
 
 # The ordinal scale of support: how far up the evidence a verdict says a claim stands.
 ORDINAL: dict[str, int] = {"unsupported": 0, "hypothesis": 1, "research": 2}
@@ -73,7 +74,7 @@ class Rate:
     @property
     def percent(self) -> int | None:
         """Return the rate as a whole percentage, or None when there is nothing to count."""
-        return round(100 * self.right / self.total) if self.total else None
+        return percent(self.right, self.total)
 
 
 def _rate(flags: Iterable[bool]) -> Rate:

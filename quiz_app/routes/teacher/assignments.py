@@ -375,28 +375,15 @@ def browse_bank(
 ) -> Response:
     """Show bank questions (and the teacher's own) with answers, filtered, to hand-pick."""
     params = request.query_params
-    source = {
-        key: [v for v in params.getlist(key) if v]
-        for key in ("themes", "verdicts", "kinds", "difficulties")
-    }
+    source = {key: [v for v in params.getlist(key) if v] for key in assignments.FILTER_KEYS}
     own = own_questions(session, teacher)
-    ids, _problem = assignments.pool_for({k: v for k, v in source.items() if v}, bank, {})
-    if "difficulties" in source:
-        source["difficulties"] = [d for d in source["difficulties"] if d in ("1", "2", "3")]
-    mine = [
-        q
-        for q in own.values()
-        if (not source["themes"] or q.theme in source["themes"])
-        and (not source["verdicts"] or getattr(q, "verdict", None) in source["verdicts"])
-        and (not source["difficulties"] or str(q.difficulty) in source["difficulties"])
-    ]
     context = {
         "filters": source,
-        "questions": [bank.questions[i] for i in ids],
-        "mine": mine,
+        "questions": assignments.filtered(bank.questions.values(), source),
+        "mine": assignments.filtered(own.values(), source),
         "themes": THEMES.values(),
         "verdicts": VERDICTS,
         "kinds": assignments.PLAYABLE_KINDS,
-        "playable": assignments.PLAYABLE_KINDS,
+        "difficulties": assignments.DIFFICULTIES,
     }
     return templates.TemplateResponse(request, "teacher/bank.html", context)
