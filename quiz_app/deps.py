@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -29,18 +29,20 @@ def _templates(request: Request) -> Jinja2Templates:
     return templates
 
 
-def _is_htmx(
-    hx_request: Annotated[str | None, Header()] = None,
-    hx_history_restore_request: Annotated[str | None, Header()] = None,
-) -> bool:
+def is_htmx(request: Request) -> bool:
+    """Return whether htmx made the request and wants a fragment back (the IsHtmx dependency;
+    the error pages ask it too)."""
+    headers = request.headers
     # A history restore wants the whole page back, not a fragment.
-    return hx_request == "true" and hx_history_restore_request != "true"
+    return (
+        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
+    )
 
 
 SessionDep = Annotated[Session, Depends(_session)]
 BankDep = Annotated[Bank, Depends(_bank)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
-IsHtmx = Annotated[bool, Depends(_is_htmx)]
+IsHtmx = Annotated[bool, Depends(is_htmx)]
 
 
 def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:

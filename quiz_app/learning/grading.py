@@ -14,6 +14,13 @@ class AnswerError(ValueError):
     """An answer the question cannot accept; the message tells the student what to do."""
 
 
+def was_missed(correct: bool, reason_correct: bool | None) -> bool:
+    """Return whether an answer was missed: a wrong answer, or the right one for a wrong reason
+    (None, no reason asked, is not a wrong one). Missed answers are listed on the results page,
+    retried by "Try the missed ones again" and practised by concept."""
+    return not correct or reason_correct is False
+
+
 @dataclass(frozen=True)
 class Feedback:
     """What a student is told after answering one question.
@@ -33,7 +40,7 @@ class Feedback:
     @property
     def fully_correct(self) -> bool:
         """Right answer, and the right reason where a reason was asked."""
-        return self.correct and self.reason_correct is not False
+        return not was_missed(self.correct, self.reason_correct)
 
     @property
     def reason_outcome(self) -> ReasonOutcome | None:

@@ -83,10 +83,13 @@ def _rate(flags: Iterable[bool]) -> Rate:
 
 
 def confusion(judgements: Iterable[Judgement]) -> dict[str, dict[str, int]]:
-    """Return the 3×3 table: for each true verdict, how often each verdict was answered."""
+    """Return the 3×3 table: for each true verdict, how often each verdict was answered
+    (table[truth][answer]; the diagonal is the right answers). A student's profile and a
+    class's dashboard both count it here; a pair outside the verdicts is not counted."""
     table: dict[str, dict[str, int]] = {t: dict.fromkeys(VERDICTS, 0) for t in VERDICTS}
     for j in judgements:
-        table[j.truth][j.answer] += 1
+        if j.truth in table and j.answer in table[j.truth]:
+            table[j.truth][j.answer] += 1
     return table
 
 

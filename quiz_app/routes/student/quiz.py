@@ -309,7 +309,7 @@ def retry_missed(
     missed = [
         q
         for q, a in answers.items()
-        if (not a.correct or a.reason_correct is False) and q in bank.questions
+        if grading.was_missed(a.correct, a.reason_correct) and q in bank.questions
     ]
     if not missed:
         raise HTTPException(
