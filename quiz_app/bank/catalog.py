@@ -41,6 +41,7 @@ __all__ = [
     "check_bank",
     "load_bank",
     "matches",
+    "unknown_concepts",
 ]
 
 
@@ -275,11 +276,17 @@ def _raw_id(raw: Any) -> str:
     return str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
 
 
-def _concept_refs(question: AnyQuestion) -> dict[str, list[str]]:
+def unknown_concepts(question: AnyQuestion, known: Collection[str]) -> dict[str, list[str]]:
+    """Return, per field (concepts, reason_options), the concept ids a question names that are
+    not in `known`; empty when every reference is known.
+
+    The one concept-reference check: the bank's loader, the teacher's editor and the importers.
+    """
     refs = {"concepts": list(question.concepts)}
     if isinstance(question, ClassifyQuestion):
         refs["reason_options"] = list(question.reason_options)
-    return refs
+    unknown = {name: [i for i in ids if i not in known] for name, ids in refs.items()}
+    return {name: ids for name, ids in unknown.items() if ids}
 
 
 def _concept_problems(
@@ -288,17 +295,9 @@ def _concept_problems(
     """Return a problem for every concept id a question names that no file defines."""
     found = []
     for question in questions.values():
-        for field_name, ids in _concept_refs(question).items():
-            unknown = [i for i in ids if i not in concepts]
-            if unknown:
-                found.append(
-                    Problem(
-                        origins[question.id],
-                        question.id,
-                        field_name,
-                        f"unknown concept ids: {unknown}",
-                    )
-                )
+        for field_name, unknown in unknown_concepts(question, concepts).items():
+            message = f"unknown concept ids: {unknown}"
+            found.append(Problem(origins[question.id], question.id, field_name, message))
     return found
 
 
