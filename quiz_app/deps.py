@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -12,7 +12,7 @@ from quiz_app import auth, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.db import sessions
 from quiz_app.models import Attempt, Teacher
-from quiz_app.security import allow_assignment_framing
+from quiz_app.security import allow_assignment_framing, check_csrf
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -29,18 +29,20 @@ def _templates(request: Request) -> Jinja2Templates:
     return templates
 
 
-def _is_htmx(
-    hx_request: Annotated[str | None, Header()] = None,
-    hx_history_restore_request: Annotated[str | None, Header()] = None,
-) -> bool:
+def is_htmx(request: Request) -> bool:
+    """Return whether htmx made the request and wants a fragment back (the IsHtmx dependency;
+    the error pages ask it too)."""
+    headers = request.headers
     # A history restore wants the whole page back, not a fragment.
-    return hx_request == "true" and hx_history_restore_request != "true"
+    return (
+        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
+    )
 
 
 SessionDep = Annotated[Session, Depends(_session)]
 BankDep = Annotated[Bank, Depends(_bank)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
-IsHtmx = Annotated[bool, Depends(_is_htmx)]
+IsHtmx = Annotated[bool, Depends(is_htmx)]
 
 
 def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
@@ -89,17 +91,7 @@ async def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> 
     if row is None:
         raise LoginRequired()
     request.state.csrf_token = row.csrf_token
-    if request.method not in ("GET", "HEAD"):
-        given = request.headers.get(auth.CSRF_HEADER)
-        if given is None:
-            field = form.get(auth.CSRF_FIELD)
-            given = field if isinstance(field, str) else None
-        if not auth.csrf_matches(row.csrf_token, given):
-            raise HTTPException(
-                403,
-                "This form's security token is missing or out of date, so nothing was changed. "
-                "Reload the page and try again.",
-            )
+    check_csrf(request, form, row.csrf_token)
     return row.teacher
 
 

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from quiz_app import db
 from quiz_app.bank.catalog import load_bank
 from quiz_app.config import Settings
-from quiz_app.deps import LoginRequired
+from quiz_app.deps import LoginRequired, is_htmx
 from quiz_app.head_requests import HeadAsGet
 from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
@@ -85,8 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET whose body is dropped
 
     def error_page(request: Request, status: int, message: str) -> Response:
-        htmx = request.headers.get("hx-request") == "true"
-        name = "_error.html" if htmx else "error.html"
+        name = "_error.html" if is_htmx(request) else "error.html"
         context = {"status": status, "message": message}
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -101,8 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
-        htmx = request.headers.get("hx-request") == "true"
-        if request.method in ("GET", "HEAD") and not htmx:
+        if request.method in ("GET", "HEAD") and not is_htmx(request):
             login = request.url_for("show_login").path
             return RedirectResponse(f"{login}?next={request.url.path}", status_code=303)
         return error_page(request, 401, "You are not logged in, or your session has ended.")

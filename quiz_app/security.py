@@ -1,11 +1,14 @@
 """Security headers on every response, and which pages other sites may frame."""
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from quiz_app import auth
 from quiz_app.config import Settings
 
 FRAME_ANCESTORS = "frame_ancestors"  # request.state key a route sets to allow framing
@@ -63,6 +66,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+STALE_FORM = (
+    "This form's security token is missing or out of date, so nothing was changed. "
+    "Reload the page and try again."
+)
+
+
+def check_csrf(
+    request: Request,
+    form: Mapping[str, Any],
+    expected: str | None,
+    message: str = STALE_FORM,
+) -> None:
+    """Refuse (403) a state-changing request that does not carry the `expected` CSRF token,
+    in htmx's X-CSRF-Token header or the form's csrf_token field.
+
+    Security: a browser sends cookies (and an LMS frame's URL token) whatever page made the
+    request, so a POST must also prove it came from one of our pages: a token another site
+    cannot read. The teacher pages, the login forms and the LMS pages all check it here.
+    """
+    if request.method in ("GET", "HEAD"):
+        return
+    given = request.headers.get(auth.CSRF_HEADER) or form.get(auth.CSRF_FIELD)
+    if not auth.csrf_matches(expected, given if isinstance(given, str) else None):
+        raise HTTPException(403, message)
 
 
 def allow_framing(request: Request) -> None:

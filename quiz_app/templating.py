@@ -17,6 +17,7 @@ from quiz_app.bank.vocabulary import (
     VERDICT_LABELS,
 )
 from quiz_app.config import HTMX_CDN_URL, HTMX_SRI, HTMX_VERSION, Settings
+from quiz_app.learning.percentages import whole_percent
 from quiz_app.learning.scoring import (
     CONFIDENCE,
     CONFIDENCE_LEVELS,
@@ -90,6 +91,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["LEAN_THRESHOLD"] = LEAN_THRESHOLD
     env.globals["MIN_ANSWERS"] = MIN_ANSWERS
     env.filters["signed"] = signed
+    env.filters["percent"] = whole_percent
     env.filters["kappa_words"] = kappa_words
     env.globals["htmx"] = {
         "cdn_url": HTMX_CDN_URL if settings.htmx_source == "cdn" else None,

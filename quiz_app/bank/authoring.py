@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from quiz_app.bank.catalog import AnyQuestion, Bank, Problem
-from quiz_app.bank.items import ID_PATTERN, KINDS, QUESTION, ClassifyQuestion
+from quiz_app.bank.catalog import AnyQuestion, Bank, Problem, unknown_concepts
+from quiz_app.bank.items import ID_PATTERN, KINDS, QUESTION
 from quiz_app.interop.drafts import Draft, ImportProblem, ImportResult, read_text
 from quiz_app.interop.gift import parse_gift, read_gift
 from quiz_app.interop.moodle import parse_moodle_xml, read_moodle_xml
@@ -141,13 +141,8 @@ def validate(data: Mapping[str, Any], bank: Bank) -> tuple[AnyQuestion | None, P
             field, message = _field_of(error["loc"], message)
             problems.setdefault(field, []).append(message)
         return None, problems
-    refs = {"concepts": list(question.concepts)}
-    if isinstance(question, ClassifyQuestion):
-        refs["reason_options"] = list(question.reason_options)
-    for name, ids in refs.items():
-        unknown = [i for i in ids if i not in bank.concepts]
-        if unknown:
-            problems.setdefault(name, []).append(f"unknown concept ids: {unknown}")
+    for name, unknown in unknown_concepts(question, bank.concepts).items():
+        problems.setdefault(name, []).append(f"unknown concept ids: {unknown}")
     return (None if problems else question), problems
 
 

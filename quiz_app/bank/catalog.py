@@ -1,6 +1,7 @@
 """The question bank: question sets, and loading and validating the bank's YAML files."""
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -39,6 +40,8 @@ __all__ = [
     "Selection",
     "check_bank",
     "load_bank",
+    "matches",
+    "unknown_concepts",
 ]
 
 
@@ -101,6 +104,28 @@ class QuestionSet(Strict):
         return {*self.check_in, *self.check_out}
 
 
+def matches(
+    question: AnyQuestion,
+    *,
+    themes: Collection[str] = (),
+    verdicts: Collection[str] = (),
+    kinds: Collection[str] = (),
+    difficulties: Collection[int | str] = (),
+) -> bool:
+    """Return whether a question passes a filter: each list given names the question's theme,
+    verdict, kind or difficulty (an empty list lets every question through).
+
+    The one question filter: a set's selection, the assignment form and the teacher's bank
+    browser all call it.
+    """
+    return (
+        (not themes or question.theme in themes)
+        and (not kinds or question.kind in kinds)
+        and (not verdicts or getattr(question, "verdict", None) in verdicts)
+        and (not difficulties or question.difficulty in difficulties)
+    )
+
+
 @dataclass(frozen=True)
 class Phases:
     """One student's questions for a set: the check-in form, the practice, the check-out form."""
@@ -150,10 +175,13 @@ class Bank:
             q
             for q in self.questions.values()
             if q.id not in exclude
-            and (not selection.themes or q.theme in selection.themes)
-            and (not selection.kinds or q.kind in selection.kinds)
-            and (not selection.verdicts or getattr(q, "verdict", None) in selection.verdicts)
-            and (not selection.difficulties or q.difficulty in selection.difficulties)
+            and matches(
+                q,
+                themes=selection.themes,
+                verdicts=selection.verdicts,
+                kinds=selection.kinds,
+                difficulties=selection.difficulties,
+            )
         ]
 
     def select(self, qset: QuestionSet, seed: int) -> list[str]:
@@ -248,11 +276,17 @@ def _raw_id(raw: Any) -> str:
     return str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
 
 
-def _concept_refs(question: AnyQuestion) -> dict[str, list[str]]:
+def unknown_concepts(question: AnyQuestion, known: Collection[str]) -> dict[str, list[str]]:
+    """Return, per field (concepts, reason_options), the concept ids a question names that are
+    not in `known`; empty when every reference is known.
+
+    The one concept-reference check: the bank's loader, the teacher's editor and the importers.
+    """
     refs = {"concepts": list(question.concepts)}
     if isinstance(question, ClassifyQuestion):
         refs["reason_options"] = list(question.reason_options)
-    return refs
+    unknown = {name: [i for i in ids if i not in known] for name, ids in refs.items()}
+    return {name: ids for name, ids in unknown.items() if ids}
 
 
 def _concept_problems(
@@ -261,17 +295,9 @@ def _concept_problems(
     """Return a problem for every concept id a question names that no file defines."""
     found = []
     for question in questions.values():
-        for field_name, ids in _concept_refs(question).items():
-            unknown = [i for i in ids if i not in concepts]
-            if unknown:
-                found.append(
-                    Problem(
-                        origins[question.id],
-                        question.id,
-                        field_name,
-                        f"unknown concept ids: {unknown}",
-                    )
-                )
+        for field_name, unknown in unknown_concepts(question, concepts).items():
+            message = f"unknown concept ids: {unknown}"
+            found.append(Problem(origins[question.id], question.id, field_name, message))
     return found
 
 

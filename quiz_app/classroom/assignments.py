@@ -5,13 +5,13 @@ import random
 import re
 import secrets
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from quiz_app.bank.catalog import AnyQuestion, Bank
+from quiz_app.bank.catalog import AnyQuestion, Bank, matches
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
 from quiz_app.models import Assignment
 from quiz_app.security import parse_embed_origins
@@ -19,7 +19,10 @@ from quiz_app.security import parse_embed_origins
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+CODE_CANDIDATES = 20  # join codes tried before giving up (31^6 codes: a clash is rare)
 PLAYABLE_KINDS = ("classify",)  # the kinds the student quiz can show
+DIFFICULTIES = ("1", "2", "3")  # as the assignment form and the bank browser offer them
+FILTER_KEYS = ("themes", "verdicts", "kinds", "difficulties")  # an assignment's filter source
 FEEDBACK_MODES = {
     "immediate": "After each answer (the verdict and why)",
     "after_submit": "Only after the student submits all answers",
@@ -34,6 +37,11 @@ MAX_NAME = 40  # characters of a student's name or nickname
 
 def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def join_code_candidates() -> list[str]:
+    """Return fresh join codes for a new assignment: the store keeps the first one not in use."""
+    return [new_join_code() for _ in range(CODE_CANDIDATES)]
 
 
 def normalize_code(typed: str) -> str:
@@ -125,11 +133,28 @@ def source_of(values: Mapping[str, Any]) -> dict[str, Any]:
         return {"set_id": values.get("set_id", "")}
     if kind == "ids":
         return {"ids": list(values.get("ids", []))}
-    return {
-        key: list(values.get(key, []))
-        for key in ("themes", "verdicts", "kinds", "difficulties")
-        if values.get(key)
-    }
+    return {key: list(values.get(key, [])) for key in FILTER_KEYS if values.get(key)}
+
+
+def filtered(questions: Iterable[AnyQuestion], source: Mapping[str, Any]) -> list[AnyQuestion]:
+    """Return the questions an assignment's filter takes: of a kind the quiz can show, and
+    passing each of the filter's lists (themes, verdicts, kinds, difficulties as typed).
+
+    The bank browser shows the teacher what the same filter would assign.
+    """
+    difficulties = [int(d) if str(d).isdigit() else d for d in source.get("difficulties", [])]
+    return [
+        q
+        for q in questions
+        if q.kind in PLAYABLE_KINDS
+        and matches(
+            q,
+            themes=source.get("themes", ()),
+            verdicts=source.get("verdicts", ()),
+            kinds=source.get("kinds", ()),
+            difficulties=difficulties,
+        )
+    ]
 
 
 def pool_for(
@@ -155,16 +180,7 @@ def pool_for(
         if unplayable:
             return [], f"the quiz cannot show these kinds of question yet: {', '.join(unplayable)}"
         return ids, None if ids else "pick at least one question"
-    difficulties = {int(d) for d in source.get("difficulties", [])}
-    ids = [
-        q.id
-        for q in bank.questions.values()
-        if q.kind in PLAYABLE_KINDS
-        and (not source.get("themes") or q.theme in source["themes"])
-        and (not source.get("kinds") or q.kind in source["kinds"])
-        and (not source.get("verdicts") or getattr(q, "verdict", None) in source["verdicts"])
-        and (not difficulties or q.difficulty in difficulties)
-    ]
+    ids = [q.id for q in filtered(bank.questions.values(), source)]
     return ids, None if ids else "no question matches this filter; choose fewer filters"
 
 
@@ -207,7 +223,7 @@ def parse_form(
             "embed_origins",
         )
     }
-    for key in ("themes", "verdicts", "kinds", "difficulties", "ids"):
+    for key in (*FILTER_KEYS, "ids"):
         values[key] = texts(key)
     values["shuffle"] = form.get("shuffle") in ("on", "true", "1", True)
     fields: dict[str, Any] = {}
@@ -261,7 +277,7 @@ def parse_form(
                 ("themes", THEMES),
                 ("verdicts", VERDICTS),
                 ("kinds", PLAYABLE_KINDS),
-                ("difficulties", ("1", "2", "3")),
+                ("difficulties", DIFFICULTIES),
             )
             for v in source.get(key, [])
             if v not in allowed
@@ -335,6 +351,24 @@ def status(assignment: Assignment, now: datetime) -> Status:
     if assignment.closes_at and now >= assignment.closes_at:
         return "ended"
     return "open"
+
+
+def unavailable(assignment: Assignment, now: datetime, *, noun: str = "assignment") -> str | None:
+    """Return why students cannot start the assignment now, or None when they can.
+
+    `noun` is what the students call it: an "activity" inside an LMS.
+    """
+    state = status(assignment, now)
+    zone = assignment.teacher.timezone
+    if state == "closed":
+        return f"Your teacher has closed this {noun}. Ask them to reopen it."
+    if state == "not-yet-open":
+        when = show_time(assignment.opens_at, zone)
+        return f"This {noun} opens on {when}. Come back then, with the same link."
+    if state == "ended":
+        when = show_time(assignment.closes_at, zone)
+        return f"This {noun} closed on {when}. Ask your teacher if you still need it."
+    return None
 
 
 def show_time(when: datetime | None, timezone: str = "UTC") -> str:

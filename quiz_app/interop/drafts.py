@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 from pydantic import ValidationError
 
+from quiz_app.bank.catalog import unknown_concepts
 from quiz_app.bank.items import (
     ID_PATTERN,
     KINDS,
@@ -383,14 +384,13 @@ def _build(
             problem(line, message)
         return None, problems
     if concepts is not None:
-        named = list(question.concepts)
-        if isinstance(question, ClassifyQuestion):
-            named += question.reason_options
-        unknown_concepts = sorted({c for c in named if c not in concepts})
-        if unknown_concepts:
+        unknown_ids = sorted(
+            {c for ids in unknown_concepts(question, concepts).values() for c in ids}
+        )
+        if unknown_ids:
             problem(
                 meta_line,
-                f"these concept ids are not in the bank: {', '.join(unknown_concepts)}. "
+                f"these concept ids are not in the bank: {', '.join(unknown_ids)}. "
                 f"The bank's concept ids are: {', '.join(sorted(concepts))}.",
             )
             return None, problems

@@ -9,11 +9,9 @@ from datetime import datetime
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import progress
+from quiz_app.learning.percentages import percent
+from quiz_app.learning.scoring import Judgement, confusion
 from quiz_app.models import Attempt
-
-
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
 
 
 @dataclass
@@ -31,7 +29,7 @@ class StudentRow:
 
     @property
     def percent(self) -> int:
-        return percent(self.correct, self.answered)
+        return percent(self.correct, self.answered) or 0
 
     @property
     def finished(self) -> bool:
@@ -48,7 +46,7 @@ class QuestionRow:
 
     @property
     def percent(self) -> int:
-        return percent(self.correct, self.answered)
+        return percent(self.correct, self.answered) or 0
 
     @property
     def truth(self) -> str | None:
@@ -89,7 +87,7 @@ def class_report(
     students = []
     seen: Counter[str] = Counter()
     rows: dict[str, QuestionRow] = {}
-    confusion: dict[str, dict[str, int]] = {t: {a: 0 for a in VERDICTS} for t in VERDICTS}
+    judgements: list[Judgement] = []
     asked = {qid for attempt in attempts for qid in attempt.question_ids}
     for qid in [*order, *sorted(asked - set(order))]:
         if qid in asked:
@@ -119,7 +117,8 @@ def class_report(
             row.correct += answer.correct
             if not answer.correct:
                 row.wrong[answer.answer] += 1
-            truth = row.truth
-            if truth in confusion and answer.answer in confusion[truth]:
-                confusion[truth][answer.answer] += 1
-    return ClassReport(students=students, questions=list(rows.values()), confusion=confusion)
+            if row.truth is not None:
+                judgements.append(Judgement(row.truth, answer.answer))
+    return ClassReport(
+        students=students, questions=list(rows.values()), confusion=confusion(judgements)
+    )

@@ -6,11 +6,19 @@ from dataclasses import dataclass, field
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.items import ClassifyQuestion, Option
 from quiz_app.bank.vocabulary import THEMES, VERDICT_LABELS, VERDICTS
+from quiz_app.learning.percentages import percent
 from quiz_app.learning.scoring import CONFIDENCE_LEVELS, ReasonOutcome, reason_outcome
 
 
 class AnswerError(ValueError):
     """An answer the question cannot accept; the message tells the student what to do."""
+
+
+def was_missed(correct: bool, reason_correct: bool | None) -> bool:
+    """Return whether an answer was missed: a wrong answer, or the right one for a wrong reason
+    (None, no reason asked, is not a wrong one). Missed answers are listed on the results page,
+    retried by "Try the missed ones again" and practised by concept."""
+    return not correct or reason_correct is False
 
 
 @dataclass(frozen=True)
@@ -32,7 +40,7 @@ class Feedback:
     @property
     def fully_correct(self) -> bool:
         """Right answer, and the right reason where a reason was asked."""
-        return self.correct and self.reason_correct is not False
+        return not was_missed(self.correct, self.reason_correct)
 
     @property
     def reason_outcome(self) -> ReasonOutcome | None:
@@ -125,7 +133,7 @@ class Tally:
     @property
     def percent(self) -> int:
         """Return the share correct as a whole percentage (0 when nothing was answered)."""
-        return round(100 * self.correct / self.total) if self.total else 0
+        return percent(self.correct, self.total) or 0
 
 
 @dataclass
@@ -141,7 +149,8 @@ class Summary:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.correct / self.answered) if self.answered else 0
+        """Return the share answered right as a whole percentage (0 when nothing was answered)."""
+        return percent(self.correct, self.answered) or 0
 
     def reaches(self, mark: int) -> bool:
         """Whether the percentage shown (a whole number) reaches `mark`.

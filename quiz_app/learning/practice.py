@@ -1,14 +1,21 @@
 """Practise what you missed: which concepts a student missed, and the next short round of
-unseen questions on them. Pure functions; the routes gather the answers."""
+unseen questions on them. Pure functions, but for practice_plan, which gathers an attempt's
+family of answers from the store for the results page and the practice route."""
 
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
+from quiz_app import store
+from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.items import ClassifyQuestion, Concept
+from quiz_app.learning import student_report
 from quiz_app.learning.grading import Feedback
+from quiz_app.models import Attempt
 
 ConceptState = Literal["practised", "to-practise", "none-left"]
 
@@ -98,3 +105,31 @@ def plan(
     ids = [q.id for q in chosen]
     rng.shuffle(ids)
     return Plan(progress, ids)
+
+
+def practice_plan(
+    session: Session, bank: Bank, root: Attempt, rounds: list[Attempt]
+) -> Plan | None:
+    """Return where "practise what you missed" stands for an attempt's family, or None when
+    nothing it missed names a concept."""
+    family = [root, *rounds]
+    answers = store.attempts.answers_of(session, attempts=family)
+    found = lookup.resolve_many(session, bank, (q for a in answers.values() for q in a))
+    missed = missed_concepts(student_report.feedback_of(found, answers[root.id]).values(), bank)
+    if not missed:
+        return None
+    practised = practised_concepts(
+        item for r in rounds for item in student_report.feedback_of(found, answers[r.id]).values()
+    )
+    seen = {q for a in family for q in a.question_ids}
+    for earlier in store.attempts.retried(session, attempt=root):
+        seen.update(earlier.question_ids)  # a retry's questions were seen in what it retries
+    qset = bank.sets.get(root.set_id)
+    return plan(
+        bank,
+        missed=missed,
+        practised=practised,
+        seen=seen,
+        seed=root.seed + len(rounds),
+        kinds=list(qset.selection.kinds) if qset else None,
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from quiz_app.bank.vocabulary import VERDICTS
+from quiz_app.learning.percentages import percent
 
 # The ordinal scale of support: how far up the evidence a verdict says a claim stands.
 ORDINAL: dict[str, int] = {"unsupported": 0, "hypothesis": 1, "research": 2}
@@ -73,7 +74,7 @@ class Rate:
     @property
     def percent(self) -> int | None:
         """Return the rate as a whole percentage, or None when there is nothing to count."""
-        return round(100 * self.right / self.total) if self.total else None
+        return percent(self.right, self.total)
 
 
 def _rate(flags: Iterable[bool]) -> Rate:
@@ -82,10 +83,13 @@ def _rate(flags: Iterable[bool]) -> Rate:
 
 
 def confusion(judgements: Iterable[Judgement]) -> dict[str, dict[str, int]]:
-    """Return the 3×3 table: for each true verdict, how often each verdict was answered."""
+    """Return the 3×3 table: for each true verdict, how often each verdict was answered
+    (table[truth][answer]; the diagonal is the right answers). A student's profile and a
+    class's dashboard both count it here; a pair outside the verdicts is not counted."""
     table: dict[str, dict[str, int]] = {t: dict.fromkeys(VERDICTS, 0) for t in VERDICTS}
     for j in judgements:
-        table[j.truth][j.answer] += 1
+        if j.truth in table and j.answer in table[j.truth]:
+            table[j.truth][j.answer] += 1
     return table
 
 

@@ -9,12 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from quiz_app import auth
-from quiz_app.models import (
-    LoginThrottle,
-    Teacher,
-    TeacherSession,
-    utcnow,
-)
+from quiz_app.models import LoginThrottle, Teacher, TeacherSession, utcnow
 
 # --- accounts ---------------------------------------------------------------------------
 

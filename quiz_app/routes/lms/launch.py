@@ -12,9 +12,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from quiz_app import store
-from quiz_app.classroom import assignments, seeds
+from quiz_app.classroom import assignments
+from quiz_app.classroom.lms_attempts import start_next_attempt
 from quiz_app.deps import FormDataDep, SessionDep, TemplatesDep
-from quiz_app.lti import deep_linking, keys, tool, vocab
+from quiz_app.links import public_base, tool_urls
+from quiz_app.lti import deep_linking, keys, vocab
 from quiz_app.lti.launch import (
     STATE_LIFETIME,
     Launch,
@@ -24,19 +26,13 @@ from quiz_app.lti.launch import (
 )
 from quiz_app.lti.login import begin_login
 from quiz_app.lti.tables import LtiResourceLink, LtiUser
-from quiz_app.models import Assignment, utcnow
-from quiz_app.routes.student.embed import public_base
+from quiz_app.models import utcnow
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/lti", dependencies=[Depends(allow_framing)])
 
 JWKS_MAX_AGE = 300  # seconds platforms may cache our JWKS (a rotated key shows up soon)
-
-
-def tool_urls(request: Request) -> dict[str, str]:
-    """Return the tool's addresses an LMS admin registers, absolute."""
-    return tool.tool_urls(public_base(request))
 
 
 def _is_https(request: Request) -> bool:
@@ -163,36 +159,6 @@ def _land(request: Request, session: Session, templates: TemplatesDep, launch: L
     return _land_learner(request, session, templates, user, link)
 
 
-def unavailable(assignment: Assignment) -> str | None:
-    """Return why students cannot start the assignment now, or None when they can."""
-    state = assignments.status(assignment, utcnow())
-    zone = assignment.teacher.timezone
-    if state == "closed":
-        return "Your teacher has closed this activity. Ask them to reopen it."
-    if state == "not-yet-open":
-        return f"This activity opens on {assignments.show_time(assignment.opens_at, zone)}."
-    if state == "ended":
-        return f"This activity closed on {assignments.show_time(assignment.closes_at, zone)}."
-    return None
-
-
-def start_next_attempt(
-    session: Session, user: LtiUser, assignment: Assignment, link: LtiResourceLink, number: int
-) -> str:
-    """Start the LMS student's attempt number `number`; return its token."""
-    seed = seeds.new_seed()
-    attempt = store.lti.start_attempt(
-        session,
-        user=user,
-        assignment=assignment,
-        link=link,
-        number=number,
-        question_ids=assignments.questions_for_student(assignment, seed),
-        seed=seed,
-    )
-    return attempt.token
-
-
 def _land_learner(
     request: Request,
     session: Session,
@@ -212,16 +178,16 @@ def _land_learner(
             title="Not ready yet",
         )
     latest = store.lti.latest_attempt(session, user=user, assignment=assignment)
+    blocked = assignments.unavailable(assignment, utcnow(), noun="activity")
     if latest is not None:
         finished = store.attempts.is_complete(session, attempt=latest.attempt)
-        if finished and latest.number < assignment.attempts_allowed and not unavailable(assignment):
+        if finished and latest.number < assignment.attempts_allowed and not blocked:
             token = store.lti.open_session(
                 session, kind="learner", user=user, platform=link.platform, link=link
             )
             return RedirectResponse(path_for(request, "show_lti_attempts", token=token), 303)
         url = path_for(request, "resume_attempt", token=latest.attempt.token)
         return RedirectResponse(url, 303)
-    blocked = unavailable(assignment)
     if blocked:
         return error_page(request, templates, 403, blocked, title="Not open now")
     token = start_next_attempt(session, user, assignment, link, 1)

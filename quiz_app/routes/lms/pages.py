@@ -1,113 +1,59 @@
 """The pages a launch opens inside the LMS: the instructor's dashboard of the linked assignment,
 each student's answers, grade resends, and a student's choice of another attempt (the picker of
-what a link opens is in lti_picker.py). Also the teacher's LMS settings page and the dashboard's
+what a link opens is in picker.py). Also the teacher's LMS settings page and the dashboard's
 grade resend (/teacher, cookie login).
 
 Security: an LMS frame may get no cookies (third-party cookie blocking), so these pages carry
 their access in the URL: /lti/s/<token>/…, a random 256-bit token made at launch, of which the
 database keeps only a hash. It is not a teacher login: it reaches only its own resource link's
 assignment (or its own deep-linking request), never the /teacher pages, and ends after
-store.lti.SESSION_LIFETIME. The pages are not cached (no-store), send no Referer to other
-sites (Referrer-Policy: same-origin) and load nothing from elsewhere, so the token does not
-leak out of the frame; forms carry a CSRF token as well. A teacher who wants the full teacher
-pages presses "Edit, close or download in a new tab": a top-level tab, where the usual login
-cookie works.
+store.lti.SESSION_LIFETIME (quiz_app/lms_access.py checks it). The pages are not cached
+(no-store), send no Referer to other sites (Referrer-Policy: same-origin) and load nothing from
+elsewhere, so the token does not leak out of the frame; forms carry a CSRF token as well. A
+teacher who wants the full teacher pages presses "Edit, close or download in a new tab": a
+top-level tab, where the usual login cookie works.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from quiz_app import auth, store
-from quiz_app.bank import lookup
 from quiz_app.bank.catalog import Bank
-from quiz_app.bank.vocabulary import VERDICTS
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignments, dashboard
+from quiz_app.classroom.lms_attempts import start_next_attempt
 from quiz_app.deps import (
     BankDep,
     CurrentTeacher,
-    FormDataDep,
     IsHtmx,
     SessionDep,
     TemplatesDep,
 )
-from quiz_app.learning import class_report
+from quiz_app.links import tool_urls
+from quiz_app.lms_access import (
+    CurrentLti,
+    linked_assignment,
+    lti_teacher,
+    lti_token,
+    need_kind,
+    render,
+)
 from quiz_app.lti import ags, grades, vocab
 from quiz_app.lti.tables import LtiSession
-from quiz_app.models import Assignment, Teacher, utcnow
-from quiz_app.routes.lms.launch import start_next_attempt, tool_urls, unavailable
-from quiz_app.routes.teacher.assignments import POLL_SECONDS
+from quiz_app.models import Assignment, utcnow
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/lti/s/{token}", dependencies=[Depends(allow_framing)])
 teacher_router = APIRouter(prefix="/teacher")
 
-EXPIRED = (
-    "This page's access from your LMS has ended (it lasts a few hours) or its address is "
-    "incomplete. Open the activity from your LMS again."
-)
 RESEND_NOTICES = {
     grades.SENT: "The grade was sent to the LMS.",
     grades.PENDING: "The LMS did not take the grade yet; Claim Check keeps trying.",
     grades.FAILED: "The LMS refused the grade; see the reason in the table.",
 }
-
-
-def lti_session(request: Request, token: str, session: SessionDep, form: FormDataDep) -> LtiSession:
-    """Return the LTI session named in the URL; a POST must carry its CSRF token too."""
-    row = store.lti.get_session(session, token=token)
-    if row is None:
-        raise HTTPException(401, EXPIRED)
-    request.state.csrf_token = row.csrf_token
-    if request.method not in ("GET", "HEAD"):
-        given = request.headers.get(auth.CSRF_HEADER) or form.get(auth.CSRF_FIELD)
-        if not auth.csrf_matches(row.csrf_token, given if isinstance(given, str) else None):
-            raise HTTPException(
-                403,
-                "This form's security token is missing or out of date, so nothing was changed. "
-                "Reload the page and try again.",
-            )
-    return row
-
-
-CurrentLti = Annotated[LtiSession, Depends(lti_session)]
-
-
-def need_kind(row: LtiSession, kind: str) -> None:
-    if row.kind != kind:
-        raise HTTPException(
-            403, "This page is not part of what you opened from your LMS. Open it again there."
-        )
-
-
-def lti_token(request: Request) -> str:
-    token: str = request.path_params["token"]
-    return token
-
-
-def _private(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def render(
-    request: Request, templates: TemplatesDep, name: str, context: dict[str, Any], status: int = 200
-) -> Response:
-    context = {"lti_token": request.path_params.get("token"), **context}
-    return _private(templates.TemplateResponse(request, name, context, status_code=status))
-
-
-def lti_teacher(session: Session, row: LtiSession) -> Teacher:
-    return store.lti.teacher_for(session, user=row.lti_user)
-
-
-def linked_assignment(row: LtiSession) -> Assignment | None:
-    need_kind(row, "instructor")
-    link = row.resource_link
-    return link.assignment if link is not None else None
 
 
 # --- the instructor's pages ------------------------------------------------------------
@@ -116,28 +62,13 @@ def linked_assignment(row: LtiSession) -> Assignment | None:
 def _dashboard_context(
     request: Request, session: Session, bank: Bank, row: LtiSession, assignment: Assignment
 ) -> dict[str, Any]:
-    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
-    asked = [q for a in attempts for q in a.question_ids]
-    found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
     token = request.path_params["token"]
     teacher = lti_teacher(session, row)
     return {
-        "teacher": teacher,
+        **dashboard.dashboard_context(session, bank, teacher, assignment),
         "owner": assignment.teacher_id == teacher.id,
         "link": row.resource_link,
         "platform": row.platform,
-        "assignment": assignment,
-        "report": class_report.class_report(attempts, found, assignment.pool),
-        "verdicts": VERDICTS,
-        "status": assignments.status(assignment, utcnow()),
-        "code": assignments.format_code(assignment.join_code),
-        "source": assignments.summary_of_source(assignment.source, bank),
-        "show_time": assignments.show_time,
-        "clock": assignments.show_clock,
-        "updated": utcnow(),
-        "poll_seconds": POLL_SECONDS,
-        "feedback_modes": assignments.FEEDBACK_MODES,
-        "identities": assignments.IDENTITIES,
         "live_url": path_for(request, "show_lti_dashboard", token=token),
         "student_url": lambda attempt_id: path_for(
             request, "show_lti_student", token=token, attempt_id=attempt_id
@@ -145,7 +76,6 @@ def _dashboard_context(
         "resend_url": lambda attempt_id: path_for(
             request, "resend_lti_grade", token=token, attempt_id=attempt_id
         ),
-        "grades": grades.board(session, assignment=assignment),
         "notice": RESEND_NOTICES.get(request.query_params.get("resent", "")),
     }
 
@@ -192,18 +122,11 @@ def show_lti_student(
     )
     if assignment is None or attempt is None:
         raise HTTPException(404, "This activity has no such student attempt.")
-    found = lookup.resolve_many(session, bank, attempt.question_ids)
-    answers = {a.question_id: a for a in attempt.answers}
+    teacher = lti_teacher(session, lti)
     context = {
+        **dashboard.student_answers_context(session, bank, teacher, assignment, attempt),
         "layout": "lti/layout.html",
         "back_url": path_for(request, "show_lti_dashboard", token=lti_token(request)),
-        "assignment": assignment,
-        "attempt": attempt,
-        "items": [(qid, found.get(qid), answers.get(qid)) for qid in attempt.question_ids],
-        "show_time": assignments.show_time,
-        "clock": assignments.show_clock,
-        "teacher": lti_teacher(session, lti),
-        "summary": class_report.class_report([attempt], found, attempt.question_ids).students[0],
     }
     return render(request, templates, "teacher/student.html", context)
 
@@ -280,7 +203,7 @@ def show_lti_attempts(
         "assignment": assignment,
         "latest": latest,
         "left": assignment.attempts_allowed - (latest.number if latest else 0),
-        "blocked": unavailable(assignment),
+        "blocked": assignments.unavailable(assignment, utcnow(), noun="activity"),
     }
     return render(request, templates, "lti/attempts.html", context)
 
@@ -299,7 +222,7 @@ def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) ->
         return RedirectResponse(path_for(request, "resume_attempt", token=token), 303)
     if number > assignment.attempts_allowed:
         raise HTTPException(409, "You have used every attempt this activity allows.")
-    blocked = unavailable(assignment)
+    blocked = assignments.unavailable(assignment, utcnow(), noun="activity")
     if blocked:
         raise HTTPException(403, blocked)
     token = start_next_attempt(session, lti.lti_user, assignment, link, number)

@@ -13,12 +13,8 @@ from quiz_app import store
 from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
-from quiz_app.lti import deep_linking
-from quiz_app.lti import platforms as lti_platforms
-from quiz_app.lti.tables import LtiSession
-from quiz_app.models import Assignment, Teacher
-from quiz_app.routes.lms.launch import tool_urls
-from quiz_app.routes.lms.pages import (
+from quiz_app.links import tool_urls
+from quiz_app.lms_access import (
     CurrentLti,
     linked_assignment,
     lti_teacher,
@@ -26,7 +22,10 @@ from quiz_app.routes.lms.pages import (
     need_kind,
     render,
 )
-from quiz_app.routes.teacher.assignments import CODE_CANDIDATES
+from quiz_app.lti import deep_linking
+from quiz_app.lti import platforms as lti_platforms
+from quiz_app.lti.tables import LtiSession
+from quiz_app.models import Assignment, Teacher
 from quiz_app.security import allow_form_target, allow_framing
 from quiz_app.templating import path_for
 
@@ -84,7 +83,7 @@ def _chosen(
         return None, values, problems
     fields = dict(parsed.fields)
     fields.pop("timezone")
-    codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
+    codes = assignments.join_code_candidates()
     created = store.assignments.create_assignment(session, teacher=teacher, codes=codes, **fields)
     return created, values, []
 

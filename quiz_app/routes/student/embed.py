@@ -3,7 +3,7 @@ page, and the oEmbed provider endpoint (for sets and for teachers' assignments, 
 join page lives in routes/join.py)."""
 
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -12,21 +12,14 @@ from quiz_app import store
 from quiz_app.bank.catalog import QuestionSet
 from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, SessionDep, TemplatesDep
+from quiz_app.links import EMBED_HEIGHT, EMBED_WIDTH, embed_snippet, oembed_link, public_base
 from quiz_app.models import utcnow
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
 router = APIRouter(dependencies=[Depends(allow_framing)])
 
-EMBED_WIDTH = 640  # px: the frame's default size in snippets and oEmbed answers
-EMBED_HEIGHT = 720  # px: a first guess; the frame reports its real height as it changes
 OEMBED_MAX_URL = 2000  # characters: longer is not a link to this app
-
-
-def public_base(request: Request) -> str:
-    """Return the address students reach the app at, without a trailing slash."""
-    configured: str = request.app.state.settings.public_url
-    return configured.rstrip("/") or str(request.base_url).rstrip("/")
 
 
 def _set(bank: BankDep, set_id: str) -> QuestionSet:
@@ -34,26 +27,6 @@ def _set(bank: BankDep, set_id: str) -> QuestionSet:
     if qset is None:
         raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
     return qset
-
-
-def embed_snippet(base: str, src_path: str, title: str) -> str:
-    """Return the HTML a course page pastes: the frame and the small resizing script."""
-    from markupsafe import escape
-
-    return (
-        f'<iframe data-claim-check src="{escape(base + src_path)}" '
-        f'title="{escape("Claim Check quiz: " + title)}" width="{EMBED_WIDTH}" '
-        f'height="{EMBED_HEIGHT}" style="border:0;width:100%;max-width:100%" '
-        'loading="lazy"></iframe>\n'
-        f'<script src="{escape(base)}/static/embed.js" async></script>'
-    )
-
-
-def oembed_link(request: Request, page_path: str) -> str:
-    """Return the oEmbed address that describes a page, for its discovery <link>."""
-    base = public_base(request)
-    page_url = quote(base + page_path, safe=":/")
-    return f"{base}{path_for(request, 'show_oembed')}?url={page_url}&format=json"
 
 
 def _set_context(request: Request, bank: BankDep, qset: QuestionSet) -> dict[str, Any]:

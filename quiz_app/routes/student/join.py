@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from quiz_app import store
 from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import SessionDep, TemplatesDep
+from quiz_app.links import oembed_link
 from quiz_app.models import Assignment, Attempt, utcnow
-from quiz_app.routes.student.embed import oembed_link
 from quiz_app.security import allow_assignment_framing, allow_framing
 from quiz_app.templating import path_for
 
@@ -52,20 +52,6 @@ def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment
         )
     allow_assignment_framing(request, found.embed_origins)
     return found, ""
-
-
-def _unavailable(assignment: Assignment) -> tuple[int, str] | None:
-    """Return the status and the message for an assignment students cannot take now."""
-    state = assignments.status(assignment, utcnow())
-    if state == "closed":
-        return 403, "Your teacher has closed this assignment. Ask them to reopen it."
-    if state == "not-yet-open":
-        when = assignments.show_time(assignment.opens_at, assignment.teacher.timezone)
-        return 403, f"This assignment opens on {when}. Come back then, with the same link."
-    if state == "ended":
-        when = assignments.show_time(assignment.closes_at, assignment.teacher.timezone)
-        return 403, f"This assignment closed on {when}. Ask your teacher if you still need it."
-    return None
 
 
 def _resumable(request: Request, session: SessionDep, assignment: Assignment) -> Attempt | None:
@@ -125,9 +111,9 @@ def show_join_code(
     assignment, message = _find(request, session, code[:40])
     if assignment is None:
         return _not_found(request, templates, code[:40], message)
-    blocked = _unavailable(assignment)
+    blocked = assignments.unavailable(assignment, utcnow())
     if blocked:
-        return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
+        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
     page_path = path_for(request, "show_join_code", code=assignment.join_code)
     extra = {"oembed_url": oembed_link(request, page_path)}
     return _page(request, templates, session, assignment, extra)
@@ -143,9 +129,9 @@ def embed_join(
     if assignment is None:
         allow_framing(request)  # the course page's frame shows what is wrong
         raise HTTPException(404, message)
-    blocked = _unavailable(assignment)
+    blocked = assignments.unavailable(assignment, utcnow())
     if blocked:
-        return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
+        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
     # Reloading the course page carries on with this tab's attempt (static/app.js).
     extra = {"resume_set": store.assignments.assignment_set_id(assignment)}
     return _page(request, templates, session, assignment, extra)
@@ -162,9 +148,9 @@ def join_assignment(
     assignment, message = _find(request, session, code[:40])
     if assignment is None:
         return _not_found(request, templates, code[:40], message)
-    blocked = _unavailable(assignment)
+    blocked = assignments.unavailable(assignment, utcnow())
     if blocked:
-        return _page(request, templates, session, assignment, {"blocked": blocked[1]}, blocked[0])
+        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
     student = assignments.clean_name(name)
     what = "name" if assignment.identity == "name" else "nickname"
     if not student or len(student) > assignments.MAX_NAME:

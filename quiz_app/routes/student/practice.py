@@ -3,14 +3,11 @@ missed, offered from the results page until each of them has been answered right
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from quiz_app import store
-from quiz_app.bank import lookup
-from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import seeds
 from quiz_app.deps import BankDep, CurrentAttempt, SessionDep
-from quiz_app.learning import practice, student_report
+from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt
 from quiz_app.templating import path_for
 
@@ -19,36 +16,6 @@ router = APIRouter()
 
 def _unanswered(attempt: Attempt, answers: dict[str, Answer]) -> bool:
     return any(q not in answers for q in attempt.question_ids)
-
-
-def practice_plan(
-    session: Session, bank: Bank, root: Attempt, rounds: list[Attempt]
-) -> practice.Plan | None:
-    """Return where "practise what you missed" stands for an attempt's family, or None when
-    nothing it missed names a concept."""
-    family = [root, *rounds]
-    answers = store.attempts.answers_of(session, attempts=family)
-    found = lookup.resolve_many(session, bank, (q for a in answers.values() for q in a))
-    missed = practice.missed_concepts(
-        student_report.feedback_of(found, answers[root.id]).values(), bank
-    )
-    if not missed:
-        return None
-    practised = practice.practised_concepts(
-        item for r in rounds for item in student_report.feedback_of(found, answers[r.id]).values()
-    )
-    seen = {q for a in family for q in a.question_ids}
-    for earlier in store.attempts.retried(session, attempt=root):
-        seen.update(earlier.question_ids)  # a retry's questions were seen in what it retries
-    qset = bank.sets.get(root.set_id)
-    return practice.plan(
-        bank,
-        missed=missed,
-        practised=practised,
-        seen=seen,
-        seed=root.seed + len(rounds),
-        kinds=list(qset.selection.kinds) if qset else None,
-    )
 
 
 @router.post("/a/{token}/practice")

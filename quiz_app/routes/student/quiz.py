@@ -14,8 +14,8 @@ from quiz_app.bank.items import ClassifyQuestion, Concept
 from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.learning import grading, student_report
+from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
-from quiz_app.routes.student.practice import practice_plan
 from quiz_app.security import allow_framing
 from quiz_app.templating import path_for
 
@@ -309,7 +309,7 @@ def retry_missed(
     missed = [
         q
         for q, a in answers.items()
-        if (not a.correct or a.reason_correct is False) and q in bank.questions
+        if grading.was_missed(a.correct, a.reason_correct) and q in bank.questions
     ]
     if not missed:
         raise HTTPException(

@@ -2,13 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import auth, store
 from quiz_app.classroom.assignments import show_time
 from quiz_app.deps import CurrentTeacher, SessionDep, TemplatesDep
 from quiz_app.models import utcnow
+from quiz_app.security import check_csrf
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
@@ -51,12 +52,13 @@ def _render_form(
 
 def _check_login_csrf(request: Request, given: str) -> None:
     """Security: a login or signup form must come from our own page (login CSRF)."""
-    if not auth.csrf_matches(request.cookies.get(auth.LOGIN_CSRF_COOKIE), given):
-        raise HTTPException(
-            403,
-            "This form's security token is missing or out of date (are cookies turned off?). "
-            "Reload the login page and try again.",
-        )
+    check_csrf(
+        request,
+        {auth.CSRF_FIELD: given},
+        request.cookies.get(auth.LOGIN_CSRF_COOKIE),
+        "This form's security token is missing or out of date (are cookies turned off?). "
+        "Reload the login page and try again.",
+    )
 
 
 def _safe_next(next_path: str) -> str:

@@ -11,20 +11,17 @@ from quiz_app import store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignments, dashboard
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.interop.files import QuestionFormat, download, question_file
 from quiz_app.learning import class_report, results_files
-from quiz_app.lti import grades as lti_grades
+from quiz_app.links import embed_snippet, public_base
 from quiz_app.models import Assignment, Teacher, utcnow
-from quiz_app.routes.lms.question_files import QuestionFormat, download, question_file
-from quiz_app.routes.student.embed import embed_snippet, public_base
 from quiz_app.security import frame_ancestors_for
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
 
-POLL_SECONDS = 3  # how often the dashboard asks for fresh results
-CODE_CANDIDATES = 20  # join codes tried before giving up (31^6 codes: a clash is rare)
 NOT_YOURS = "There is no assignment with this number among yours. Go back to your assignments."
 
 
@@ -129,7 +126,7 @@ def create_assignment(
         )
     fields = dict(parsed.fields)
     store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
-    codes = [assignments.new_join_code() for _ in range(CODE_CANDIDATES)]
+    codes = assignments.join_code_candidates()
     assignment = store.assignments.create_assignment(
         session, teacher=teacher, codes=codes, **fields
     )
@@ -140,29 +137,12 @@ def create_assignment(
 def _dashboard(
     request: Request, session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
 ) -> dict[str, Any]:
-    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
-    asked = [q for a in attempts for q in a.question_ids]
-    found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
-    report = class_report.class_report(attempts, found, assignment.pool)
     embed_path = path_for(request, "embed_join", code=assignment.join_code)
     return {
+        **dashboard.dashboard_context(session, bank, teacher, assignment),
         "snippet": embed_snippet(public_base(request), embed_path, assignment.title),
         "frame_ancestors": frame_ancestors_for(_site_ancestors(request), assignment.embed_origins),
-        "teacher": teacher,
-        "assignment": assignment,
-        "report": report,
-        "verdicts": VERDICTS,
-        "status": assignments.status(assignment, utcnow()),
         "join_url": str(request.url_for("show_join_code", code=assignment.join_code)),
-        "code": assignments.format_code(assignment.join_code),
-        "source": assignments.summary_of_source(assignment.source, bank),
-        "show_time": assignments.show_time,
-        "clock": assignments.show_clock,
-        "updated": utcnow(),
-        "poll_seconds": POLL_SECONDS,
-        "feedback_modes": assignments.FEEDBACK_MODES,
-        "identities": assignments.IDENTITIES,
-        "grades": lti_grades.board(session, assignment=assignment),  # None: not in an LMS
     }
 
 
@@ -200,18 +180,7 @@ def show_student_answers(
     )
     if attempt is None:
         raise HTTPException(404, "This assignment has no such student attempt.")
-    found = lookup.resolve_many(session, bank, attempt.question_ids)
-    answers = {a.question_id: a for a in attempt.answers}
-    items = [(qid, found.get(qid), answers.get(qid)) for qid in attempt.question_ids]
-    context = {
-        "assignment": assignment,
-        "attempt": attempt,
-        "items": items,
-        "show_time": assignments.show_time,
-        "clock": assignments.show_clock,
-        "teacher": teacher,
-        "summary": class_report.class_report([attempt], found, attempt.question_ids).students[0],
-    }
+    context = dashboard.student_answers_context(session, bank, teacher, assignment, attempt)
     return templates.TemplateResponse(request, "teacher/student.html", context)
 
 
@@ -311,11 +280,7 @@ def _export(
     request: Request, session: Session, bank: Bank, teacher: Teacher, assignment_id: int
 ) -> tuple[Assignment, class_report.ClassReport, dict[str, AnyQuestion]]:
     assignment = _assignment(session, teacher, assignment_id)
-    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
-    found = lookup.resolve_many(
-        session, bank, [*assignment.pool, *(q for a in attempts for q in a.question_ids)]
-    )
-    return assignment, class_report.class_report(attempts, found, assignment.pool), found
+    return assignment, *dashboard.class_results(session, bank, assignment)
 
 
 def _download(body: str, media_type: str, assignment: Assignment, name: str) -> Response:
@@ -412,28 +377,15 @@ def browse_bank(
 ) -> Response:
     """Show bank questions (and the teacher's own) with answers, filtered, to hand-pick."""
     params = request.query_params
-    source = {
-        key: [v for v in params.getlist(key) if v]
-        for key in ("themes", "verdicts", "kinds", "difficulties")
-    }
+    source = {key: [v for v in params.getlist(key) if v] for key in assignments.FILTER_KEYS}
     own = own_questions(session, teacher)
-    ids, _problem = assignments.pool_for({k: v for k, v in source.items() if v}, bank, {})
-    if "difficulties" in source:
-        source["difficulties"] = [d for d in source["difficulties"] if d in ("1", "2", "3")]
-    mine = [
-        q
-        for q in own.values()
-        if (not source["themes"] or q.theme in source["themes"])
-        and (not source["verdicts"] or getattr(q, "verdict", None) in source["verdicts"])
-        and (not source["difficulties"] or str(q.difficulty) in source["difficulties"])
-    ]
     context = {
         "filters": source,
-        "questions": [bank.questions[i] for i in ids],
-        "mine": mine,
+        "questions": assignments.filtered(bank.questions.values(), source),
+        "mine": assignments.filtered(own.values(), source),
         "themes": THEMES.values(),
         "verdicts": VERDICTS,
         "kinds": assignments.PLAYABLE_KINDS,
-        "playable": assignments.PLAYABLE_KINDS,
+        "difficulties": assignments.DIFFICULTIES,
     }
     return templates.TemplateResponse(request, "teacher/bank.html", context)

@@ -22,8 +22,8 @@ from quiz_app.bank.vocabulary import (
     VERDICTS,
 )
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
+from quiz_app.interop.files import QuestionFormat, question_file
 from quiz_app.models import Teacher, TeacherQuestion
-from quiz_app.routes.lms.question_files import QuestionFormat, question_file
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
