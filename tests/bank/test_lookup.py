@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from quiz_app import store
 from quiz_app.bank import lookup
-from tests.teacher_factories import make_teacher
+from tests.support.teacher_factories import make_teacher
 
 
 @contextmanager

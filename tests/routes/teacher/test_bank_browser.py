@@ -34,7 +34,8 @@ def _own_questions(app: FastAPI) -> tuple[TestClient, dict[str, AnyQuestion]]:
         ids = {local_id: lookup.namespaced(teacher.id, local_id) for local_id in data}
         store.teacher_questions.save_questions(session, teacher=teacher, questions=data, ids=ids)
         token, _csrf = store.teachers.create_session(session, teacher=teacher, hours=1)
-        own = {ids[local]: lookup.from_data(teacher.id, item) for local, item in data.items()}
+        own = lookup.resolve_many(session, bank, ids.values())
+        assert len(own) == len(ids)
     client = TestClient(app, follow_redirects=False)
     client.cookies.set(auth.SESSION_COOKIE, token)
     return client, own
