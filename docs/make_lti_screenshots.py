@@ -1,9 +1,9 @@
 """Take the LMS guide's screenshots: `python docs/make_lti_screenshots.py`.
 
-Serves the app on a temporary database and the fake LMS of the tests (tests/lti_platform.py),
-adds a set by Deep Linking from a course page in headless Chromium, lets four students take it
-(over HTTP), makes the LMS refuse or delay two of their grades, and photographs the picker and
-the dashboard inside the LMS frame, and a refused launch.
+Serves the app on a temporary database and the fake LMS of the tests
+(tests/support/lti_platform.py), adds a set by Deep Linking from a course page in headless
+Chromium, lets four students take it (over HTTP), makes the LMS refuse or delay two of their
+grades, and photographs the picker and the dashboard inside the LMS frame, and a refused launch.
 """
 
 import re

@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,7 @@ from quiz_app.bank.content import text_problems
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import SECTIONS, THEMES, VERDICTS
 from quiz_app.paths import bundled
-
-ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "source"
-COPY_RUN_WORDS = 8  # this many words in a row shared with the article counts as copying
+from tests.bank.make_article_fingerprint import copied_runs, read_fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -58,25 +57,23 @@ def test_bundled_questions_obey_content_rules_and_cite_sections(bank: Bank) -> N
         assert q.source_section in SECTIONS, q.id
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+", text.lower())
+def _texts(value: object) -> Iterator[str]:
+    """Yield every string inside a question's fields, however deeply nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _texts(item)
 
 
-@pytest.mark.skipif(not ARTICLE.is_dir(), reason="the source article is in ../shared/source")
 def test_bundled_questions_do_not_copy_article_sentences(bank: Bank) -> None:
-    article = _words(" ".join(p.read_text() for p in ARTICLE.glob("*.txt")))
-    runs = {
-        tuple(article[i : i + COPY_RUN_WORDS]) for i in range(len(article) - COPY_RUN_WORDS + 1)
-    }
+    hashes = read_fingerprint()
     for q in bank.questions.values():
-        for text in (q.claim, q.explanation, q.needed_evidence):
-            words = _words(text)
-            copied = [
-                " ".join(words[i : i + COPY_RUN_WORDS])
-                for i in range(len(words) - COPY_RUN_WORDS + 1)
-                if tuple(words[i : i + COPY_RUN_WORDS]) in runs
-            ]
-            assert not copied, (q.id, copied)
+        for text in _texts(q.model_dump()):
+            assert not copied_runs(text, hashes), (q.id, copied_runs(text, hashes))
 
 
 def test_select_same_seed_gives_same_questions(bank: Bank) -> None:

@@ -1,10 +1,11 @@
-"""Exports for an LMS: QTI packages validate against the IMS schemas, and Moodle XML and GIFT
-read back as the same questions, right answers and feedback."""
+"""Exports for an LMS: QTI packages hold a well-formed item per question and validate against the
+IMS schemas (when QUIZ_TEST_QTI_SCHEMAS names them), and Moodle XML and GIFT read back as the
+same questions, right answers and feedback."""
 
 import io
 import re
 import zipfile
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from lxml import etree
@@ -16,28 +17,13 @@ from quiz_app.interop.drafts import html_to_text
 from quiz_app.interop.mapping import PROMPTS, bank_dict, choices, explanation_text, metadata
 from quiz_app.paths import bundled
 from tests.support.interop_samples import TRICKY_CLAIM, every_kind, tricky_classify
-
-# The IMS schemas live beside the repository (../shared/standards), in CI as on a workstation.
-STANDARDS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "qti-xsd"
-QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
-CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
+from tests.support.qti_check import CP, QTI, QtiSchemas, check_package, qti_schemas, unzip
 
 
-def _schema(relative: str) -> etree.XMLSchema:
-    path = STANDARDS / relative
-    if not path.is_file():
-        pytest.fail(f"the IMS schema {path} is missing: check out ../shared beside the repository")
-    return etree.XMLSchema(etree.parse(str(path)))
-
-
-@pytest.fixture(scope="module")
-def item_schema() -> etree.XMLSchema:
-    return _schema("qtiv2p1/imsqti_v2p1.xsd")
-
-
-@pytest.fixture(scope="module")
-def manifest_schema() -> etree.XMLSchema:
-    return _schema("imscp_v1p1.xsd")
+@pytest.fixture
+def schemas() -> QtiSchemas:
+    """The IMS schemas; the test is skipped, saying how to turn it on, without them."""
+    return qti_schemas()
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +38,6 @@ def _set_questions(bank: Bank) -> list[tuple[str, list[AnyQuestion]]]:
         ("whole-bank", list(bank.questions.values())),
         ("samples", every_kind()),
     ]
-
-
-def _unzip(content: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert archive.testzip() is None
-        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def _read_item(xml: bytes) -> dict[str, object]:
@@ -84,33 +64,122 @@ def _read_item(xml: bytes) -> dict[str, object]:
     }
 
 
-def test_qti_package_of_every_set_and_kind_validates_against_ims_schemas(
-    bank: Bank, item_schema: etree.XMLSchema, manifest_schema: etree.XMLSchema
+def test_qti_package_of_every_set_and_kind_holds_one_checked_item_per_question(
+    bank: Bank,
 ) -> None:
     for set_id, questions in _set_questions(bank):
-        files = _unzip(qti.package(questions, set_id=set_id, set_title=set_id))
+        content = qti.package(questions, set_id=set_id, set_title=set_id)
+        items = check_package(content)
+        assert list(items) == [f"items/{q.id}.xml" for q in questions]
+        assert [item.get("identifier") for item in items.values()] == [q.id for q in questions]
+        files = unzip(content)
         manifest = etree.fromstring(files.pop("imsmanifest.xml"))
-        assert manifest_schema.validate(manifest), manifest_schema.error_log
         resources = manifest.findall(f"{CP}resources/{CP}resource")
         assert [r.get("type") for r in resources] == ["imsqti_item_xmlv2p1"] * len(questions)
         assert [r.get("href") for r in resources] == [f"items/{q.id}.xml" for q in questions]
         assert [r.find(f"{CP}file").get("href") for r in resources] == list(files)
+
+
+def test_qti_package_of_every_set_and_kind_validates_against_ims_schemas(
+    bank: Bank, schemas: QtiSchemas
+) -> None:
+    for set_id, questions in _set_questions(bank):
+        files = unzip(qti.package(questions, set_id=set_id, set_title=set_id))
+        manifest = etree.fromstring(files.pop("imsmanifest.xml"))
+        assert schemas.manifest.validate(manifest), schemas.manifest.error_log
         for question in questions:
             item = etree.fromstring(files[f"items/{question.id}.xml"])
-            assert item_schema.validate(item), (question.id, item_schema.error_log)
+            assert schemas.item.validate(item), (question.id, schemas.item.error_log)
 
 
-def test_qti_schemas_reject_a_broken_item_and_manifest(
-    item_schema: etree.XMLSchema, manifest_schema: etree.XMLSchema
-) -> None:
+def test_qti_schemas_reject_a_broken_item_and_manifest(schemas: QtiSchemas) -> None:
     """The validation above can fail: drop a required part and the schemas say so."""
     question = tricky_classify()
     item = etree.fromstring(qti.assessment_item(question))
     del item.attrib["title"]
-    assert not item_schema.validate(item)
+    assert not schemas.item.validate(item)
     manifest = etree.fromstring(qti.manifest([question], set_id="s", set_title="S"))
     manifest.remove(manifest.find(f"{CP}organizations"))
-    assert not manifest_schema.validate(manifest)
+    assert not schemas.manifest.validate(manifest)
+
+
+def _rezip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _edit_item(files: dict[str, bytes], change: Callable[[etree._Element], None]) -> None:
+    name = next(n for n in files if n.startswith("items/"))
+    item = etree.fromstring(files[name])
+    change(item)
+    files[name] = etree.tostring(item)
+
+
+def _drop_correct_response(files: dict[str, bytes]) -> None:
+    def change(item: etree._Element) -> None:
+        declaration = item.find(f"{QTI}responseDeclaration")
+        assert declaration is not None
+        declaration.remove(declaration.find(f"{QTI}correctResponse"))
+
+    _edit_item(files, change)
+
+
+def _correct_response_not_a_choice(files: dict[str, bytes]) -> None:
+    def change(item: etree._Element) -> None:
+        value = item.find(f"{QTI}responseDeclaration/{QTI}correctResponse/{QTI}value")
+        assert value is not None
+        value.text = "no-such-choice"
+
+    _edit_item(files, change)
+
+
+def _same_identifier_twice(files: dict[str, bytes]) -> None:
+    first, second = [n for n in files if n.startswith("items/")][:2]
+    files[second] = files[first]
+
+
+def _drop_an_item_file(files: dict[str, bytes]) -> None:
+    del files[next(n for n in files if n.startswith("items/"))]
+
+
+def _add_an_unlisted_file(files: dict[str, bytes]) -> None:
+    files["items/stray.xml"] = next(v for n, v in files.items() if n.startswith("items/"))
+
+
+def _drop_the_manifest(files: dict[str, bytes]) -> None:
+    del files["imsmanifest.xml"]
+
+
+def _break_an_item_xml(files: dict[str, bytes]) -> None:
+    name = next(n for n in files if n.startswith("items/"))
+    files[name] = files[name][:-40]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _drop_correct_response,
+        _correct_response_not_a_choice,
+        _same_identifier_twice,
+        _drop_an_item_file,
+        _add_an_unlisted_file,
+        _drop_the_manifest,
+        _break_an_item_xml,
+    ],
+)
+def test_qti_structural_check_rejects_a_damaged_package(
+    bank: Bank, damage: Callable[[dict[str, bytes]], None]
+) -> None:
+    """The structural check can fail: each kind of damage makes it raise."""
+    questions = list(bank.questions.values())[:3]
+    files = unzip(qti.package(questions, set_id="s", set_title="S"))
+    check_package(_rezip(files))  # intact, it passes
+    damage(files)
+    with pytest.raises((AssertionError, etree.XMLSyntaxError)):
+        check_package(_rezip(files))
 
 
 def test_qti_items_read_back_as_the_same_claims_choices_answers_and_feedback(

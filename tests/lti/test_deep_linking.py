@@ -239,10 +239,13 @@ def test_a_grant_from_another_lms_is_ignored(app: FastAPI, platform: FakePlatfor
     try:
         with app.state.sessions() as session:
             platforms.register(session, other.registration())
+        attempts_before = counts(app)["attempts"]
         response = launch(browser(app), other, STUDENT, custom=custom)
     finally:
         other.stop()
     assert response.status_code == 409  # not linked: the grant belongs to the first LMS
+    assert "Your teacher has not chosen the questions for this activity yet" in response.text
+    assert counts(app)["attempts"] == attempts_before  # the student started nothing
 
 
 def test_deep_linking_pages_are_for_the_deep_linking_session_only(

@@ -2,6 +2,8 @@
 nothing is created: no LMS user, no session, no attempt, no teacher account."""
 
 import html
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -45,67 +47,274 @@ def _now() -> int:
     return int(utcnow().timestamp())
 
 
-def test_bad_signature_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, key=platform.rogue_key)  # same kid, a forger's key
-    _refused(response, 401, "signature does not match the LMS's public key “lms-key-1”")
-    assert counts(app) == linked
+Send = Callable[[FastAPI, FakePlatform], Response]
 
 
-def test_key_the_platform_never_published_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, key=new_key("made-up-key"))
-    _refused(response, 401, "signed with a key (kid “made-up-key”) that is not among the LMS's")
-    assert platform.jwks_fetches == 1  # fetched moments ago: an unknown kid does not refetch
-    assert counts(app) == linked
+@dataclass(frozen=True)
+class Hostile:
+    """One wrong or hostile launch: how it is sent, and the refusal the person must see.
+
+    `says` and `also` may name {client_id}, filled in from the fake LMS."""
+
+    id: str
+    send: Send
+    status: int
+    says: str
+    also: tuple[str, ...] = ()
+    then: Callable[[FakePlatform], bool] = lambda platform: True  # a last check of the LMS
 
 
-def test_wrong_audience_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, claims={"aud": "another-tool"})
-    _refused(
-        response,
+def _claims(**claims: Any) -> Send:
+    """A launch whose id_token's claims are changed (REMOVE drops one)."""
+    return lambda app, platform: _hostile(app, platform, claims=claims)
+
+
+def _login(**params: Any) -> Send:
+    """A login initiation from the LMS with changed parameters."""
+
+    def send(app: FastAPI, platform: FakePlatform) -> Response:
+        query = {**platform.login_params(STUDENT), **params}
+        return browser(app).get("/lti/login", params=query)
+
+    return send
+
+
+def _form(change: Callable[[dict[str, str]], dict[str, str]]) -> Send:
+    """A launch whose form, as the LMS posts it back, is changed on the way."""
+
+    def send(app: FastAPI, platform: FakePlatform) -> Response:
+        client = browser(app)
+        form = platform.authenticate(login(client, platform, STUDENT), STUDENT)
+        return client.post("/lti/launch", data=change(form))
+
+    return send
+
+
+def _without(field: str) -> Callable[[dict[str, str]], dict[str, str]]:
+    return lambda form: {k: v for k, v in form.items() if k != field}
+
+
+def _signed_with_a_shared_secret(form: dict[str, str]) -> dict[str, str]:
+    claims = jwt.decode(form["id_token"], options={"verify_signature": False})
+    forged = jwt.encode(claims, "a-guessed-secret-of-32-bytes-....", algorithm="HS256")
+    return {**form, "id_token": forged}
+
+
+def _several_audiences(app: FastAPI, platform: FakePlatform) -> Response:
+    return _hostile(app, platform, claims={"aud": [platform.client_id, "another-tool"]})
+
+
+def _expired(app: FastAPI, platform: FakePlatform) -> Response:
+    now = _now()
+    return _hostile(app, platform, claims={"exp": now - 120, "iat": now - 420})
+
+
+def _issued_in_the_future(app: FastAPI, platform: FakePlatform) -> Response:
+    now = _now()
+    return _hostile(app, platform, claims={"iat": now + 600, "exp": now + 900})
+
+
+def _state_this_browser_did_not_start(app: FastAPI, platform: FakePlatform) -> Response:
+    victim = browser(app)
+    login(victim, platform, STUDENT)  # the victim's browser started a launch of its own
+    attacker = browser(app)
+    forged = platform.authenticate(login(attacker, platform, TEACHER), TEACHER)
+    return victim.post("/lti/launch", data=forged)  # login CSRF: the attacker's launch
+
+
+def _expired_state(app: FastAPI, platform: FakePlatform) -> Response:
+    client = browser(app)
+    form = platform.authenticate(login(client, platform, STUDENT), STUDENT)
+    with app.state.sessions() as session:
+        session.execute(update(LtiLaunchState).values(expires_at=utcnow()))
+        session.commit()
+    return client.post("/lti/launch", data=form)
+
+
+def _lms_login_error(app: FastAPI, platform: FakePlatform) -> Response:
+    form = {"error": "login_required", "error_description": "No session", "state": "s"}
+    return browser(app).post("/lti/launch", data=form)
+
+
+def _login_missing_its_parameters(app: FastAPI, platform: FakePlatform) -> Response:
+    return browser(app).get("/lti/login", params={"iss": "x"})
+
+
+REQUIRED_CLAIMS = [
+    ("sub", "sub"),
+    (vocab.ROLES, "roles"),
+    (vocab.RESOURCE_LINK, "resource_link"),
+    (vocab.DEPLOYMENT_ID, "deployment_id"),
+    (vocab.MESSAGE_TYPE, "message_type"),
+    (vocab.VERSION, "version"),
+    (vocab.TARGET_LINK_URI, "target_link_uri"),
+    ("nonce", "nonce"),
+    ("exp", "exp"),
+    ("iat", "iat"),
+]
+OTHER_TARGET = "http://testserver/lti/launch?other"
+ATTACKER_ISSUER = "https://lms.attacker.example"
+
+HOSTILE = [
+    Hostile(
+        "bad-signature",  # same kid, a forger's key
+        lambda app, platform: _hostile(app, platform, key=platform.rogue_key),
         401,
-        f"addressed to 'another-tool', not to this tool's client id “{platform.client_id}”",
-    )
-    assert counts(app) == linked
+        "signature does not match the LMS's public key “lms-key-1”",
+    ),
+    Hostile(
+        "key-the-platform-never-published",
+        lambda app, platform: _hostile(app, platform, key=new_key("made-up-key")),
+        401,
+        "signed with a key (kid “made-up-key”) that is not among the LMS's",
+        # fetched moments ago: an unknown kid does not refetch
+        then=lambda platform: platform.jwks_fetches == 1,
+    ),
+    Hostile(
+        "wrong-audience",
+        _claims(aud="another-tool"),
+        401,
+        "addressed to 'another-tool', not to this tool's client id “{client_id}”",
+    ),
+    Hostile(
+        "several-audiences-without-azp",
+        _several_audiences,
+        401,
+        "several audiences but no “azp”",
+    ),
+    Hostile(
+        "azp-naming-another-tool",
+        _claims(azp="another-tool"),
+        401,
+        "authorized party (azp) is “another-tool”",
+    ),
+    Hostile("expired-launch", _expired, 401, "The id_token expired at", also=("allowing 60 s",)),
+    Hostile(
+        "launch-issued-in-the-future", _issued_in_the_future, 401, "in the future for this server"
+    ),
+    Hostile(
+        "unknown-deployment",
+        _claims(**{vocab.DEPLOYMENT_ID: "9:not-installed"}),
+        403,
+        "The deployment “9:not-installed”",
+        also=("--deployment-id 9:not-installed",),  # how the admin fixes it
+    ),
+    Hostile(
+        "unknown-deployment-at-login-already",
+        _login(lti_deployment_id="9:not-installed"),
+        403,
+        "The deployment “9:not-installed”",
+    ),
+    *(
+        Hostile(
+            f"missing-claim-{name}",
+            _claims(**{claim: REMOVE}),
+            400,
+            f"lacks the required claim “{name}”",
+        )
+        for claim, name in REQUIRED_CLAIMS
+    ),
+    Hostile(
+        "resource-link-without-an-id",
+        _claims(**{vocab.RESOURCE_LINK: {"title": "no id"}}),
+        400,
+        "lacks the required claim “resource_link.id”",
+    ),
+    Hostile(
+        "wrong-message-type",
+        _claims(**{vocab.MESSAGE_TYPE: "LtiSubmissionReviewRequest"}),
+        400,
+        "message type is “LtiSubmissionReviewRequest”",
+    ),
+    Hostile(
+        "wrong-lti-version",
+        _claims(**{vocab.VERSION: "1.1"}),
+        400,
+        "LTI version “1.1”; Claim Check speaks LTI 1.3.0",
+    ),
+    Hostile(
+        "unknown-issuer-at-login",
+        _login(iss=ATTACKER_ISSUER),
+        400,
+        f"No LMS with the issuer “{ATTACKER_ISSUER}” is registered",
+    ),
+    Hostile(
+        "token-from-another-issuer-at-launch",
+        _claims(iss=ATTACKER_ISSUER),
+        401,
+        f"issued by “{ATTACKER_ISSUER}”, not by the LMS",
+    ),
+    Hostile(
+        "unregistered-client-id-at-login",
+        _login(client_id="999"),
+        400,
+        "The client id “999” is not registered",
+    ),
+    Hostile(
+        "login-for-another-site",
+        _login(target_link_uri="https://evil.example/x"),
+        400,
+        "not an address of this Claim Check server",
+    ),
+    Hostile(
+        "login-missing-its-parameters",
+        _login_missing_its_parameters,
+        400,
+        "lacks “login_hint”, “target_link_uri”",
+    ),
+    Hostile(
+        "token-opening-another-address-than-the-login-asked",
+        _claims(**{vocab.TARGET_LINK_URI: OTHER_TARGET}),
+        400,
+        f"opens “{OTHER_TARGET}”, not “http://testserver/lti/launch”",
+    ),
+    Hostile(
+        "unknown-state",
+        _form(lambda form: {**form, "state": "made-up-state"}),
+        400,
+        "This launch's state is unknown or has expired",
+    ),
+    Hostile(
+        "state-that-this-browser-did-not-start",
+        _state_this_browser_did_not_start,
+        400,
+        "state does not match the one this browser started with",
+    ),
+    Hostile("expired-state", _expired_state, 400, "state is unknown or has expired"),
+    *(
+        Hostile(f"launch-without-{missing}", _form(_without(missing)), 400, f"lacks “{missing}”")
+        for missing in ("id_token", "state")
+    ),
+    Hostile(
+        "lms-login-error",
+        _lms_login_error,
+        400,
+        "The LMS refused the login: login_required: No session",
+    ),
+    Hostile(
+        "token-signed-with-a-shared-secret",
+        _form(_signed_with_a_shared_secret),
+        401,
+        "signed with “HS256”; LTI 1.3 requires RS256",
+    ),
+    Hostile(
+        "unreadable-token",
+        _form(lambda form: {**form, "id_token": "not-a-jwt"}),
+        400,
+        "The id_token is not a readable JWT",
+    ),
+]
 
 
-def test_several_audiences_without_azp_are_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
+@pytest.mark.parametrize("case", HOSTILE, ids=[case.id for case in HOSTILE])
+def test_hostile_launch_is_refused_saying_why_and_creates_nothing(
+    app: FastAPI, platform: FakePlatform, linked: dict[str, int], case: Hostile
 ) -> None:
-    response = _hostile(app, platform, claims={"aud": [platform.client_id, "another-tool"]})
-    _refused(response, 401, "several audiences but no “azp”")
-    assert counts(app) == linked
-
-
-def test_azp_naming_another_tool_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, claims={"azp": "another-tool"})
-    _refused(response, 401, "authorized party (azp) is “another-tool”")
-    assert counts(app) == linked
-
-
-def test_expired_launch_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    now = _now()
-    response = _hostile(app, platform, claims={"exp": now - 120, "iat": now - 420})
-    text = _refused(response, 401, "The id_token expired at")
-    assert "allowing 60 s" in text
-    assert counts(app) == linked
-
-
-def test_launch_issued_in_the_future_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    now = _now()
-    response = _hostile(app, platform, claims={"iat": now + 600, "exp": now + 900})
-    _refused(response, 401, "in the future for this server")
+    response = case.send(app, platform)
+    text = _refused(response, case.status, case.says.format(client_id=platform.client_id))
+    for more in case.also:
+        assert more in text
+    assert case.then(platform)
     assert counts(app) == linked
 
 
@@ -134,199 +343,6 @@ def test_replayed_nonce_under_a_fresh_state_is_refused(
     replay = {"id_token": captured["id_token"], "state": fresh["state"]}
     _refused(attacker.post("/lti/launch", data=replay), 401, "nonce does not belong to this launch")
     assert counts(app) == after_first
-
-
-def test_unknown_deployment_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, claims={vocab.DEPLOYMENT_ID: "9:not-installed"})
-    text = _refused(response, 403, "The deployment “9:not-installed”")
-    assert "--deployment-id 9:not-installed" in text  # how the admin fixes it
-    assert counts(app) == linked
-
-
-def test_unknown_deployment_is_refused_at_login_already(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    params = platform.login_params(STUDENT, lti_deployment_id="9:not-installed")
-    response = browser(app).get("/lti/login", params=params)
-    _refused(response, 403, "The deployment “9:not-installed”")
-    assert counts(app) == linked
-
-
-@pytest.mark.parametrize(
-    ("claim", "name"),
-    [
-        ("sub", "sub"),
-        (vocab.ROLES, "roles"),
-        (vocab.RESOURCE_LINK, "resource_link"),
-        (vocab.DEPLOYMENT_ID, "deployment_id"),
-        (vocab.MESSAGE_TYPE, "message_type"),
-        (vocab.VERSION, "version"),
-        (vocab.TARGET_LINK_URI, "target_link_uri"),
-        ("nonce", "nonce"),
-        ("exp", "exp"),
-        ("iat", "iat"),
-    ],
-)
-def test_launch_missing_a_required_claim_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int], claim: str, name: str
-) -> None:
-    response = _hostile(app, platform, claims={claim: REMOVE})
-    _refused(response, 400, f"lacks the required claim “{name}”")
-    assert counts(app) == linked
-
-
-def test_resource_link_without_an_id_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, claims={vocab.RESOURCE_LINK: {"title": "no id"}})
-    _refused(response, 400, "lacks the required claim “resource_link.id”")
-    assert counts(app) == linked
-
-
-def test_wrong_message_type_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, claims={vocab.MESSAGE_TYPE: "LtiSubmissionReviewRequest"})
-    _refused(response, 400, "message type is “LtiSubmissionReviewRequest”")
-    assert counts(app) == linked
-
-
-def test_wrong_lti_version_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, claims={vocab.VERSION: "1.1"})
-    _refused(response, 400, "LTI version “1.1”; Claim Check speaks LTI 1.3.0")
-    assert counts(app) == linked
-
-
-def test_unknown_issuer_is_refused_at_login(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    params = {**platform.login_params(STUDENT), "iss": "https://lms.attacker.example"}
-    response = browser(app).get("/lti/login", params=params)
-    _refused(response, 400, "No LMS with the issuer “https://lms.attacker.example” is registered")
-    assert counts(app) == linked
-
-
-def test_token_from_another_issuer_is_refused_at_launch(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    response = _hostile(app, platform, claims={"iss": "https://lms.attacker.example"})
-    _refused(response, 401, "issued by “https://lms.attacker.example”, not by the LMS")
-    assert counts(app) == linked
-
-
-def test_unregistered_client_id_is_refused_at_login(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    params = {**platform.login_params(STUDENT), "client_id": "999"}
-    response = browser(app).get("/lti/login", params=params)
-    _refused(response, 400, "The client id “999” is not registered")
-    assert counts(app) == linked
-
-
-def test_login_for_another_site_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    params = {**platform.login_params(STUDENT), "target_link_uri": "https://evil.example/x"}
-    _refused(
-        browser(app).get("/lti/login", params=params),
-        400,
-        "not an address of this Claim Check server",
-    )
-    assert counts(app) == linked
-
-
-def test_login_missing_its_parameters_is_refused(app: FastAPI, linked: dict[str, int]) -> None:
-    response = browser(app).get("/lti/login", params={"iss": "x"})
-    _refused(response, 400, "lacks “login_hint”, “target_link_uri”")
-    assert counts(app) == linked
-
-
-def test_token_opening_another_address_than_the_login_asked_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    target = "http://testserver/lti/launch?other"
-    response = _hostile(app, platform, claims={vocab.TARGET_LINK_URI: target})
-    _refused(response, 400, f"opens “{target}”, not “http://testserver/lti/launch”")
-    assert counts(app) == linked
-
-
-def test_unknown_state_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    client = browser(app)
-    form = platform.authenticate(login(client, platform, STUDENT), STUDENT)
-    response = client.post("/lti/launch", data={**form, "state": "made-up-state"})
-    _refused(response, 400, "This launch's state is unknown or has expired")
-    assert counts(app) == linked
-
-
-def test_state_that_this_browser_did_not_start_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    victim = browser(app)
-    login(victim, platform, STUDENT)  # the victim's browser started a launch of its own
-    attacker = browser(app)
-    forged = platform.authenticate(login(attacker, platform, TEACHER), TEACHER)
-    response = victim.post("/lti/launch", data=forged)  # login CSRF: the attacker's launch
-    _refused(response, 400, "state does not match the one this browser started with")
-    assert counts(app) == linked
-
-
-def test_expired_state_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    client = browser(app)
-    form = platform.authenticate(login(client, platform, STUDENT), STUDENT)
-    with app.state.sessions() as session:
-        session.execute(update(LtiLaunchState).values(expires_at=utcnow()))
-        session.commit()
-    _refused(client.post("/lti/launch", data=form), 400, "state is unknown or has expired")
-    assert counts(app) == linked
-
-
-@pytest.mark.parametrize("missing", ["id_token", "state"])
-def test_launch_without_id_token_or_state_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int], missing: str
-) -> None:
-    client = browser(app)
-    form = platform.authenticate(login(client, platform, STUDENT), STUDENT)
-    del form[missing]
-    _refused(client.post("/lti/launch", data=form), 400, f"The launch lacks “{missing}”")
-    assert counts(app) == linked
-
-
-def test_lms_login_error_is_shown(app: FastAPI, linked: dict[str, int]) -> None:
-    form = {"error": "login_required", "error_description": "No session", "state": "s"}
-    response = browser(app).post("/lti/launch", data=form)
-    _refused(response, 400, "The LMS refused the login: login_required: No session")
-    assert counts(app) == linked
-
-
-def test_token_signed_with_a_shared_secret_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    client = browser(app)
-    auth = login(client, platform, STUDENT)
-    form = platform.authenticate(auth, STUDENT)
-    claims = jwt.decode(form["id_token"], options={"verify_signature": False})
-    forged = jwt.encode(claims, "a-guessed-secret-of-32-bytes-....", algorithm="HS256")
-    response = client.post("/lti/launch", data={**form, "id_token": forged})
-    _refused(response, 401, "signed with “HS256”; LTI 1.3 requires RS256")
-    assert counts(app) == linked
-
-
-def test_unreadable_token_is_refused(
-    app: FastAPI, platform: FakePlatform, linked: dict[str, int]
-) -> None:
-    client = browser(app)
-    form = platform.authenticate(login(client, platform, STUDENT), STUDENT)
-    response = client.post("/lti/launch", data={**form, "id_token": "not-a-jwt"})
-    _refused(response, 400, "The id_token is not a readable JWT")
-    assert counts(app) == linked
 
 
 def test_lms_keys_unavailable_refuses_with_502_and_says_so(

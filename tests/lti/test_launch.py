@@ -260,12 +260,22 @@ def test_launch_pages_may_be_framed_by_the_lms(app: FastAPI, platform: FakePlatf
     assert dashboard.headers["cache-control"] == "no-store"
 
 
+def _assert_in_own_attempt(app: FastAPI, token: str) -> None:
+    """The launch got through: the learner has an attempt of their own, under their LMS name."""
+    with app.state.sessions() as session:
+        attempt = session.scalar(select(Attempt).where(Attempt.token == token))
+        assert attempt is not None
+        assert attempt.student_name == "Sam Rivera"
+
+
 def test_several_audiences_with_azp_naming_the_tool_is_accepted(
     app: FastAPI, platform: FakePlatform
 ) -> None:
     set_up_link(app, platform)
     claims = {"aud": [platform.client_id, "another-tool"], "azp": platform.client_id}
-    assert launch(browser(app), platform, STUDENT, claims=claims).status_code == 303
+    response = launch(browser(app), platform, STUDENT, claims=claims)
+    assert response.status_code == 303
+    _assert_in_own_attempt(app, attempt_token(response))
 
 
 def test_a_launch_a_few_seconds_past_expiry_is_accepted_within_the_clock_leeway(
@@ -274,7 +284,9 @@ def test_a_launch_a_few_seconds_past_expiry_is_accepted_within_the_clock_leeway(
     set_up_link(app, platform)
     now = int(utcnow().timestamp())
     claims = {"exp": now - 30, "iat": now - 330}
-    assert launch(browser(app), platform, STUDENT, claims=claims).status_code == 303
+    response = launch(browser(app), platform, STUDENT, claims=claims)
+    assert response.status_code == 303
+    _assert_in_own_attempt(app, attempt_token(response))
 
 
 def test_html_in_an_lms_name_is_shown_as_text(app: FastAPI, platform: FakePlatform) -> None:

@@ -161,9 +161,14 @@ def test_resend_of_another_assignments_student_is_not_found(
     with app.state.sessions() as session:
         lea = session.scalars(select(Attempt.id).where(Attempt.student_name == "Lea Park")).one()
     token_path = other.removesuffix("/dashboard")
+    scores_before = len(platform.scores)
     post = teacher.post(f"{token_path}/attempts/{lea}/resend", data={"csrf_token": csrf})
     assert post.status_code == 404
-    assert teacher.get(f"{token_path}/attempts/{lea}").status_code == 404
+    assert "This student has no grade for the LMS yet" in post.text  # none in this activity
+    assert len(platform.scores) == scores_before  # nothing was sent
+    page = teacher.get(f"{token_path}/attempts/{lea}")
+    assert page.status_code == 404
+    assert "This activity has no such student attempt." in page.text
 
 
 def test_dashboard_refreshes_as_an_htmx_fragment(app: FastAPI, platform: FakePlatform) -> None:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from quiz_app.interop.gift import parse_gift
 from quiz_app.interop.mapping import bank_dict
 from quiz_app.interop.moodle import parse_moodle_xml
+from tests.support.qti_check import check_package
 
 FORMATS = [
     ("qti.zip", "application/zip", "qti21.zip"),
@@ -42,6 +43,7 @@ def test_export_qti_zip_holds_a_manifest_and_every_question_the_set_matches(
         names = archive.namelist()
         manifest = archive.read("imsmanifest.xml").decode()
     assert names == ["imsmanifest.xml", *(f"items/{q.id}.xml" for q in expected)]
+    assert list(check_package(response.content)) == [f"items/{q.id}.xml" for q in expected]
     assert "Claim Check: Mind the evidence gaps" in manifest
 
 

@@ -124,8 +124,10 @@ def test_oembed_bad_requests_get_clear_errors(
 
 
 def test_embed_unknown_set_is_404(client: TestClient) -> None:
-    assert client.get("/embed/sets/nope").status_code == 404
-    assert client.get("/sets/nope").status_code == 404
+    for path in ("/embed/sets/nope", "/sets/nope"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "There is no question set with that name" in response.text
 
 
 def test_public_url_setting_is_used_in_snippets(database_url: str) -> None:

@@ -202,6 +202,7 @@ def test_oembed_for_assignment_not_yet_open_is_offered(app: FastAPI) -> None:
     code = get_assignment(app, assignment_id).join_code
     response = TestClient(app).get("/oembed", params={"url": f"http://testserver/j/{code}"})
     assert response.status_code == 200
+    assert f"http://testserver/embed/j/{code}" in response.json()["html"]
 
 
 # --- the sites that may frame an assignment ----------------------------------------------

@@ -183,9 +183,13 @@ def test_failed_logins_from_one_address_lock_that_address(app: FastAPI, client: 
     make_teacher(app, "bob@school.org")
     for i in range(auth.MAX_FAILURES):
         _login(client, f"guess{i}@school.org", "wrong password!")
-    assert _login(client, "bob@school.org", PASSWORD).status_code == 429
+    locked = _login(client, "bob@school.org", PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed logins. Try again after" in locked.text
     elsewhere = TestClient(app, client=("203.0.113.9", 5000), follow_redirects=False)
-    assert _login(elsewhere, "bob@school.org", PASSWORD).status_code == 303
+    response = _login(elsewhere, "bob@school.org", PASSWORD)
+    assert response.status_code == 303
+    assert auth.SESSION_COOKIE in response.cookies
 
 
 def test_successful_login_clears_the_account_counter(app: FastAPI, client: TestClient) -> None:
@@ -247,7 +251,9 @@ def test_session_works_on_a_second_app_process(app: FastAPI, settings: Settings)
     other = create_app(settings)
     with TestClient(other, follow_redirects=False) as client:
         client.cookies.set(auth.SESSION_COOKIE, token)
-        assert client.get("/teacher").status_code == 200
+        response = client.get("/teacher")
+        assert response.status_code == 200
+        assert teacher.email in response.text
     other.state.engine.dispose()
 
 
@@ -270,6 +276,8 @@ def test_teacher_post_with_csrf_header_as_htmx_sends_is_accepted(app: FastAPI) -
     client, csrf, _teacher = teacher_client(app)
     response = client.post("/teacher/logout", headers={auth.CSRF_HEADER: csrf})
     assert response.status_code == 303
+    page = client.get("/teacher/assignments/new")  # logged out: sent to the login page
+    assert page.headers["location"] == "/teacher/login?next=/teacher/assignments/new"
 
 
 def test_teacher_pages_render_csrf_in_forms_and_htmx_headers(app: FastAPI) -> None:

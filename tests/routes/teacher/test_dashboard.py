@@ -153,6 +153,8 @@ def test_student_answers_of_another_assignment_is_404(app: FastAPI) -> None:
         ana = session.query(Attempt).filter_by(student_name="Ana").one()
     response = teacher.get(f"/teacher/assignments/{other}/attempts/{ana.id}")
     assert response.status_code == 404
+    assert "This assignment has no such student attempt." in response.text
+    assert "Ana" not in response.text
 
 
 def test_names_are_escaped_on_dashboard_and_answers_page(app: FastAPI) -> None:

@@ -6,7 +6,6 @@ import html
 import io
 import json
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +19,9 @@ from quiz_app.interop.moodle import parse_moodle_xml
 from quiz_app.models import TeacherQuestion
 from tests.interop.test_import import GIFT_CLASSIFY, GIFT_FIX_CLAIM, moodle_file, moodle_question
 from tests.routes.teacher.test_questions import GOOD
+from tests.support.qti_check import check_package, qti_schemas
 from tests.support.teacher_factories import create_assignment, teacher_client
 
-STANDARDS = Path(__file__).resolve().parents[4] / "shared" / "standards" / "qti-xsd"
 FORMATS = [
     ("qti.zip", "application/zip", "qti21.zip"),
     ("moodle.xml", "application/xml", "moodle.xml"),
@@ -61,11 +60,16 @@ def _unzip(content: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def _schema(relative: str) -> etree.XMLSchema:
-    path = STANDARDS / relative
-    if not path.is_file():
-        pytest.fail(f"the IMS schema {path} is missing: check out ../shared beside the repository")
-    return etree.XMLSchema(etree.parse(str(path)))
+def _assignment_qti(app: FastAPI) -> bytes:
+    """Export an assignment of one own question and one bundled question as QTI."""
+    teacher, csrf, me = teacher_client(app)
+    _save(teacher, csrf)
+    assignment_id = create_assignment(
+        teacher, csrf, source="ids", ids=[f"t{me.id}.cousin-legal", "legal-01"]
+    )
+    response = teacher.get(f"/teacher/assignments/{assignment_id}/export/qti.zip")
+    assert response.status_code == 200, response.text
+    return response.content
 
 
 # --- exporting an assignment's questions ------------------------------------------------
@@ -115,23 +119,25 @@ def test_export_assignment_holds_its_whole_pool_with_own_questions_under_their_i
     assert "Year 9: micro is not safe" in response.content.decode()  # the LMS category
 
 
-def test_export_assignment_qti_package_validates_against_the_ims_schemas(app: FastAPI) -> None:
-    teacher, csrf, me = teacher_client(app)
-    _save(teacher, csrf)
-    assignment_id = create_assignment(
-        teacher, csrf, source="ids", ids=[f"t{me.id}.cousin-legal", "legal-01"]
-    )
-    files = _unzip(teacher.get(f"/teacher/assignments/{assignment_id}/export/qti.zip").content)
+def test_export_assignment_qti_package_holds_each_question_as_a_checked_item(
+    app: FastAPI,
+) -> None:
+    content = _assignment_qti(app)
+    files = _unzip(content)
     assert list(files) == ["imsmanifest.xml", "items/cousin-legal.xml", "items/legal-01.xml"]
-    manifest_schema = _schema("imscp_v1p1.xsd")
-    item_schema = _schema("qtiv2p1/imsqti_v2p1.xsd")
-    manifest = etree.fromstring(files["imsmanifest.xml"])
-    assert manifest_schema.validate(manifest), manifest_schema.error_log
+    assert list(check_package(content)) == ["items/cousin-legal.xml", "items/legal-01.xml"]
     assert b"Claim Check: Year 9: micro is not safe" in files["imsmanifest.xml"]
+    assert GOOD["explanation"].encode() in files["items/cousin-legal.xml"]
+
+
+def test_export_assignment_qti_package_validates_against_the_ims_schemas(app: FastAPI) -> None:
+    schemas = qti_schemas()
+    files = _unzip(_assignment_qti(app))
+    manifest = etree.fromstring(files["imsmanifest.xml"])
+    assert schemas.manifest.validate(manifest), schemas.manifest.error_log
     for path in ("items/cousin-legal.xml", "items/legal-01.xml"):
         item = etree.fromstring(files[path])
-        assert item_schema.validate(item), item_schema.error_log
-    assert GOOD["explanation"].encode() in files["items/cousin-legal.xml"]
+        assert schemas.item.validate(item), schemas.item.error_log
 
 
 def test_export_own_question_whose_id_a_bank_question_has_keeps_both_apart(
