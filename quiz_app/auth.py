@@ -1,9 +1,10 @@
 """Teacher accounts: password hashing and policy, session tokens, CSRF, and login slowdown.
 
-Pure functions and constants only; the queries live in teacher_store.py and the routes in
-routes/teacher_auth.py.
+Pure functions and constants only; the queries live in store/teachers.py and the routes in
+routes/teacher/account.py. Nothing is hashed at import.
 """
 
+import functools
 import hashlib
 import re
 import secrets
@@ -31,8 +32,6 @@ LONGEST_LOCK = timedelta(hours=24)
 
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile).
 HASHER = PasswordHasher()
-# Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
 # Passwords people pick first; refused whatever their length.
 COMMON_PASSWORDS = frozenset(
@@ -78,10 +77,17 @@ def hash_password(password: str) -> str:
     return HASHER.hash(password)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """Return the hash verified against when the email is unknown, so a wrong email takes as
+    long as a wrong password. Made on first use, not at import: hashing is the slow part."""
+    return HASHER.hash(secrets.token_urlsafe(16))
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Return whether the password matches; an unknown account (None) costs the same time."""
     try:
-        return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

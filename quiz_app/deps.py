@@ -79,8 +79,11 @@ async def _form(request: Request) -> AsyncIterator[FormData]:
 FormDataDep = Annotated[FormData, Depends(_form)]
 
 
-async def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teacher:
+def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teacher:
     """Return the logged-in teacher; on a state-changing request, check its CSRF token first.
+
+    Not async: it queries the database, so FastAPI runs it in its threadpool, off the event
+    loop (the form it checks was read by the async _form).
 
     Security: the session cookie is sent by the browser whatever page made the request, so a
     POST must also carry the session's CSRF token (a form field or htmx's X-CSRF-Token header),

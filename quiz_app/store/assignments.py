@@ -107,6 +107,20 @@ def assignment_set_id(assignment: Assignment) -> str:
     return f"assignment-{assignment.id}"
 
 
+def new_assignment_attempt(
+    assignment: Assignment, *, student_name: str, question_ids: list[str], seed: int
+) -> Attempt:
+    """Return a new attempt of a student at the assignment, with a fresh token (not stored)."""
+    return Attempt(
+        token=new_token(),
+        set_id=assignment_set_id(assignment),
+        seed=seed,
+        question_ids=list(question_ids),
+        assignment_id=assignment.id,
+        student_name=student_name,
+    )
+
+
 def create_assignment_attempt(
     session: Session,
     *,
@@ -115,13 +129,8 @@ def create_assignment_attempt(
     question_ids: list[str],
     seed: int,
 ) -> Attempt:
-    attempt = Attempt(
-        token=new_token(),
-        set_id=assignment_set_id(assignment),
-        seed=seed,
-        question_ids=list(question_ids),
-        assignment_id=assignment.id,
-        student_name=student_name,
+    attempt = new_assignment_attempt(
+        assignment, student_name=student_name, question_ids=question_ids, seed=seed
     )
     session.add(attempt)
     session.commit()

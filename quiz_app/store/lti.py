@@ -23,8 +23,7 @@ from quiz_app.lti.tables import (
     LtiUser,
 )
 from quiz_app.models import Assignment, Attempt, Teacher, utcnow
-from quiz_app.store.assignments import assignment_set_id
-from quiz_app.store.attempts import new_token
+from quiz_app.store.assignments import new_assignment_attempt
 
 if TYPE_CHECKING:  # lti.launch calls the store, so the store cannot import it at run time
     from quiz_app.lti.launch import Launch
@@ -247,13 +246,8 @@ def start_attempt(
 
     Two launches at once both try the same number: the unique constraint keeps one, and the
     other returns it."""
-    attempt = Attempt(
-        token=new_token(),
-        set_id=assignment_set_id(assignment),
-        seed=seed,
-        question_ids=list(question_ids),
-        assignment_id=assignment.id,
-        student_name=user.name,
+    attempt = new_assignment_attempt(
+        assignment, student_name=user.name, question_ids=question_ids, seed=seed
     )
     session.add(attempt)
     session.flush()
