@@ -28,11 +28,11 @@ from .drafts import (
     ImportProblem,
     ImportResult,
     Syntax,
-    finish,
     html_to_text,
     read_text,
 )
 from .mapping import APP_NAME, PROMPTS, category_name, choices, explanation_text, metadata
+from .validation import finish
 
 SYNTAX = Syntax(
     name="GIFT",

@@ -24,7 +24,6 @@ from .drafts import (
     ImportProblem,
     ImportResult,
     Syntax,
-    finish,
     html_to_text,
     read_text,
 )
@@ -38,6 +37,7 @@ from .mapping import (
     metadata,
     xml_safe,
 )
+from .validation import finish
 
 SYNTAX = Syntax(
     name="Moodle XML",
