@@ -277,7 +277,7 @@ def delete_assignment(
 
 
 def _export(
-    request: Request, session: Session, bank: Bank, teacher: Teacher, assignment_id: int
+    session: Session, bank: Bank, teacher: Teacher, assignment_id: int
 ) -> tuple[Assignment, class_report.ClassReport, dict[str, AnyQuestion]]:
     assignment = _assignment(session, teacher, assignment_id)
     return assignment, *dashboard.class_results(session, bank, assignment)
@@ -295,7 +295,7 @@ def export_answers_csv(
     session: SessionDep,
     bank: BankDep,
 ) -> Response:
-    assignment, report, found = _export(request, session, bank, teacher, assignment_id)
+    assignment, report, found = _export(session, bank, teacher, assignment_id)
     body = results_files.answers_csv(assignment, report, found)
     return _download(body, "text/csv; charset=utf-8", assignment, "answers.csv")
 
@@ -308,7 +308,7 @@ def export_students_csv(
     session: SessionDep,
     bank: BankDep,
 ) -> Response:
-    assignment, report, _found = _export(request, session, bank, teacher, assignment_id)
+    assignment, report, _found = _export(session, bank, teacher, assignment_id)
     body = results_files.students_csv(assignment, report)
     return _download(body, "text/csv; charset=utf-8", assignment, "students.csv")
 
@@ -321,7 +321,7 @@ def export_results_json(
     session: SessionDep,
     bank: BankDep,
 ) -> Response:
-    assignment, report, found = _export(request, session, bank, teacher, assignment_id)
+    assignment, report, found = _export(session, bank, teacher, assignment_id)
     body = results_files.results_json(assignment, report, found)
     return _download(body, "application/json", assignment, "results.json")
 
