@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quiz_app import db
@@ -26,6 +27,20 @@ from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
 GZIP_MIN_BYTES = 500  # smaller responses are not worth compressing
+ROUTERS = (
+    quiz.router,
+    practice.router,
+    embed.router,
+    question_files.router,
+    join.router,
+    account.router,
+    assignments.router,
+    questions.router,
+    launch.router,
+    pages.router,
+    picker.router,
+    pages.teacher_router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,25 +79,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = db.session_factory(engine)
     app.state.templates = templates = make_templates(settings)
 
-    for router in (
-        quiz.router,
-        practice.router,
-        embed.router,
-        question_files.router,
-        join.router,
-        account.router,
-        assignments.router,
-        questions.router,
-        launch.router,
-        pages.router,
-        picker.router,
-    ):
-        app.include_router(router)
-    app.include_router(pages.teacher_router)
-    app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
+    _add_routes(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET whose body is dropped
+    _add_error_pages(app, templates)
+    return app
+
+
+def _add_routes(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=bundled("static")), name="static")
+
+
+def _add_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
+    """Answer every error with a page a person can act on (a fragment for htmx)."""
 
     def error_page(request: Request, status: int, message: str) -> Response:
         name = "_error.html" if is_htmx(request) else "error.html"
@@ -108,8 +120,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         return error_page(request, 422, _describe(exc))
-
-    return app
 
 
 def _describe(exc: RequestValidationError) -> str:

@@ -19,30 +19,12 @@ from quiz_app.bank.items import (
     Id,
     Strict,
 )
-from quiz_app.bank.vocabulary import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS, ThemeId, Verdict
+from quiz_app.bank.vocabulary import ThemeId, Verdict
 
 # libyaml's safe loader when the system has it: the same rules, several times faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 AnyQuestion = ClassifyQuestion | BestEvidenceQuestion | FixClaimQuestion
-__all__ = [
-    "SECTIONS",
-    "THEMES",
-    "VERDICT_LABELS",
-    "VERDICTS",
-    "AnyQuestion",
-    "Bank",
-    "BankError",
-    "ClassifyQuestion",
-    "Phases",
-    "Problem",
-    "QuestionSet",
-    "Selection",
-    "check_bank",
-    "load_bank",
-    "matches",
-    "unknown_concepts",
-]
 
 
 class Selection(Strict):

@@ -28,11 +28,11 @@ from .drafts import (
     ImportProblem,
     ImportResult,
     Syntax,
-    finish,
     html_to_text,
     read_text,
 )
 from .mapping import APP_NAME, PROMPTS, category_name, choices, explanation_text, metadata
+from .validation import finish
 
 SYNTAX = Syntax(
     name="GIFT",
@@ -133,10 +133,79 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
+class _Skip(Exception):
+    """A block that gives no question: a category or a comment, or a question with a problem
+    (the problem, when there is one, is what to report)."""
+
+    def __init__(self, line: int = 0, message: str = "") -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
 def _read_block(
     start: int, lines: list[str], drafts: list[Draft], problems: list[ImportProblem]
 ) -> None:
     """Read one question (or category, or comment block) into drafts or problems."""
+    try:
+        drafts.append(_draft(start, lines, problems))
+    except _Skip as skip:
+        if skip.message:
+            problems.append(ImportProblem(skip.line, skip.message))
+
+
+def _draft(start: int, lines: list[str], problems: list[ImportProblem]) -> Draft:
+    """Return a block's question as a draft, or raise _Skip."""
+    body, meta, meta_line = _comments(start, lines, problems)
+    text = _unescaped(start, "\n".join(body))
+
+    def line_at(position: int) -> int:
+        return start + text.count("\n", 0, position)
+
+    pos = len(text) - len(text.lstrip())
+    if pos == len(text):
+        if meta_line is None:
+            raise _Skip()
+        raise _Skip(
+            meta_line,
+            "this claim-check line has no question under it. Put it directly above its "
+            "question, with no blank line between.",
+        )
+    if text.startswith("$CATEGORY:", pos):
+        raise _Skip()
+    first = line_at(pos)
+    name, pos = _name(text, pos, first)
+    where = f"question “{name}”" if name else "this question"
+    opening, closing = _braces(text, pos, first, where, line_at)
+    question_text, text_format = _plain(text[pos:opening], "moodle")
+    inside = text[opening + 1 : closing]
+    general = ""
+    split = inside.rfind("####")
+    if split != -1:
+        general = _plain(inside[split + 4 :], text_format)[0]
+        inside = inside[:split]
+    kind = _kind(inside)
+    if kind != "multiple-choice":
+        raise _Skip(
+            first,
+            f"{where} is a {kind} question. Only multiple-choice questions can be imported: "
+            "=right answer and ~wrong answers between { and }.",
+        )
+    return Draft(
+        line=first,
+        name=name,
+        text=question_text,
+        answers=_answers(inside, opening + 1, text_format, line_at, where),
+        general_feedback=general,
+        metadata=meta,
+        metadata_line=meta_line,
+    )
+
+
+def _comments(
+    start: int, lines: list[str], problems: list[ImportProblem]
+) -> tuple[list[str], dict[str, Any] | None, int | None]:
+    """Return a block's lines with comments blanked (so line numbers stay right), and its
+    claim-check metadata and that line's number (None, None without one)."""
     meta: dict[str, Any] | None = None
     meta_line: int | None = None
     body: list[str] = []
@@ -145,7 +214,7 @@ def _read_block(
         if not stripped.startswith("//"):
             body.append(line)
             continue
-        body.append(" ")  # comments keep their line, so line numbers stay right
+        body.append(" ")
         found = META_LINE.match(stripped)
         if found is None:
             continue
@@ -157,108 +226,57 @@ def _read_block(
         meta_line = number
         meta = _metadata(found.group(1), number, problems)
     if meta_line is not None and meta is None:
-        return  # the metadata could not be read; that problem is reported already
-    joined = "\n".join(body)
+        raise _Skip()  # the metadata could not be read; that problem is reported already
+    return body, meta, meta_line
+
+
+def _unescaped(start: int, joined: str) -> str:
+    """Return a block's text with escaped characters as placeholders, so none is syntax."""
     private = _PRIVATE_RE.search(joined)
     if private:
         at = start + joined.count("\n", 0, private.start())
-        problems.append(
-            ImportProblem(at, "the text has a private-use character (U+E000 to U+E007); remove it.")
+        raise _Skip(at, "the text has a private-use character (U+E000 to U+E007); remove it.")
+    return _ESCAPE_RE.sub(lambda m: _PLACEHOLDER[m.group(1)], joined)
+
+
+def _name(text: str, pos: int, first: int) -> tuple[str, int]:
+    """Return the question's ::name:: ("" without one) and where the question text starts."""
+    if not text.startswith("::", pos):
+        return "", pos
+    end = text.find("::", pos + 2)
+    if end == -1:
+        raise _Skip(
+            first,
+            "the question's name starts with :: but never ends. Write it as ::name:: "
+            "(and a : inside it as \\:).",
         )
-        return
-    text = _ESCAPE_RE.sub(lambda m: _PLACEHOLDER[m.group(1)], joined)
+    return _plain(text[pos + 2 : end], "plain")[0], end + 2
 
-    def line_at(position: int) -> int:
-        return start + text.count("\n", 0, position)
 
-    pos = len(text) - len(text.lstrip())
-    if pos == len(text):
-        if meta_line is not None:
-            problems.append(
-                ImportProblem(
-                    meta_line,
-                    "this claim-check line has no question under it. Put it directly above its "
-                    "question, with no blank line between.",
-                )
-            )
-        return
-    if text.startswith("$CATEGORY:", pos):
-        return
-    first = line_at(pos)
-    name = ""
-    if text.startswith("::", pos):
-        end = text.find("::", pos + 2)
-        if end == -1:
-            problems.append(
-                ImportProblem(
-                    first,
-                    "the question's name starts with :: but never ends. Write it as ::name:: "
-                    "(and a : inside it as \\:).",
-                )
-            )
-            return
-        name = _plain(text[pos + 2 : end], "plain")[0]
-        pos = end + 2
-    where = f"question “{name}”" if name else "this question"
+def _braces(
+    text: str, pos: int, first: int, where: str, line_at: Callable[[int], int]
+) -> tuple[int, int]:
+    """Return where the answer block's { and } are; it must end the question."""
     opening, closing = text.find("{", pos), text.find("}", pos)
     if opening == -1 and closing == -1:
-        problems.append(
-            ImportProblem(
-                first,
-                f"{where} has no answers in {{ }}. Only multiple-choice questions can be "
-                "imported: =right answer and ~wrong answers between { and }.",
-            )
+        raise _Skip(
+            first,
+            f"{where} has no answers in {{ }}. Only multiple-choice questions can be "
+            "imported: =right answer and ~wrong answers between { and }.",
         )
-        return
     if opening == -1 or closing == -1 or closing < opening:
-        problems.append(
-            ImportProblem(
-                first,
-                f"{where} has a {{ without a }} or the other way round. Write a brace that is part "
-                "of the text as \\{ or \\}.",
-            )
+        raise _Skip(
+            first,
+            f"{where} has a {{ without a }} or the other way round. Write a brace that is part "
+            "of the text as \\{ or \\}.",
         )
-        return
     if text[closing + 1 :].strip():
-        problems.append(
-            ImportProblem(
-                line_at(closing + 1),
-                f"{where} has text after the closing }}. Put the answers at the end of the "
-                "question (fill-in-the-blank questions cannot be imported).",
-            )
+        raise _Skip(
+            line_at(closing + 1),
+            f"{where} has text after the closing }}. Put the answers at the end of the "
+            "question (fill-in-the-blank questions cannot be imported).",
         )
-        return
-    question_text, text_format = _plain(text[pos:opening], "moodle")
-    inside = text[opening + 1 : closing]
-    general = ""
-    split = inside.rfind("####")
-    if split != -1:
-        general = _plain(inside[split + 4 :], text_format)[0]
-        inside = inside[:split]
-    kind = _kind(inside)
-    if kind != "multiple-choice":
-        problems.append(
-            ImportProblem(
-                first,
-                f"{where} is a {kind} question. Only multiple-choice questions can be imported: "
-                "=right answer and ~wrong answers between { and }.",
-            )
-        )
-        return
-    answers = _answers(inside, opening + 1, text_format, line_at, where, problems)
-    if answers is None:
-        return
-    drafts.append(
-        Draft(
-            line=first,
-            name=name,
-            text=question_text,
-            answers=answers,
-            general_feedback=general,
-            metadata=meta,
-            metadata_line=meta_line,
-        )
-    )
+    return opening, closing
 
 
 def _metadata(raw: str, line: int, problems: list[ImportProblem]) -> dict[str, Any] | None:
@@ -303,19 +321,15 @@ def _answers(
     text_format: str,
     line_at: Callable[[int], int],
     where: str,
-    problems: list[ImportProblem],
-) -> list[DraftAnswer] | None:
-    """Return the answers of a multiple-choice block, or None after noting a problem."""
+) -> list[DraftAnswer]:
+    """Return the answers of a multiple-choice block, or raise _Skip saying what is wrong."""
     marks = list(re.finditer(r"[~=]", inside))
     if inside[: marks[0].start()].strip():
-        problems.append(
-            ImportProblem(
-                line_at(offset),
-                f"{where} has text before its first answer. Start every answer with = (right) "
-                "or ~ (wrong).",
-            )
+        raise _Skip(
+            line_at(offset),
+            f"{where} has text before its first answer. Start every answer with = (right) "
+            "or ~ (wrong).",
         )
-        return None
     answers = []
     for mark, following in zip(marks, [*marks[1:], None], strict=True):
         content = inside[mark.end() : following.start() if following else len(inside)]

@@ -24,7 +24,6 @@ from .drafts import (
     ImportProblem,
     ImportResult,
     Syntax,
-    finish,
     html_to_text,
     read_text,
 )
@@ -38,6 +37,7 @@ from .mapping import (
     metadata,
     xml_safe,
 )
+from .validation import finish
 
 SYNTAX = Syntax(
     name="Moodle XML",
@@ -233,6 +233,31 @@ def _draft(element: etree._Element, kind: str, problems: list[ImportProblem]) ->
             )
         )
         return None
+    answers = _answers(element, where, problems)
+    if answers is None:
+        return None
+    meta_element = element.find(META_TAG)
+    meta = None
+    if meta_element is not None:
+        meta = _metadata(meta_element, where, problems)
+        if meta is None:
+            return None
+    return Draft(
+        line=_line(element),
+        name=name,
+        text=_plain(element.find("questiontext")),
+        answers=answers,
+        general_feedback=_plain(element.find("generalfeedback")),
+        metadata=meta,
+        metadata_line=_line(meta_element) if meta_element is not None else None,
+        idnumber=(element.findtext("idnumber") or "").strip(),
+    )
+
+
+def _answers(
+    element: etree._Element, where: str, problems: list[ImportProblem]
+) -> list[DraftAnswer] | None:
+    """Return a question's <answer>s as draft answers, or None after noting a bad fraction."""
     answers = []
     for answer in element.findall("answer"):
         raw_fraction = answer.get("fraction", "0")
@@ -255,22 +280,7 @@ def _draft(element: etree._Element, kind: str, problems: list[ImportProblem]) ->
                 line=_line(answer),
             )
         )
-    meta_element = element.find(META_TAG)
-    meta = None
-    if meta_element is not None:
-        meta = _metadata(meta_element, where, problems)
-        if meta is None:
-            return None
-    return Draft(
-        line=_line(element),
-        name=name,
-        text=_plain(element.find("questiontext")),
-        answers=answers,
-        general_feedback=_plain(element.find("generalfeedback")),
-        metadata=meta,
-        metadata_line=_line(meta_element) if meta_element is not None else None,
-        idnumber=(element.findtext("idnumber") or "").strip(),
-    )
+    return answers
 
 
 def _metadata(

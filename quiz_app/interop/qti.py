@@ -16,7 +16,7 @@ from lxml import etree
 
 from quiz_app.bank.catalog import AnyQuestion
 
-from .mapping import APP_NAME, PROMPTS, choices, explanation_parts, xml_safe
+from .mapping import APP_NAME, PROMPTS, Choice, choices, explanation_parts, xml_safe
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -70,6 +70,15 @@ def assessment_item(question: AnyQuestion) -> bytes:
         },
     )
     options = choices(question)
+    _declarations(item, next(c.key for c in options if c.correct))
+    _body(item, question, options)
+    _response_processing(item)
+    _modal_feedback(item, question, options)
+    return bytes(etree.tostring(item, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _declarations(item: etree._Element, right_key: str) -> None:
+    """Declare the response (one choice, `right_key` correct) and the SCORE and FEEDBACK."""
     response = _sub(
         item,
         "responseDeclaration",
@@ -77,8 +86,7 @@ def assessment_item(question: AnyQuestion) -> bytes:
         cardinality="single",
         baseType="identifier",
     )
-    correct = _sub(response, "correctResponse")
-    _sub(correct, "value", next(c.key for c in options if c.correct))
+    _sub(_sub(response, "correctResponse"), "value", right_key)
     score = _sub(
         item, "outcomeDeclaration", identifier="SCORE", cardinality="single", baseType="float"
     )
@@ -91,6 +99,9 @@ def assessment_item(question: AnyQuestion) -> bytes:
         baseType="identifier",
     )
 
+
+def _body(item: etree._Element, question: AnyQuestion, options: Sequence[Choice]) -> None:
+    """Write the claim, the prompt and the choices, in the bank's order."""
     body = _sub(item, "itemBody")
     claim = _sub(body, "blockquote", **{"class": "claim"})
     _paragraphs(claim, question.claim)
@@ -106,6 +117,9 @@ def assessment_item(question: AnyQuestion) -> bytes:
     for choice in options:
         _sub(interaction, "simpleChoice", choice.text, identifier=choice.key, fixed="true")
 
+
+def _response_processing(item: etree._Element) -> None:
+    """Score 1 for the correct response and 0 otherwise; show the feedback of the choice."""
     processing = _sub(item, "responseProcessing")
     condition = _sub(processing, "responseCondition")
     matched = _sub(condition, "responseIf")
@@ -120,6 +134,9 @@ def assessment_item(question: AnyQuestion) -> bytes:
     feedback = _sub(processing, "setOutcomeValue", identifier="FEEDBACK")
     _sub(feedback, "variable", identifier="RESPONSE")
 
+
+def _modal_feedback(item: etree._Element, question: AnyQuestion, options: Sequence[Choice]) -> None:
+    """Write each choice's feedback, followed by the question's explanation."""
     for choice in options:
         modal = _sub(
             item,
@@ -133,7 +150,6 @@ def assessment_item(question: AnyQuestion) -> bytes:
         for heading, text in explanation_parts(question):
             paragraph = _sub(modal, "p")
             _sub(paragraph, "strong", f"{heading}:").tail = " " + xml_safe(" ".join(text.split()))
-    return bytes(etree.tostring(item, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 def manifest(questions: Sequence[AnyQuestion], *, set_id: str, set_title: str) -> bytes:

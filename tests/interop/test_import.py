@@ -8,9 +8,10 @@ from textwrap import dedent
 import pytest
 
 from quiz_app.bank.catalog import Bank, load_bank
-from quiz_app.interop.drafts import MAX_IMPORT_BYTES, ImportResult, required_fields
+from quiz_app.interop.drafts import MAX_IMPORT_BYTES, ImportResult
 from quiz_app.interop.gift import parse_gift
 from quiz_app.interop.moodle import parse_moodle_xml
+from quiz_app.interop.validation import required_fields
 from quiz_app.paths import bundled
 
 META = {

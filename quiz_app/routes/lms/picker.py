@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from quiz_app import store
 from quiz_app.bank.catalog import Bank
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignment_form, assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.links import tool_urls
 from quiz_app.lms_access import (
@@ -63,7 +63,7 @@ def _chosen(
         return found, values, []
     if kind != "set" or value not in bank.sets:
         return None, values, ["Choose one of the question sets or of your assignments."]
-    parsed = assignments.parse_form(
+    parsed = assignment_form.parse_form(
         {
             "title": values["title"] or bank.sets[value].title,
             "source": "set",

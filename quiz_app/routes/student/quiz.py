@@ -84,7 +84,7 @@ def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
 
 
 def _question_context(
-    request: Request, bank: Bank, attempt: Attempt, question: AnyQuestion, session: SessionDep
+    bank: Bank, attempt: Attempt, question: AnyQuestion, session: SessionDep
 ) -> dict[str, Any]:
     answers = store.attempts.answers_by_question(session, attempt=attempt)
     answer = answers.get(question.id)
@@ -175,7 +175,7 @@ def show_question(
     htmx: IsHtmx,
 ) -> Response:
     question = _question(session, bank, attempt, question_id)
-    context = _question_context(request, bank, attempt, question, session)
+    context = _question_context(bank, attempt, question, session)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
     name = "quiz/_next_question.html" if htmx else "quiz/question.html"
     response = templates.TemplateResponse(request, name, context)
@@ -231,7 +231,7 @@ def submit_answer(
             "and answers can't be changed. Carry on with the next question.",
         )
     if htmx:
-        context = _question_context(request, bank, attempt, question, session)
+        context = _question_context(bank, attempt, question, session)
         name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
         return templates.TemplateResponse(request, name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.

@@ -11,7 +11,7 @@ from quiz_app import store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
-from quiz_app.classroom import assignments, dashboard
+from quiz_app.classroom import assignment_form, assignments, dashboard
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.interop.files import QuestionFormat, download, question_file
 from quiz_app.learning import class_report, results_files
@@ -48,7 +48,7 @@ def _form_context(
     request: Request,
     bank: Bank,
     own: dict[str, AnyQuestion],
-    form: assignments.AssignmentForm | None,
+    form: assignment_form.AssignmentForm | None,
     zone: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = (
@@ -118,7 +118,9 @@ def create_assignment(
     templates: TemplatesDep,
 ) -> Response:
     own = own_questions(session, teacher)
-    parsed = assignments.parse_form(form, bank, own, site_frame_ancestors=_site_ancestors(request))
+    parsed = assignment_form.parse_form(
+        form, bank, own, site_frame_ancestors=_site_ancestors(request)
+    )
     if parsed.problems:
         context = _form_context(request, bank, own, parsed, teacher.timezone)
         return templates.TemplateResponse(
@@ -197,7 +199,7 @@ def edit_assignment(
     context = _form_context(request, bank, {}, None, teacher.timezone)
     context.update(
         assignment=assignment,
-        values=assignments.form_values(assignment, teacher.timezone),
+        values=assignment_form.form_values(assignment, teacher.timezone),
         source=assignments.summary_of_source(assignment.source, bank),
     )
     return templates.TemplateResponse(request, "teacher/assignment_edit.html", context)
@@ -214,7 +216,7 @@ def update_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    parsed = assignments.parse_form(
+    parsed = assignment_form.parse_form(
         form, bank, {}, settings_only=True, site_frame_ancestors=_site_ancestors(request)
     )
     if parsed.problems:
@@ -277,7 +279,7 @@ def delete_assignment(
 
 
 def _export(
-    request: Request, session: Session, bank: Bank, teacher: Teacher, assignment_id: int
+    session: Session, bank: Bank, teacher: Teacher, assignment_id: int
 ) -> tuple[Assignment, class_report.ClassReport, dict[str, AnyQuestion]]:
     assignment = _assignment(session, teacher, assignment_id)
     return assignment, *dashboard.class_results(session, bank, assignment)
@@ -295,7 +297,7 @@ def export_answers_csv(
     session: SessionDep,
     bank: BankDep,
 ) -> Response:
-    assignment, report, found = _export(request, session, bank, teacher, assignment_id)
+    assignment, report, found = _export(session, bank, teacher, assignment_id)
     body = results_files.answers_csv(assignment, report, found)
     return _download(body, "text/csv; charset=utf-8", assignment, "answers.csv")
 
@@ -308,7 +310,7 @@ def export_students_csv(
     session: SessionDep,
     bank: BankDep,
 ) -> Response:
-    assignment, report, _found = _export(request, session, bank, teacher, assignment_id)
+    assignment, report, _found = _export(session, bank, teacher, assignment_id)
     body = results_files.students_csv(assignment, report)
     return _download(body, "text/csv; charset=utf-8", assignment, "students.csv")
 
@@ -321,7 +323,7 @@ def export_results_json(
     session: SessionDep,
     bank: BankDep,
 ) -> Response:
-    assignment, report, found = _export(request, session, bank, teacher, assignment_id)
+    assignment, report, found = _export(session, bank, teacher, assignment_id)
     body = results_files.results_json(assignment, report, found)
     return _download(body, "application/json", assignment, "results.json")
 
@@ -381,8 +383,8 @@ def browse_bank(
     own = own_questions(session, teacher)
     context = {
         "filters": source,
-        "questions": assignments.filtered(bank.questions.values(), source),
-        "mine": assignments.filtered(own.values(), source),
+        "questions": assignment_form.filtered(bank.questions.values(), source),
+        "mine": assignment_form.filtered(own.values(), source),
         "themes": THEMES.values(),
         "verdicts": VERDICTS,
         "kinds": assignments.PLAYABLE_KINDS,

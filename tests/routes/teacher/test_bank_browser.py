@@ -13,7 +13,7 @@ from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.items import KINDS
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignment_form
 from quiz_app.models import Teacher
 
 PICKED = re.compile(r'name="ids" value="([^"]+)"')
@@ -47,11 +47,11 @@ def _assigned(bank: Bank, own: dict[str, AnyQuestion], source: dict[str, list[st
     merged = Bank({**bank.questions, **own}, bank.sets, bank.concepts)
     form = {"title": "Week 3", "source": "filter", "feedback_mode": "immediate"}
     form |= {"identity": "name", "timezone": "UTC", **source}
-    parsed = assignments.parse_form(form, merged, {})
+    parsed = assignment_form.parse_form(form, merged, {})
     pool = set() if parsed.problems else set(parsed.fields["pool"])
     for question_id in own.keys() & pool:
         picked = {**form, "source": "ids", "ids": [question_id]}
-        assert not assignments.parse_form(picked, bank, own).problems, question_id
+        assert not assignment_form.parse_form(picked, bank, own).problems, question_id
     return pool
 
 
