@@ -5,9 +5,16 @@ so these tests run with the LTI fixtures)."""
 from fastapi import FastAPI
 
 from quiz_app import completion, store
-from tests.factories import answer, question
-from tests.lti_platform import STUDENT, FakePlatform
-from tests.lti_steps import answer_all, attempt_token, browser, grade_rows, launch, set_up_link
+from tests.support.factories import answer, question
+from tests.support.lti_platform import STUDENT, FakePlatform
+from tests.support.lti_steps import (
+    answer_all,
+    attempt_token,
+    browser,
+    grade_rows,
+    launch,
+    set_up_link,
+)
 
 
 def _attempt_ids(app: FastAPI, token: str) -> list[str]:
