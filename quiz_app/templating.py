@@ -13,6 +13,7 @@ from quiz_app.bank.vocabulary import (
     RATED_DOWN_LABELS,
     RUNG_LABELS,
     SECTIONS,
+    SEEN_IN_LABELS,
     THEMES,
     VERDICT_LABELS,
 )
@@ -86,6 +87,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["CONFIDENCE_LEVELS"] = CONFIDENCE_LEVELS
     env.globals["RUNGS"] = [(k, v) for k, v in RUNG_LABELS.items() if k != "none"]
     env.globals["RUNG_LABELS"] = RUNG_LABELS
+    env.globals["SEEN_IN_LABELS"] = SEEN_IN_LABELS
     env.globals["CERTAINTY_LABELS"] = CERTAINTY_LABELS
     env.globals["RATED_DOWN_LABELS"] = RATED_DOWN_LABELS
     env.globals["LEAN_THRESHOLD"] = LEAN_THRESHOLD

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from quiz_app.bank.content import text_problems
-from quiz_app.bank.vocabulary import SECTIONS, Certainty, RatedDown, Rung, ThemeId, Verdict
+from quiz_app.bank.vocabulary import SECTIONS, Certainty, RatedDown, Rung, SeenIn, ThemeId, Verdict
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -66,6 +66,7 @@ class QuestionBase(Strict):
     # attribute cannot be called `register`, which pydantic models already have).
     voice: Literal["casual", "scientific", "alarming"] = Field(alias="register")
     claim: str = Field(min_length=10, max_length=600)
+    seen_in: SeenIn | None = None  # where the claim was seen: a post, a headline, a leaflet...
     cue: str = Field(min_length=2, max_length=200)
     explanation: str = Field(min_length=20, max_length=1500)
     needed_evidence: str = Field(min_length=10, max_length=800)

@@ -96,6 +96,25 @@ SECTIONS: dict[str, str] = {t.section: t.id for t in THEMES.values()}
 Rung = Literal[
     "anecdote", "case-reports", "observational", "controlled-trials", "systematic-reviews"
 ]
+# Where a claim was seen, shown as a small card above it. Crossed with the verdict in the bank
+# like the register, so that the kind of source alone never decides the verdict.
+SeenIn = Literal[
+    "forum-post",
+    "video-caption",
+    "news-headline",
+    "clinic-leaflet",
+    "study-summary",
+    "friend-message",
+]
+SEEN_IN_LABELS: dict[str, str] = {
+    "forum-post": "A forum post",
+    "video-caption": "A video caption",
+    "news-headline": "A news headline",
+    "clinic-leaflet": "A clinic leaflet",
+    "study-summary": "A study summary",
+    "friend-message": "A message from a friend",
+}
+
 RUNG_LABELS: dict[str, str] = {
     "none": "No studies apply",
     "anecdote": "Personal stories",

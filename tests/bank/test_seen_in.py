@@ -1,0 +1,55 @@
+"""Where a claim was seen (a forum post, a headline, a leaflet...): a checked field of every
+question kind, shown to the student as a small card above the claim."""
+
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+
+from quiz_app.bank.catalog import check_bank
+from quiz_app.config import Settings
+from quiz_app.main import create_app
+from tests.support.learning_bank import write_learning_bank
+
+
+def _bank_with_seen_in(root: Path, value: str) -> tuple[Path, str]:
+    """Write the learning bank with `seen_in: value` on its first question; return it and the id."""
+    write_learning_bank(root)
+    path = root / "questions.yaml"
+    data = yaml.safe_load(path.read_text())
+    first = data["questions"][0]
+    first["seen_in"] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return root, first["id"]
+
+
+def test_check_bank_with_unknown_seen_in_names_the_field_and_the_choices(tmp_path: Path) -> None:
+    root, qid = _bank_with_seen_in(tmp_path / "bank", "tiktok")
+    bank, problems = check_bank(root)
+    assert bank is None
+    (problem,) = [p for p in problems if p.item_id == qid]
+    assert problem.field == "seen_in"
+    assert "forum-post" in problem.message and "study-summary" in problem.message
+
+
+def test_show_question_with_seen_in_shows_the_source_card(tmp_path: Path) -> None:
+    root, qid = _bank_with_seen_in(tmp_path / "bank", "clinic-leaflet")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'quiz.db'}",
+        htmx_source="local",
+        data_dir=tmp_path,
+        questions_dir=root,
+    )
+    app = create_app(settings)
+    with TestClient(app, follow_redirects=False) as client:
+        token = client.post("/sets/plain/attempts").headers["location"].removeprefix("/a/")
+        first = client.get(f"/a/{token}").headers["location"]
+        assert first.endswith(f"/q/{qid}")
+        page = client.get(first).text
+        other = client.get(first.replace(qid, app.state.bank.sets["plain"].selection.ids[1])).text
+    app.state.engine.dispose()
+    assert (
+        '<p class="seen-in"><span class="seen-in-label">Seen in:</span> A clinic leaflet</p>'
+        in page
+    )
+    assert 'class="seen-in"' not in other
