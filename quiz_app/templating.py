@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -67,6 +68,23 @@ def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
 
 def path_for(request: Request, name: str, /, **params: Any) -> str:
     return request.url_for(name, **params).path
+
+
+def page_or_fragment(
+    templates: Jinja2Templates,
+    request: Request,
+    htmx: bool,
+    names: tuple[str, str],
+    context: dict[str, Any],
+) -> Response:
+    """Render names[1], the fragment, for htmx and names[0], the whole page, otherwise.
+
+    Vary: HX-Request, so that no cache hands the fragment to a browser that asked for the page.
+    """
+    page, fragment = names
+    response = templates.TemplateResponse(request, fragment if htmx else page, context)
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:

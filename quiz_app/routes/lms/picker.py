@@ -9,19 +9,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import store
+from quiz_app import lms_access, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignment_form, assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.links import tool_urls
-from quiz_app.lms_access import (
-    CurrentLti,
-    linked_assignment,
-    lti_teacher,
-    lti_token,
-    need_kind,
-    render,
-)
 from quiz_app.lti import deep_linking
 from quiz_app.lti import platforms as lti_platforms
 from quiz_app.models import Assignment, LtiSession, Teacher
@@ -89,50 +81,60 @@ def _chosen(
 
 @router.get("/link")
 def show_lti_link_picker(
-    request: Request, lti: CurrentLti, session: SessionDep, bank: BankDep, templates: TemplatesDep
+    request: Request,
+    lti: lms_access.CurrentLti,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
 ) -> Response:
     """Choose what a link opens, on its first instructor launch (when not deep-linked)."""
-    if linked_assignment(lti) is not None:
+    if lms_access.linked_assignment(lti) is not None:
         return RedirectResponse(
-            path_for(request, "show_lti_dashboard", token=lti_token(request)), 303
+            path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request)), 303
         )
-    context = _picker_context(session, bank, lti_teacher(session, lti), {}, [])
+    context = _picker_context(session, bank, lms_access.lti_teacher(session, lti), {}, [])
     context["mode"] = "link"
-    return render(request, templates, "lti/pick.html", context)
+    return lms_access.render(request, templates, "lti/pick.html", context)
 
 
 @router.post("/link")
 def link_lti_assignment(
     request: Request,
-    lti: CurrentLti,
+    lti: lms_access.CurrentLti,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
     form: FormDataDep,
 ) -> Response:
-    teacher = lti_teacher(session, lti)
-    if linked_assignment(lti) is not None:
+    teacher = lms_access.lti_teacher(session, lti)
+    if lms_access.linked_assignment(lti) is not None:
         return RedirectResponse(
-            path_for(request, "show_lti_dashboard", token=lti_token(request)), 303
+            path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request)), 303
         )
     chosen, values, errors = _chosen(session, bank, teacher, form)
     if chosen is None:
         context = {**_picker_context(session, bank, teacher, values, errors), "mode": "link"}
-        return render(request, templates, "lti/pick.html", context, 422)
+        return lms_access.render(request, templates, "lti/pick.html", context, 422)
     assert lti.resource_link is not None
     store.lti.link_assignment(session, link=lti.resource_link, assignment=chosen)
-    return RedirectResponse(path_for(request, "show_lti_dashboard", token=lti_token(request)), 303)
+    return RedirectResponse(
+        path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request)), 303
+    )
 
 
 @router.get("/pick")
 def show_lti_picker(
-    request: Request, lti: CurrentLti, session: SessionDep, bank: BankDep, templates: TemplatesDep
+    request: Request,
+    lti: lms_access.CurrentLti,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
 ) -> Response:
     """The deep-linking picker: a bundled set (a new assignment) or one of the teacher's own."""
-    need_kind(lti, "deep_link")
-    context = _picker_context(session, bank, lti_teacher(session, lti), {}, [])
+    lms_access.need_kind(lti, "deep_link")
+    context = _picker_context(session, bank, lms_access.lti_teacher(session, lti), {}, [])
     context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
-    return render(request, templates, "lti/pick.html", context)
+    return lms_access.render(request, templates, "lti/pick.html", context)
 
 
 def _return_page(
@@ -158,25 +160,25 @@ def _return_page(
     if lti_platforms.url_problem("url", return_url) or not allow_form_target(request, return_url):
         raise HTTPException(400, "The LMS's return address cannot be used; add the activity again.")
     context = {"return_url": return_url, "jwt": jwt, "items": items}
-    return render(request, templates, "lti/deep_link_return.html", context)
+    return lms_access.render(request, templates, "lti/deep_link_return.html", context)
 
 
 @router.post("/pick")
 def pick_lti_content(
     request: Request,
-    lti: CurrentLti,
+    lti: lms_access.CurrentLti,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
     form: FormDataDep,
 ) -> Response:
-    need_kind(lti, "deep_link")
-    teacher = lti_teacher(session, lti)
+    lms_access.need_kind(lti, "deep_link")
+    teacher = lms_access.lti_teacher(session, lti)
     chosen, values, errors = _chosen(session, bank, teacher, form)
     if chosen is None:
         context = _picker_context(session, bank, teacher, values, errors)
         context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
-        return render(request, templates, "lti/pick.html", context, 422)
+        return lms_access.render(request, templates, "lti/pick.html", context, 422)
     grant = store.lti.create_grant(session, platform=lti.platform, assignment=chosen)
     item = deep_linking.content_item(
         chosen,
@@ -190,8 +192,8 @@ def pick_lti_content(
 
 @router.post("/pick/cancel")
 def cancel_lti_pick(
-    request: Request, lti: CurrentLti, session: SessionDep, templates: TemplatesDep
+    request: Request, lti: lms_access.CurrentLti, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     """Go back to the LMS without adding anything."""
-    need_kind(lti, "deep_link")
+    lms_access.need_kind(lti, "deep_link")
     return _return_page(request, session, templates, lti, [], "")

@@ -13,7 +13,7 @@ from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.links import oembed_link
 from quiz_app.models import Assignment, Attempt, utcnow
 from quiz_app.routes.student.quiz import SEED_BITS
-from quiz_app.security import allow_assignment_framing, allow_framing
+from quiz_app.security import allow_assignment_framing, allow_framing, set_cookie
 from quiz_app.templating import path_for
 
 router = APIRouter()
@@ -180,13 +180,6 @@ def join_assignment(
         seed=seed,
     )
     response = RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
-    response.set_cookie(
-        RESUME_COOKIE.format(id=assignment.id),
-        attempt.token,
-        max_age=RESUME_DAYS * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/j",
-    )
+    cookie = RESUME_COOKIE.format(id=assignment.id)
+    set_cookie(response, request, cookie, attempt.token, path="/j", max_age=RESUME_DAYS * 86400)
     return response

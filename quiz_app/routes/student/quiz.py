@@ -18,7 +18,7 @@ from quiz_app.learning import grading, student_report
 from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
 from quiz_app.security import allow_framing
-from quiz_app.templating import path_for
+from quiz_app.templating import page_or_fragment, path_for
 
 # Students' pages may be framed by course pages (the frame_ancestors setting).
 router = APIRouter(dependencies=[Depends(allow_framing)])
@@ -180,10 +180,8 @@ def show_question(
     question = _question(session, bank, attempt, question_id)
     context = _question_context(bank, attempt, question, session)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
-    name = "quiz/_next_question.html" if htmx else "quiz/question.html"
-    response = templates.TemplateResponse(request, name, context)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    names = ("quiz/question.html", "quiz/_next_question.html")
+    return page_or_fragment(templates, request, htmx, names, context)
 
 
 @router.post("/a/{token}/q/{question_id}")

@@ -9,14 +9,10 @@ from quiz_app import auth, store
 from quiz_app.classroom.assignments import show_time
 from quiz_app.deps import CurrentTeacher, SessionDep, TemplatesDep
 from quiz_app.models import utcnow
-from quiz_app.security import check_csrf
+from quiz_app.security import check_csrf, set_cookie, set_session_cookie
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
-
-
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
 
 
 def _login_csrf(request: Request) -> tuple[str, bool]:
@@ -39,14 +35,7 @@ def _render_form(
     context = {"login_csrf": token, "errors": {}, "values": {}, **context}
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if new:
-        response.set_cookie(
-            auth.LOGIN_CSRF_COOKIE,
-            token,
-            httponly=True,
-            samesite="lax",
-            secure=_secure(request),
-            path="/teacher",
-        )
+        set_cookie(response, request, auth.LOGIN_CSRF_COOKIE, token, path="/teacher")
     return response
 
 
@@ -74,15 +63,7 @@ def _log_in(request: Request, session: SessionDep, teacher: Any, next_path: str)
         session, teacher=teacher, hours=settings.session_hours
     )
     response = RedirectResponse(_safe_next(next_path), status_code=303)
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        token,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-        path="/",
-    )
+    set_session_cookie(response, request, token, settings.session_hours)
     return response
 
 

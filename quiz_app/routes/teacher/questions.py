@@ -2,6 +2,7 @@
 download or upload them in the bank's YAML format; import them from GIFT or Moodle XML; and
 export them for an LMS (QTI 2.1, Moodle XML, GIFT)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -22,7 +23,7 @@ from quiz_app.bank.vocabulary import (
     VERDICTS,
 )
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
-from quiz_app.interop.files import QuestionFormat, question_file
+from quiz_app.interop.files import QuestionFormat, add_question_file_routes, question_file
 from quiz_app.models import Teacher, TeacherQuestion
 from quiz_app.templating import path_for
 
@@ -228,36 +229,27 @@ def download_questions(teacher: CurrentTeacher, session: SessionDep) -> Response
     )
 
 
-def _own_questions_file(
-    session: Session, teacher: Teacher, file_format: QuestionFormat
-) -> Response:
-    """Return all the teacher's questions, with the ids they wrote, as a file for an LMS."""
-    rows = store.teachers.list_questions(session, teacher=teacher)
-    if not rows:
-        raise HTTPException(404, "You have no questions to export yet. Write or upload some first.")
-    found = [lookup.from_row(row) for row in rows]
-    return question_file(
-        lookup.exportable(found),
-        file_format,
-        set_id="my-questions",
-        title="My questions",
-        stem="my-questions",
-    )
+def _export_own(file_format: QuestionFormat) -> Callable[..., Response]:
+    def export_my_questions(teacher: CurrentTeacher, session: SessionDep) -> Response:
+        """Return all the teacher's questions, with the ids they wrote, as a file for an LMS."""
+        rows = store.teachers.list_questions(session, teacher=teacher)
+        if not rows:
+            raise HTTPException(
+                404, "You have no questions to export yet. Write or upload some first."
+            )
+        found = [lookup.from_row(row) for row in rows]
+        return question_file(
+            lookup.exportable(found),
+            file_format,
+            set_id="my-questions",
+            title="My questions",
+            stem="my-questions",
+        )
+
+    return export_my_questions
 
 
-@router.get("/questions/export/qti.zip")
-def export_my_questions_qti(teacher: CurrentTeacher, session: SessionDep) -> Response:
-    return _own_questions_file(session, teacher, "qti")
-
-
-@router.get("/questions/export/moodle.xml")
-def export_my_questions_moodle_xml(teacher: CurrentTeacher, session: SessionDep) -> Response:
-    return _own_questions_file(session, teacher, "moodle")
-
-
-@router.get("/questions/export/gift.txt")
-def export_my_questions_gift(teacher: CurrentTeacher, session: SessionDep) -> Response:
-    return _own_questions_file(session, teacher, "gift")
+add_question_file_routes(router, "/questions/export/", "export_my_questions", _export_own)
 
 
 @router.post("/questions/upload")
