@@ -96,18 +96,22 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["url_for"] = _path_for
     env.filters["highlight_cue"] = highlight_cue
     env.filters["verdict_label"] = lambda v: VERDICT_LABELS.get(v, v)
-    env.globals["THEMES"] = THEMES
-    env.globals["SECTIONS"] = SECTIONS
-    env.globals["VERDICT_LABELS"] = VERDICT_LABELS
-    env.globals["VERDICT_CHOICES"] = VERDICT_CHOICES
-    env.globals["CONFIDENCE"] = CONFIDENCE
-    env.globals["CONFIDENCE_LEVELS"] = CONFIDENCE_LEVELS
-    env.globals["RUNGS"] = [(k, v) for k, v in RUNG_LABELS.items() if k != "none"]
-    env.globals["RUNG_LABELS"] = RUNG_LABELS
-    env.globals["CERTAINTY_LABELS"] = CERTAINTY_LABELS
-    env.globals["RATED_DOWN_LABELS"] = RATED_DOWN_LABELS
-    env.globals["LEAN_THRESHOLD"] = LEAN_THRESHOLD
-    env.globals["MIN_ANSWERS"] = MIN_ANSWERS
+    env.globals.update(
+        {
+            "THEMES": THEMES,
+            "SECTIONS": SECTIONS,
+            "VERDICT_LABELS": VERDICT_LABELS,
+            "VERDICT_CHOICES": VERDICT_CHOICES,
+            "CONFIDENCE": CONFIDENCE,
+            "CONFIDENCE_LEVELS": CONFIDENCE_LEVELS,
+            "RUNGS": [(k, v) for k, v in RUNG_LABELS.items() if k != "none"],
+            "RUNG_LABELS": RUNG_LABELS,
+            "CERTAINTY_LABELS": CERTAINTY_LABELS,
+            "RATED_DOWN_LABELS": RATED_DOWN_LABELS,
+            "LEAN_THRESHOLD": LEAN_THRESHOLD,
+            "MIN_ANSWERS": MIN_ANSWERS,
+        }
+    )
     env.filters["signed"] = signed
     env.filters["percent"] = whole_percent
     env.filters["kappa_words"] = kappa_words

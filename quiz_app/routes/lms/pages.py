@@ -32,6 +32,7 @@ from quiz_app.deps import (
     TemplatesDep,
 )
 from quiz_app.links import tool_urls
+from quiz_app.lms_access import CurrentLti
 from quiz_app.lti import ags, grades, keys, vocab
 from quiz_app.lti import platforms as lti_platforms
 from quiz_app.models import Assignment, LtiSession, utcnow
@@ -75,7 +76,7 @@ def _dashboard_context(
 @router.get("/dashboard")
 def show_lti_dashboard(
     request: Request,
-    lti: lms_access.CurrentLti,
+    lti: CurrentLti,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
@@ -98,7 +99,7 @@ def show_lti_dashboard(
 def show_lti_student(
     request: Request,
     attempt_id: int,
-    lti: lms_access.CurrentLti,
+    lti: CurrentLti,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
@@ -138,7 +139,7 @@ def _resend(request: Request, session: Session, assignment: Assignment, attempt_
 
 @router.post("/attempts/{attempt_id}/resend")
 def resend_lti_grade(
-    request: Request, attempt_id: int, lti: lms_access.CurrentLti, session: SessionDep
+    request: Request, attempt_id: int, lti: CurrentLti, session: SessionDep
 ) -> Response:
     """Send a pending or failed grade again, now."""
     assignment = lms_access.linked_assignment(lti)
@@ -150,9 +151,7 @@ def resend_lti_grade(
 
 
 @router.post("/full")
-def open_full_dashboard(
-    request: Request, lti: lms_access.CurrentLti, session: SessionDep
-) -> Response:
+def open_full_dashboard(request: Request, lti: CurrentLti, session: SessionDep) -> Response:
     """Log the instructor in to the teacher pages, in a new top-level tab (a first-party
     cookie there), at the assignment's full dashboard. Only for the assignment's owner."""
     assignment = lms_access.linked_assignment(lti)
@@ -174,7 +173,7 @@ def open_full_dashboard(
 
 @router.get("/attempts")
 def show_lti_attempts(
-    request: Request, lti: lms_access.CurrentLti, session: SessionDep, templates: TemplatesDep
+    request: Request, lti: CurrentLti, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     """A student who finished may see their results or, if allowed, start again."""
     lms_access.need_kind(lti, "learner")
@@ -193,9 +192,7 @@ def show_lti_attempts(
 
 
 @router.post("/attempts")
-def start_lti_attempt(
-    request: Request, lti: lms_access.CurrentLti, session: SessionDep
-) -> Response:
+def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) -> Response:
     lms_access.need_kind(lti, "learner")
     link = lti.resource_link
     assignment = link.assignment if link else None

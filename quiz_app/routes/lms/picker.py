@@ -14,6 +14,7 @@ from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignment_form, assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.links import tool_urls
+from quiz_app.lms_access import CurrentLti
 from quiz_app.lti import deep_linking
 from quiz_app.lti import platforms as lti_platforms
 from quiz_app.models import Assignment, LtiSession, Teacher
@@ -79,62 +80,68 @@ def _chosen(
     return created, values, []
 
 
+def _picker_page(
+    request: Request,
+    session: Session,
+    bank: Bank,
+    templates: TemplatesDep,
+    lti: LtiSession,
+    chosen: tuple[dict[str, Any], list[str]] = ({}, []),
+    status: int = 200,
+) -> Response:
+    """Show the picker: on a link's first launch, or for a deep-linking request (its course
+    named); `chosen` is the form's values and problems when it is shown again."""
+    values, errors = chosen
+    teacher = lms_access.lti_teacher(session, lti)
+    context = _picker_context(session, bank, teacher, values, errors)
+    if lti.kind == "deep_link":
+        context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
+    else:
+        context["mode"] = "link"
+    return lms_access.render(request, templates, "lti/pick.html", context, status)
+
+
+def _to_dashboard(request: Request) -> Response:
+    url = path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request))
+    return RedirectResponse(url, 303)
+
+
 @router.get("/link")
 def show_lti_link_picker(
-    request: Request,
-    lti: lms_access.CurrentLti,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
+    request: Request, lti: CurrentLti, session: SessionDep, bank: BankDep, templates: TemplatesDep
 ) -> Response:
     """Choose what a link opens, on its first instructor launch (when not deep-linked)."""
     if lms_access.linked_assignment(lti) is not None:
-        return RedirectResponse(
-            path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request)), 303
-        )
-    context = _picker_context(session, bank, lms_access.lti_teacher(session, lti), {}, [])
-    context["mode"] = "link"
-    return lms_access.render(request, templates, "lti/pick.html", context)
+        return _to_dashboard(request)
+    return _picker_page(request, session, bank, templates, lti)
 
 
 @router.post("/link")
 def link_lti_assignment(
     request: Request,
-    lti: lms_access.CurrentLti,
+    lti: CurrentLti,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
     form: FormDataDep,
 ) -> Response:
-    teacher = lms_access.lti_teacher(session, lti)
     if lms_access.linked_assignment(lti) is not None:
-        return RedirectResponse(
-            path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request)), 303
-        )
-    chosen, values, errors = _chosen(session, bank, teacher, form)
+        return _to_dashboard(request)
+    chosen, values, errors = _chosen(session, bank, lms_access.lti_teacher(session, lti), form)
     if chosen is None:
-        context = {**_picker_context(session, bank, teacher, values, errors), "mode": "link"}
-        return lms_access.render(request, templates, "lti/pick.html", context, 422)
+        return _picker_page(request, session, bank, templates, lti, (values, errors), 422)
     assert lti.resource_link is not None
     store.lti.link_assignment(session, link=lti.resource_link, assignment=chosen)
-    return RedirectResponse(
-        path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request)), 303
-    )
+    return _to_dashboard(request)
 
 
 @router.get("/pick")
 def show_lti_picker(
-    request: Request,
-    lti: lms_access.CurrentLti,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
+    request: Request, lti: CurrentLti, session: SessionDep, bank: BankDep, templates: TemplatesDep
 ) -> Response:
     """The deep-linking picker: a bundled set (a new assignment) or one of the teacher's own."""
     lms_access.need_kind(lti, "deep_link")
-    context = _picker_context(session, bank, lms_access.lti_teacher(session, lti), {}, [])
-    context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
-    return lms_access.render(request, templates, "lti/pick.html", context)
+    return _picker_page(request, session, bank, templates, lti)
 
 
 def _return_page(
@@ -166,19 +173,16 @@ def _return_page(
 @router.post("/pick")
 def pick_lti_content(
     request: Request,
-    lti: lms_access.CurrentLti,
+    lti: CurrentLti,
     session: SessionDep,
     bank: BankDep,
     templates: TemplatesDep,
     form: FormDataDep,
 ) -> Response:
     lms_access.need_kind(lti, "deep_link")
-    teacher = lms_access.lti_teacher(session, lti)
-    chosen, values, errors = _chosen(session, bank, teacher, form)
+    chosen, values, errors = _chosen(session, bank, lms_access.lti_teacher(session, lti), form)
     if chosen is None:
-        context = _picker_context(session, bank, teacher, values, errors)
-        context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
-        return lms_access.render(request, templates, "lti/pick.html", context, 422)
+        return _picker_page(request, session, bank, templates, lti, (values, errors), 422)
     grant = store.lti.create_grant(session, platform=lti.platform, assignment=chosen)
     item = deep_linking.content_item(
         chosen,
@@ -192,7 +196,7 @@ def pick_lti_content(
 
 @router.post("/pick/cancel")
 def cancel_lti_pick(
-    request: Request, lti: lms_access.CurrentLti, session: SessionDep, templates: TemplatesDep
+    request: Request, lti: CurrentLti, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     """Go back to the LMS without adding anything."""
     lms_access.need_kind(lti, "deep_link")

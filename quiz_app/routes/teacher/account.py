@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from quiz_app import auth, store
 from quiz_app.classroom.assignments import show_time
@@ -13,6 +14,22 @@ from quiz_app.security import check_csrf, set_cookie, set_session_cookie
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
+
+
+class AccountForm(BaseModel):
+    """The login and signup forms as typed; auth.py says what a good email and password are."""
+
+    email: str = Field(default="", max_length=300)
+    password: str = Field(default="", max_length=1000)
+    csrf_token: str = ""
+
+
+class LoginForm(AccountForm):
+    next: str = "/teacher"  # where to go once logged in (only a teacher page: _safe_next)
+
+
+class SignupForm(AccountForm):
+    password_again: str = Field(default="", max_length=1000)
 
 
 def _login_csrf(request: Request) -> tuple[str, bool]:
@@ -77,12 +94,10 @@ def login(
     request: Request,
     session: SessionDep,
     templates: TemplatesDep,
-    email: Annotated[str, Form(max_length=300)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    csrf_token: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/teacher",
+    form: Annotated[LoginForm, Form()],
 ) -> Response:
-    _check_login_csrf(request, csrf_token)
+    _check_login_csrf(request, form.csrf_token)
+    email, password, next = form.email, form.password, form.next
     now = utcnow()
     address = request.client.host if request.client else "unknown"
     keys = [store.teachers.account_key(email), store.teachers.address_key(address)]
@@ -125,14 +140,12 @@ def signup(
     request: Request,
     session: SessionDep,
     templates: TemplatesDep,
-    email: Annotated[str, Form(max_length=300)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    password_again: Annotated[str, Form(max_length=1000)] = "",
-    csrf_token: Annotated[str, Form()] = "",
+    form: Annotated[SignupForm, Form()],
 ) -> Response:
     if not request.app.state.settings.open_signup:
         return _render_form(request, templates, "teacher/signup_closed.html", {}, 403)
-    _check_login_csrf(request, csrf_token)
+    _check_login_csrf(request, form.csrf_token)
+    email, password, password_again = form.email, form.password, form.password_again
     email = auth.normalize_email(email)
     errors: dict[str, list[str]] = {}
     if problem := auth.email_problem(email):
