@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import lms_access, store
+from quiz_app import lms_access, messages, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignments, dashboard
 from quiz_app.classroom.lms_attempts import start_next_attempt
@@ -112,7 +112,7 @@ def show_lti_student(
         else None
     )
     if assignment is None or attempt is None:
-        raise HTTPException(404, "This activity has no such student attempt.")
+        raise HTTPException(404, messages.NO_SUCH_ATTEMPT.format(noun="activity"))
     teacher = lms_access.lti_teacher(session, lti)
     context = {
         **dashboard.student_answers_context(session, bank, teacher, assignment, attempt),
@@ -144,7 +144,7 @@ def resend_lti_grade(
     """Send a pending or failed grade again, now."""
     assignment = lms_access.linked_assignment(lti)
     if assignment is None:
-        raise HTTPException(404, "This activity has no such student attempt.")
+        raise HTTPException(404, messages.NO_SUCH_ATTEMPT.format(noun="activity"))
     outcome = _resend(request, session, assignment, attempt_id)
     url = path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request))
     return RedirectResponse(f"{url}?resent={outcome}", 303)
@@ -180,7 +180,7 @@ def show_lti_attempts(
     link = lti.resource_link
     assignment = link.assignment if link else None
     if assignment is None:
-        raise HTTPException(404, "This activity has no questions chosen yet.")
+        raise HTTPException(404, messages.NO_QUESTIONS_CHOSEN)
     latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
     context = {
         "assignment": assignment,
@@ -197,7 +197,7 @@ def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) ->
     link = lti.resource_link
     assignment = link.assignment if link else None
     if link is None or assignment is None:
-        raise HTTPException(404, "This activity has no questions chosen yet.")
+        raise HTTPException(404, messages.NO_QUESTIONS_CHOSEN)
     latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
     number = (latest.number if latest else 0) + 1
     if (
@@ -248,7 +248,7 @@ def resend_teacher_grade(
         session, teacher=teacher, assignment_id=assignment_id
     )
     if assignment is None:
-        raise HTTPException(404, "There is no assignment with this number among yours.")
+        raise HTTPException(404, messages.NOT_YOUR_ASSIGNMENT)
     outcome = _resend(request, session, assignment, attempt_id)
     url = path_for(request, "show_assignment", assignment_id=assignment.id)
     return RedirectResponse(f"{url}?resent={outcome}", 303)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import lms_access, store
+from quiz_app import lms_access, messages, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignment_form, assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
@@ -51,7 +51,7 @@ def _chosen(
     if kind == "assignment" and value.isdigit():
         found = store.teachers.get_assignment(session, teacher=teacher, assignment_id=int(value))
         if found is None:
-            raise HTTPException(404, "There is no assignment with this number among yours.")
+            raise HTTPException(404, messages.NOT_YOUR_ASSIGNMENT)
         return found, values, []
     if kind != "set" or value not in bank.sets:
         return None, values, ["Choose one of the question sets or of your assignments."]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
+from quiz_app import messages
 from quiz_app.bank.catalog import AnyQuestion, Bank, QuestionSet
 from quiz_app.deps import BankDep
 from quiz_app.interop.files import QuestionFormat, add_question_file_routes, question_file
@@ -22,7 +23,7 @@ def _set_questions(bank: Bank, set_id: str) -> tuple[QuestionSet, list[AnyQuesti
     """Return the set and every question its selection matches, in bank order."""
     qset = bank.sets.get(set_id)
     if qset is None:
-        raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
+        raise HTTPException(404, messages.NO_SUCH_SET)
     return qset, bank.matching(qset.selection)
 
 

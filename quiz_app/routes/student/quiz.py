@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import store
+from quiz_app import messages, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.items import ClassifyQuestion, Concept
@@ -142,7 +142,7 @@ def show_sets(request: Request, bank: BankDep, templates: TemplatesDep) -> Respo
 def start_attempt(request: Request, set_id: str, bank: BankDep, session: SessionDep) -> Response:
     qset = bank.sets.get(set_id)
     if qset is None:
-        raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
+        raise HTTPException(404, messages.NO_SUCH_SET)
     seed = secrets.randbits(SEED_BITS)
     phases = bank.phases(qset, seed)
     attempt = store.attempts.create_attempt(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import store
+from quiz_app import messages, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
@@ -28,8 +28,6 @@ from quiz_app.templating import page_or_fragment, path_for
 
 router = APIRouter(prefix="/teacher")
 
-NOT_YOURS = "There is no assignment with this number among yours. Go back to your assignments."
-
 
 def own_questions(session: Session, teacher: Teacher) -> dict[str, AnyQuestion]:
     """Return the teacher's own questions, by namespaced id."""
@@ -40,7 +38,7 @@ def own_questions(session: Session, teacher: Teacher) -> dict[str, AnyQuestion]:
 def _assignment(session: Session, teacher: Teacher, assignment_id: int) -> Assignment:
     found = store.teachers.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
     if found is None:
-        raise HTTPException(404, NOT_YOURS)
+        raise HTTPException(404, messages.NOT_YOUR_ASSIGNMENT)
     return found
 
 
@@ -183,7 +181,7 @@ def show_student_answers(
         session, assignment=assignment, attempt_id=attempt_id
     )
     if attempt is None:
-        raise HTTPException(404, "This assignment has no such student attempt.")
+        raise HTTPException(404, messages.NO_SUCH_ATTEMPT.format(noun="assignment"))
     context = dashboard.student_answers_context(session, bank, teacher, assignment, attempt)
     return templates.TemplateResponse(request, "teacher/student.html", context)
 
