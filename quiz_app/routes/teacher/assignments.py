@@ -186,6 +186,27 @@ def show_student_answers(
     return templates.TemplateResponse(request, "teacher/student.html", context)
 
 
+def _edit_page(
+    request: Request,
+    templates: TemplatesDep,
+    bank: Bank,
+    teacher: Teacher,
+    assignment: Assignment,
+    parsed: assignment_form.AssignmentForm | None,
+) -> Response:
+    """Show the settings form of an assignment: as saved, or as typed with its problems."""
+    context = _form_context(request, bank, {}, parsed, teacher.timezone)
+    context.update(
+        assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
+    )
+    if parsed is None:
+        context["values"] = assignment_form.form_values(assignment, teacher.timezone)
+    status = 422 if parsed else 200
+    return templates.TemplateResponse(
+        request, "teacher/assignment_edit.html", context, status_code=status
+    )
+
+
 @router.get("/assignments/{assignment_id}/edit")
 def edit_assignment(
     request: Request,
@@ -196,13 +217,7 @@ def edit_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    context = _form_context(request, bank, {}, None, teacher.timezone)
-    context.update(
-        assignment=assignment,
-        values=assignment_form.form_values(assignment, teacher.timezone),
-        source=assignments.summary_of_source(assignment.source, bank),
-    )
-    return templates.TemplateResponse(request, "teacher/assignment_edit.html", context)
+    return _edit_page(request, templates, bank, teacher, assignment, None)
 
 
 @router.post("/assignments/{assignment_id}")
@@ -220,13 +235,7 @@ def update_assignment(
         form, bank, {}, settings_only=True, site_frame_ancestors=_site_ancestors(request)
     )
     if parsed.problems:
-        context = _form_context(request, bank, {}, parsed, teacher.timezone)
-        context.update(
-            assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
-        )
-        return templates.TemplateResponse(
-            request, "teacher/assignment_edit.html", context, status_code=422
-        )
+        return _edit_page(request, templates, bank, teacher, assignment, parsed)
     fields = dict(parsed.fields)
     store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
     store.teachers.update_assignment(session, assignment=assignment, **fields)

@@ -74,6 +74,12 @@ def _editor_context(
     }
 
 
+def _editor(
+    request: Request, templates: TemplatesDep, context: dict[str, Any], status: int = 200
+) -> Response:
+    return templates.TemplateResponse(request, "teacher/question_form.html", context, status)
+
+
 def _check(
     session: Session,
     bank: Bank,
@@ -117,8 +123,7 @@ def new_question(
     request: Request, teacher: CurrentTeacher, bank: BankDep, templates: TemplatesDep
 ) -> Response:
     values = {"difficulty": "2", "register": "casual"}
-    context = _editor_context(bank, values, {}, None)
-    return templates.TemplateResponse(request, "teacher/question_form.html", context)
+    return _editor(request, templates, _editor_context(bank, values, {}, None))
 
 
 @router.post("/questions/validate")
@@ -150,10 +155,7 @@ def create_question(
 ) -> Response:
     values, stored, problems = _check(session, bank, teacher, form, None)
     if stored is None:
-        context = _editor_context(bank, values, problems, None)
-        return templates.TemplateResponse(
-            request, "teacher/question_form.html", context, status_code=422
-        )
+        return _editor(request, templates, _editor_context(bank, values, problems, None), 422)
     local_id = stored["id"]
     store.teachers.save_questions(
         session,
@@ -174,8 +176,9 @@ def edit_question(
     templates: TemplatesDep,
 ) -> Response:
     row = _question(session, teacher, local_id)
-    context = _editor_context(bank, authoring.editor_values(row.data), {}, row)
-    return templates.TemplateResponse(request, "teacher/question_form.html", context)
+    return _editor(
+        request, templates, _editor_context(bank, authoring.editor_values(row.data), {}, row)
+    )
 
 
 @router.post("/questions/{local_id}/edit")
@@ -191,10 +194,7 @@ def update_question(
     row = _question(session, teacher, local_id)
     values, stored, problems = _check(session, bank, teacher, form, row)
     if stored is None:
-        context = _editor_context(bank, values, problems, row)
-        return templates.TemplateResponse(
-            request, "teacher/question_form.html", context, status_code=422
-        )
+        return _editor(request, templates, _editor_context(bank, values, problems, row), 422)
     store.teachers.save_questions(
         session, teacher=teacher, questions={row.local_id: stored}, ids={}
     )
