@@ -52,14 +52,23 @@ def lti_token(request: Request) -> str:
     return token
 
 
+def with_token(request: Request, context: dict[str, Any]) -> dict[str, Any]:
+    """Return a page's context with the token, which the page's links carry."""
+    return {"lti_token": request.path_params.get("token"), **context}
+
+
+def private(response: Response) -> Response:
+    """Keep the page out of every cache: its address holds the access token."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def render(
     request: Request, templates: TemplatesDep, name: str, context: dict[str, Any], status: int = 200
 ) -> Response:
     """Render an LMS page: its links keep the token, and no cache keeps the page."""
-    context = {"lti_token": request.path_params.get("token"), **context}
-    response = templates.TemplateResponse(request, name, context, status_code=status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    context = with_token(request, context)
+    return private(templates.TemplateResponse(request, name, context, status_code=status))
 
 
 def lti_teacher(session: Session, row: LtiSession) -> Teacher:

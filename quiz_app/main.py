@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from quiz_app import db
+from quiz_app import db, messages
 from quiz_app.bank.catalog import load_bank
 from quiz_app.config import Settings
 from quiz_app.deps import LoginRequired, is_htmx
@@ -128,7 +128,7 @@ def _describe(exc: RequestValidationError) -> str:
     for error in exc.errors():
         field = str(error["loc"][-1]) if error["loc"] else "form"
         if field == "answer":
-            parts.append("Choose one of the three answers: Research, Hypothesis or Unsupported.")
+            parts.append(messages.CHOOSE_A_VERDICT)
         elif error["type"] == "missing":
             parts.append(f"The form is missing the field “{field}”.")
         else:

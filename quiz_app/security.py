@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
+from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz_app import auth
@@ -92,6 +93,36 @@ def check_csrf(
     given = request.headers.get(auth.CSRF_HEADER) or form.get(auth.CSRF_FIELD)
     if not auth.csrf_matches(expected, given if isinstance(given, str) else None):
         raise HTTPException(403, message)
+
+
+def set_cookie(
+    response: Response,
+    request: Request,
+    name: str,
+    value: str,
+    *,
+    path: str,
+    max_age: int | None = None,
+) -> None:
+    """Set one of the app's own cookies (a session, a login form's token, a join to resume).
+
+    Security: httponly, so no script reads it; SameSite=Lax, so no other site's form POST
+    carries it; Secure over https.
+    """
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path=path,
+    )
+
+
+def set_session_cookie(response: Response, request: Request, token: str, hours: int) -> None:
+    """Set a teacher's login cookie, for every page, for `hours`."""
+    set_cookie(response, request, auth.SESSION_COOKIE, token, path="/", max_age=hours * 3600)
 
 
 def allow_framing(request: Request) -> None:

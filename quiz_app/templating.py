@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -70,6 +71,23 @@ def path_for(request: Request, name: str, /, **params: Any) -> str:
     return request.url_for(name, **params).path
 
 
+def page_or_fragment(
+    templates: Jinja2Templates,
+    request: Request,
+    htmx: bool,
+    names: tuple[str, str],
+    context: dict[str, Any],
+) -> Response:
+    """Render names[1], the fragment, for htmx and names[0], the whole page, otherwise.
+
+    Vary: HX-Request, so that no cache hands the fragment to a browser that asked for the page.
+    """
+    page, fragment = names
+    response = templates.TemplateResponse(request, fragment if htmx else page, context)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
 def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(
         directory=bundled("templates"),
@@ -79,19 +97,23 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["url_for"] = _path_for
     env.filters["highlight_cue"] = highlight_cue
     env.filters["verdict_label"] = lambda v: VERDICT_LABELS.get(v, v)
-    env.globals["THEMES"] = THEMES
-    env.globals["SECTIONS"] = SECTIONS
-    env.globals["VERDICT_LABELS"] = VERDICT_LABELS
-    env.globals["VERDICT_CHOICES"] = VERDICT_CHOICES
-    env.globals["CONFIDENCE"] = CONFIDENCE
-    env.globals["CONFIDENCE_LEVELS"] = CONFIDENCE_LEVELS
-    env.globals["RUNGS"] = [(k, v) for k, v in RUNG_LABELS.items() if k != "none"]
-    env.globals["RUNG_LABELS"] = RUNG_LABELS
-    env.globals["SEEN_IN_LABELS"] = SEEN_IN_LABELS
-    env.globals["CERTAINTY_LABELS"] = CERTAINTY_LABELS
-    env.globals["RATED_DOWN_LABELS"] = RATED_DOWN_LABELS
-    env.globals["LEAN_THRESHOLD"] = LEAN_THRESHOLD
-    env.globals["MIN_ANSWERS"] = MIN_ANSWERS
+    env.globals.update(
+        {
+            "THEMES": THEMES,
+            "SECTIONS": SECTIONS,
+            "VERDICT_LABELS": VERDICT_LABELS,
+            "VERDICT_CHOICES": VERDICT_CHOICES,
+            "CONFIDENCE": CONFIDENCE,
+            "CONFIDENCE_LEVELS": CONFIDENCE_LEVELS,
+            "RUNGS": [(k, v) for k, v in RUNG_LABELS.items() if k != "none"],
+            "RUNG_LABELS": RUNG_LABELS,
+            "SEEN_IN_LABELS": SEEN_IN_LABELS,
+            "CERTAINTY_LABELS": CERTAINTY_LABELS,
+            "RATED_DOWN_LABELS": RATED_DOWN_LABELS,
+            "LEAN_THRESHOLD": LEAN_THRESHOLD,
+            "MIN_ANSWERS": MIN_ANSWERS,
+        }
+    )
     env.filters["signed"] = signed
     env.filters["percent"] = whole_percent
     env.filters["kappa_words"] = kappa_words

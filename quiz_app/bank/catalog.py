@@ -1,10 +1,10 @@
 """The question bank: question sets, and loading and validating the bank's YAML files."""
 
 import random
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar
 
 import yaml
 from pydantic import Field, ValidationError, model_validator
@@ -25,6 +25,7 @@ from quiz_app.bank.vocabulary import ThemeId, Verdict
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 AnyQuestion = ClassifyQuestion | BestEvidenceQuestion | FixClaimQuestion
+Item = TypeVar("Item")  # a concept, a question or a set, as the bank's files hold them
 
 
 class Selection(Strict):
@@ -226,19 +227,15 @@ def check_bank(root: Path) -> tuple[Bank | None, list[Problem]]:
         data, file_problems = _read_yaml(path, root)
         problems += file_problems
         for raw in _as_list(data.get("concepts"), name, "concepts", problems):
-            try:
-                concept = Concept.model_validate(raw)
-            except ValidationError as exc:
-                problems += _errors(name, _raw_id(raw), exc)
+            concept = _validated(Concept.model_validate, raw, name, problems)
+            if concept is None:
                 continue
             if concept.id in concepts:
                 problems.append(Problem(name, concept.id, "id", "is used by another concept"))
             concepts[concept.id] = concept
         for raw in _as_list(data.get("questions"), name, "questions", problems):
-            try:
-                question: AnyQuestion = QUESTION.validate_python(raw)
-            except ValidationError as exc:
-                problems += _errors(name, _raw_id(raw), exc)
+            question: AnyQuestion | None = _validated(QUESTION.validate_python, raw, name, problems)
+            if question is None:
                 continue
             if question.id in questions:
                 problems.append(Problem(name, question.id, "id", "is used by another question"))
@@ -254,8 +251,16 @@ def check_bank(root: Path) -> tuple[Bank | None, list[Problem]]:
     return bank, problems
 
 
-def _raw_id(raw: Any) -> str:
-    return str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
+def _validated(
+    validate: Callable[[Any], Item], raw: Any, name: str, problems: list[Problem], whole: str = ""
+) -> Item | None:
+    """Return a raw item of file `name` validated, or None after noting its problems."""
+    try:
+        return validate(raw)
+    except ValidationError as exc:
+        item_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
+        problems.extend(_errors(name, item_id, exc, whole or "(question)"))
+        return None
 
 
 def unknown_concepts(question: AnyQuestion, known: Collection[str]) -> dict[str, list[str]]:
@@ -300,11 +305,8 @@ def _check_sets(
     sets: dict[str, QuestionSet] = {}
     probe = Bank(questions, {})
     for name, raw in raw_sets:
-        item_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
-        try:
-            qset = QuestionSet.model_validate(raw)
-        except ValidationError as exc:
-            problems += _errors(name, item_id, exc, whole="(set)")
+        qset = _validated(QuestionSet.model_validate, raw, name, problems, whole="(set)")
+        if qset is None:
             continue
         missing = [i for i in qset.selection.ids if i not in questions]
         if missing:

@@ -2,15 +2,43 @@
 the browser saves instead of showing: the downloads of the bundled sets, of a teacher's
 questions and of an assignment's questions and results."""
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Literal, NamedTuple
 
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.interop import gift, moodle, qti
 
 QuestionFormat = Literal["qti", "moodle", "gift"]
+
+
+class QuestionFile(NamedTuple):
+    format: QuestionFormat
+    name: str  # the end of its address: /sets/<id>/export/qti.zip
+    route: str  # the end of its route's name: export_qti, export_assignment_qti
+
+
+QUESTION_FILES = (
+    QuestionFile("qti", "qti.zip", "qti"),
+    QuestionFile("moodle", "moodle.xml", "moodle_xml"),
+    QuestionFile("gift", "gift.txt", "gift"),
+)
+
+
+def add_question_file_routes(
+    router: APIRouter,
+    path: str,
+    name: str,
+    endpoint: Callable[[QuestionFormat], Callable[..., Response]],
+) -> None:
+    """Add a GET route per format at `path` + its file name, named `name` + "_" + its route;
+    endpoint(format) makes each route's function."""
+    for file in QUESTION_FILES:
+        router.add_api_route(
+            path + file.name, endpoint(file.format), methods=["GET"], name=f"{name}_{file.route}"
+        )
 
 
 def download(content: bytes | str, media_type: str, filename: str) -> Response:

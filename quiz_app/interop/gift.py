@@ -29,10 +29,9 @@ from .drafts import (
     ImportResult,
     Syntax,
     html_to_text,
-    read_text,
 )
 from .mapping import APP_NAME, PROMPTS, category_name, choices, explanation_text, metadata
-from .validation import finish
+from .validation import parse
 
 SYNTAX = Syntax(
     name="GIFT",
@@ -99,11 +98,7 @@ def to_gift(questions: Sequence[AnyQuestion], *, set_title: str) -> str:
 
 def parse_gift(data: bytes | str, *, concepts: Collection[str] | None = None) -> ImportResult:
     """Return a GIFT file's questions as bank dicts, or none and every problem by line."""
-    text, problems = read_text(data)
-    if problems:
-        return ImportResult([], problems)
-    drafts, problems = read_gift(text)
-    return finish(drafts, problems, SYNTAX, concepts)
+    return parse(data, read_gift, SYNTAX, concepts)
 
 
 def read_gift(text: str) -> tuple[list[Draft], list[ImportProblem]]:

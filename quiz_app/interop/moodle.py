@@ -25,7 +25,6 @@ from .drafts import (
     ImportResult,
     Syntax,
     html_to_text,
-    read_text,
 )
 from .mapping import (
     PROMPTS,
@@ -37,7 +36,7 @@ from .mapping import (
     metadata,
     xml_safe,
 )
-from .validation import finish
+from .validation import parse
 
 SYNTAX = Syntax(
     name="Moodle XML",
@@ -116,11 +115,7 @@ def to_moodle_xml(questions: Sequence[AnyQuestion], *, set_title: str) -> bytes:
 
 def parse_moodle_xml(data: bytes | str, *, concepts: Collection[str] | None = None) -> ImportResult:
     """Return a Moodle XML file's questions as bank dicts, or none and every problem by line."""
-    text, problems = read_text(data)
-    if problems:
-        return ImportResult([], problems)
-    drafts, problems = read_moodle_xml(text)
-    return finish(drafts, problems, SYNTAX, concepts)
+    return parse(data, read_moodle_xml, SYNTAX, concepts)
 
 
 def read_moodle_xml(text: str) -> tuple[list[Draft], list[ImportProblem]]:

@@ -30,6 +30,7 @@ from .drafts import (
     ImportProblem,
     ImportResult,
     Syntax,
+    read_text,
     slug,
     strip_prompt,
 )
@@ -81,6 +82,21 @@ def required_fields(kind: str) -> list[str]:
     fields = _MODELS[kind].model_fields
     names = [f.alias or name for name, f in fields.items() if f.is_required()]
     return [n for n in names if n not in (*NATIVE_FIELDS, "kind", "source_section")]
+
+
+Reader = Callable[[str], tuple[list[Draft], list[ImportProblem]]]  # a format's reader
+
+
+def parse(
+    data: bytes | str, read: Reader, syntax: Syntax, concepts: Collection[str] | None
+) -> ImportResult:
+    """Return a file's questions as bank dicts, or none and every problem by line: read the
+    text, let the format's reader find the drafts, and finish them."""
+    text, problems = read_text(data)
+    if problems:
+        return ImportResult([], problems)
+    drafts, problems = read(text)
+    return finish(drafts, problems, syntax, concepts)
 
 
 def finish(

@@ -8,6 +8,7 @@ from quiz_app.bank.items import ClassifyQuestion, Option
 from quiz_app.bank.vocabulary import THEMES, VERDICT_LABELS, VERDICTS
 from quiz_app.learning.percentages import percent
 from quiz_app.learning.scoring import CONFIDENCE_LEVELS, ReasonOutcome, reason_outcome
+from quiz_app.messages import CHOOSE_A_VERDICT
 
 
 class AnswerError(ValueError):
@@ -107,7 +108,7 @@ def _grade_classify(
     question: ClassifyQuestion, answer: str, reason: str | None, confidence: str | None
 ) -> Feedback:
     if answer not in VERDICTS:
-        raise AnswerError("Choose one of the three answers: Research, Hypothesis or Unsupported.")
+        raise AnswerError(CHOOSE_A_VERDICT)
     if reason is None:
         raise AnswerError("Choose a reason under “Why?”, then check your answer.")
     if reason not in question.reason_options:

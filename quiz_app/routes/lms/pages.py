@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import auth, store
+from quiz_app import lms_access, messages, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignments, dashboard
 from quiz_app.classroom.lms_attempts import start_next_attempt
@@ -32,19 +32,12 @@ from quiz_app.deps import (
     TemplatesDep,
 )
 from quiz_app.links import tool_urls
-from quiz_app.lms_access import (
-    CurrentLti,
-    linked_assignment,
-    lti_teacher,
-    lti_token,
-    need_kind,
-    render,
-)
+from quiz_app.lms_access import CurrentLti
 from quiz_app.lti import ags, grades, vocab
 from quiz_app.lti.tables import LtiSession
 from quiz_app.models import Assignment, utcnow
-from quiz_app.security import allow_framing
-from quiz_app.templating import path_for
+from quiz_app.security import allow_framing, set_session_cookie
+from quiz_app.templating import page_or_fragment, path_for
 
 router = APIRouter(prefix="/lti/s/{token}", dependencies=[Depends(allow_framing)])
 teacher_router = APIRouter(prefix="/teacher")
@@ -63,7 +56,7 @@ def _dashboard_context(
     request: Request, session: Session, bank: Bank, row: LtiSession, assignment: Assignment
 ) -> dict[str, Any]:
     token = request.path_params["token"]
-    teacher = lti_teacher(session, row)
+    teacher = lms_access.lti_teacher(session, row)
     return {
         **dashboard.dashboard_context(session, bank, teacher, assignment),
         "owner": assignment.teacher_id == teacher.id,
@@ -90,16 +83,16 @@ def show_lti_dashboard(
     htmx: IsHtmx,
 ) -> Response:
     """The instructor's dashboard of the assignment the link opens."""
-    assignment = linked_assignment(lti)
+    assignment = lms_access.linked_assignment(lti)
     if assignment is None:
         return RedirectResponse(
-            path_for(request, "show_lti_link_picker", token=lti_token(request)), 303
+            path_for(request, "show_lti_link_picker", token=lms_access.lti_token(request)), 303
         )
     context = _dashboard_context(request, session, bank, lti, assignment)
-    name = "teacher/_live.html" if htmx else "lti/dashboard.html"
-    response = render(request, templates, name, context)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    names = ("lti/dashboard.html", "teacher/_live.html")
+    return lms_access.private(
+        page_or_fragment(templates, request, htmx, names, lms_access.with_token(request, context))
+    )
 
 
 @router.get("/attempts/{attempt_id}")
@@ -112,7 +105,7 @@ def show_lti_student(
     templates: TemplatesDep,
 ) -> Response:
     """One student's answers, for the instructor."""
-    assignment = linked_assignment(lti)
+    assignment = lms_access.linked_assignment(lti)
     attempt = (
         store.assignments.get_assignment_attempt(
             session, assignment=assignment, attempt_id=attempt_id
@@ -121,14 +114,14 @@ def show_lti_student(
         else None
     )
     if assignment is None or attempt is None:
-        raise HTTPException(404, "This activity has no such student attempt.")
-    teacher = lti_teacher(session, lti)
+        raise HTTPException(404, messages.NO_SUCH_ATTEMPT.format(noun="activity"))
+    teacher = lms_access.lti_teacher(session, lti)
     context = {
         **dashboard.student_answers_context(session, bank, teacher, assignment, attempt),
         "layout": "lti/layout.html",
-        "back_url": path_for(request, "show_lti_dashboard", token=lti_token(request)),
+        "back_url": path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request)),
     }
-    return render(request, templates, "teacher/student.html", context)
+    return lms_access.render(request, templates, "teacher/student.html", context)
 
 
 def _resend(request: Request, session: Session, assignment: Assignment, attempt_id: int) -> str:
@@ -151,11 +144,11 @@ def resend_lti_grade(
     request: Request, attempt_id: int, lti: CurrentLti, session: SessionDep
 ) -> Response:
     """Send a pending or failed grade again, now."""
-    assignment = linked_assignment(lti)
+    assignment = lms_access.linked_assignment(lti)
     if assignment is None:
-        raise HTTPException(404, "This activity has no such student attempt.")
+        raise HTTPException(404, messages.NO_SUCH_ATTEMPT.format(noun="activity"))
     outcome = _resend(request, session, assignment, attempt_id)
-    url = path_for(request, "show_lti_dashboard", token=lti_token(request))
+    url = path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request))
     return RedirectResponse(f"{url}?resent={outcome}", 303)
 
 
@@ -163,8 +156,8 @@ def resend_lti_grade(
 def open_full_dashboard(request: Request, lti: CurrentLti, session: SessionDep) -> Response:
     """Log the instructor in to the teacher pages, in a new top-level tab (a first-party
     cookie there), at the assignment's full dashboard. Only for the assignment's owner."""
-    assignment = linked_assignment(lti)
-    teacher = lti_teacher(session, lti)
+    assignment = lms_access.linked_assignment(lti)
+    teacher = lms_access.lti_teacher(session, lti)
     if assignment is None or assignment.teacher_id != teacher.id:
         raise HTTPException(
             403, "Only the teacher who made this assignment can open it in Claim Check."
@@ -173,15 +166,7 @@ def open_full_dashboard(request: Request, lti: CurrentLti, session: SessionDep) 
     token, _csrf = store.teachers.create_session(session, teacher=teacher, hours=hours)
     url = path_for(request, "show_assignment", assignment_id=assignment.id)
     response = RedirectResponse(url, 303)
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        token,
-        max_age=hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    set_session_cookie(response, request, token, hours)
     return response
 
 
@@ -193,11 +178,11 @@ def show_lti_attempts(
     request: Request, lti: CurrentLti, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     """A student who finished may see their results or, if allowed, start again."""
-    need_kind(lti, "learner")
+    lms_access.need_kind(lti, "learner")
     link = lti.resource_link
     assignment = link.assignment if link else None
     if assignment is None:
-        raise HTTPException(404, "This activity has no questions chosen yet.")
+        raise HTTPException(404, messages.NO_QUESTIONS_CHOSEN)
     latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
     context = {
         "assignment": assignment,
@@ -205,16 +190,16 @@ def show_lti_attempts(
         "left": assignment.attempts_allowed - (latest.number if latest else 0),
         "blocked": assignments.unavailable(assignment, utcnow(), noun="activity"),
     }
-    return render(request, templates, "lti/attempts.html", context)
+    return lms_access.render(request, templates, "lti/attempts.html", context)
 
 
 @router.post("/attempts")
 def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) -> Response:
-    need_kind(lti, "learner")
+    lms_access.need_kind(lti, "learner")
     link = lti.resource_link
     assignment = link.assignment if link else None
     if link is None or assignment is None:
-        raise HTTPException(404, "This activity has no questions chosen yet.")
+        raise HTTPException(404, messages.NO_QUESTIONS_CHOSEN)
     latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
     number = (latest.number if latest else 0) + 1
     if latest is not None and not store.attempts.is_complete(session, attempt=latest.attempt):
@@ -260,7 +245,7 @@ def resend_teacher_grade(
         session, teacher=teacher, assignment_id=assignment_id
     )
     if assignment is None:
-        raise HTTPException(404, "There is no assignment with this number among yours.")
+        raise HTTPException(404, messages.NOT_YOUR_ASSIGNMENT)
     outcome = _resend(request, session, assignment, attempt_id)
     url = path_for(request, "show_assignment", assignment_id=assignment.id)
     return RedirectResponse(f"{url}?resent={outcome}", 303)

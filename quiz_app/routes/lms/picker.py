@@ -9,19 +9,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import store
+from quiz_app import lms_access, messages, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignment_form, assignments
 from quiz_app.deps import BankDep, FormDataDep, SessionDep, TemplatesDep
 from quiz_app.links import tool_urls
-from quiz_app.lms_access import (
-    CurrentLti,
-    linked_assignment,
-    lti_teacher,
-    lti_token,
-    need_kind,
-    render,
-)
+from quiz_app.lms_access import CurrentLti
 from quiz_app.lti import deep_linking
 from quiz_app.lti import platforms as lti_platforms
 from quiz_app.lti.tables import LtiSession
@@ -59,7 +52,7 @@ def _chosen(
     if kind == "assignment" and value.isdigit():
         found = store.assignments.get_assignment(session, teacher=teacher, assignment_id=int(value))
         if found is None:
-            raise HTTPException(404, "There is no assignment with this number among yours.")
+            raise HTTPException(404, messages.NOT_YOUR_ASSIGNMENT)
         return found, values, []
     if kind != "set" or value not in bank.sets:
         return None, values, ["Choose one of the question sets or of your assignments."]
@@ -88,18 +81,40 @@ def _chosen(
     return created, values, []
 
 
+def _picker_page(
+    request: Request,
+    session: Session,
+    bank: Bank,
+    templates: TemplatesDep,
+    lti: LtiSession,
+    chosen: tuple[dict[str, Any], list[str]] = ({}, []),
+    status: int = 200,
+) -> Response:
+    """Show the picker: on a link's first launch, or for a deep-linking request (its course
+    named); `chosen` is the form's values and problems when it is shown again."""
+    values, errors = chosen
+    teacher = lms_access.lti_teacher(session, lti)
+    context = _picker_context(session, bank, teacher, values, errors)
+    if lti.kind == "deep_link":
+        context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
+    else:
+        context["mode"] = "link"
+    return lms_access.render(request, templates, "lti/pick.html", context, status)
+
+
+def _to_dashboard(request: Request) -> Response:
+    url = path_for(request, "show_lti_dashboard", token=lms_access.lti_token(request))
+    return RedirectResponse(url, 303)
+
+
 @router.get("/link")
 def show_lti_link_picker(
     request: Request, lti: CurrentLti, session: SessionDep, bank: BankDep, templates: TemplatesDep
 ) -> Response:
     """Choose what a link opens, on its first instructor launch (when not deep-linked)."""
-    if linked_assignment(lti) is not None:
-        return RedirectResponse(
-            path_for(request, "show_lti_dashboard", token=lti_token(request)), 303
-        )
-    context = _picker_context(session, bank, lti_teacher(session, lti), {}, [])
-    context["mode"] = "link"
-    return render(request, templates, "lti/pick.html", context)
+    if lms_access.linked_assignment(lti) is not None:
+        return _to_dashboard(request)
+    return _picker_page(request, session, bank, templates, lti)
 
 
 @router.post("/link")
@@ -111,18 +126,14 @@ def link_lti_assignment(
     templates: TemplatesDep,
     form: FormDataDep,
 ) -> Response:
-    teacher = lti_teacher(session, lti)
-    if linked_assignment(lti) is not None:
-        return RedirectResponse(
-            path_for(request, "show_lti_dashboard", token=lti_token(request)), 303
-        )
-    chosen, values, errors = _chosen(session, bank, teacher, form)
+    if lms_access.linked_assignment(lti) is not None:
+        return _to_dashboard(request)
+    chosen, values, errors = _chosen(session, bank, lms_access.lti_teacher(session, lti), form)
     if chosen is None:
-        context = {**_picker_context(session, bank, teacher, values, errors), "mode": "link"}
-        return render(request, templates, "lti/pick.html", context, 422)
+        return _picker_page(request, session, bank, templates, lti, (values, errors), 422)
     assert lti.resource_link is not None
     store.lti.link_assignment(session, link=lti.resource_link, assignment=chosen)
-    return RedirectResponse(path_for(request, "show_lti_dashboard", token=lti_token(request)), 303)
+    return _to_dashboard(request)
 
 
 @router.get("/pick")
@@ -130,10 +141,8 @@ def show_lti_picker(
     request: Request, lti: CurrentLti, session: SessionDep, bank: BankDep, templates: TemplatesDep
 ) -> Response:
     """The deep-linking picker: a bundled set (a new assignment) or one of the teacher's own."""
-    need_kind(lti, "deep_link")
-    context = _picker_context(session, bank, lti_teacher(session, lti), {}, [])
-    context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
-    return render(request, templates, "lti/pick.html", context)
+    lms_access.need_kind(lti, "deep_link")
+    return _picker_page(request, session, bank, templates, lti)
 
 
 def _return_page(
@@ -159,7 +168,7 @@ def _return_page(
     if lti_platforms.url_problem("url", return_url) or not allow_form_target(request, return_url):
         raise HTTPException(400, "The LMS's return address cannot be used; add the activity again.")
     context = {"return_url": return_url, "jwt": jwt, "items": items}
-    return render(request, templates, "lti/deep_link_return.html", context)
+    return lms_access.render(request, templates, "lti/deep_link_return.html", context)
 
 
 @router.post("/pick")
@@ -171,13 +180,10 @@ def pick_lti_content(
     templates: TemplatesDep,
     form: FormDataDep,
 ) -> Response:
-    need_kind(lti, "deep_link")
-    teacher = lti_teacher(session, lti)
-    chosen, values, errors = _chosen(session, bank, teacher, form)
+    lms_access.need_kind(lti, "deep_link")
+    chosen, values, errors = _chosen(session, bank, lms_access.lti_teacher(session, lti), form)
     if chosen is None:
-        context = _picker_context(session, bank, teacher, values, errors)
-        context.update(mode="deep_link", course=(lti.deep_link or {}).get("context_title", ""))
-        return render(request, templates, "lti/pick.html", context, 422)
+        return _picker_page(request, session, bank, templates, lti, (values, errors), 422)
     grant = store.lti.create_grant(session, platform=lti.platform, assignment=chosen)
     item = deep_linking.content_item(
         chosen,
@@ -194,5 +200,5 @@ def cancel_lti_pick(
     request: Request, lti: CurrentLti, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     """Go back to the LMS without adding anything."""
-    need_kind(lti, "deep_link")
+    lms_access.need_kind(lti, "deep_link")
     return _return_page(request, session, templates, lti, [], "")

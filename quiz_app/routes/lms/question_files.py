@@ -6,12 +6,15 @@ pages (routes/teacher/assignments.py, routes/teacher/questions.py) through the s
 `interop.files.question_file`.
 """
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
+from quiz_app import messages
 from quiz_app.bank.catalog import AnyQuestion, Bank, QuestionSet
 from quiz_app.deps import BankDep
-from quiz_app.interop.files import QuestionFormat, question_file
+from quiz_app.interop.files import QuestionFormat, add_question_file_routes, question_file
 
 router = APIRouter(prefix="/sets/{set_id}/export")
 
@@ -20,26 +23,17 @@ def _set_questions(bank: Bank, set_id: str) -> tuple[QuestionSet, list[AnyQuesti
     """Return the set and every question its selection matches, in bank order."""
     qset = bank.sets.get(set_id)
     if qset is None:
-        raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
+        raise HTTPException(404, messages.NO_SUCH_SET)
     return qset, bank.matching(qset.selection)
 
 
-def _set_file(bank: Bank, set_id: str, file_format: QuestionFormat) -> Response:
-    qset, questions = _set_questions(bank, set_id)
-    stem = f"claim-check-{qset.id}"
-    return question_file(questions, file_format, set_id=qset.id, title=qset.title, stem=stem)
+def _export_set(file_format: QuestionFormat) -> Callable[..., Response]:
+    def export_set(set_id: str, bank: BankDep) -> Response:
+        qset, questions = _set_questions(bank, set_id)
+        stem = f"claim-check-{qset.id}"
+        return question_file(questions, file_format, set_id=qset.id, title=qset.title, stem=stem)
+
+    return export_set
 
 
-@router.get("/qti.zip")
-def export_qti(set_id: str, bank: BankDep) -> Response:
-    return _set_file(bank, set_id, "qti")
-
-
-@router.get("/moodle.xml")
-def export_moodle_xml(set_id: str, bank: BankDep) -> Response:
-    return _set_file(bank, set_id, "moodle")
-
-
-@router.get("/gift.txt")
-def export_gift(set_id: str, bank: BankDep) -> Response:
-    return _set_file(bank, set_id, "gift")
+add_question_file_routes(router, "/", "export", _export_set)

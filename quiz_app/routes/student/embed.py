@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from quiz_app import store
+from quiz_app import messages, store
 from quiz_app.bank.catalog import QuestionSet
 from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, SessionDep, TemplatesDep
@@ -25,7 +25,7 @@ OEMBED_MAX_URL = 2000  # characters: longer is not a link to this app
 def _set(bank: BankDep, set_id: str) -> QuestionSet:
     qset = bank.sets.get(set_id)
     if qset is None:
-        raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
+        raise HTTPException(404, messages.NO_SUCH_SET)
     return qset
 
 

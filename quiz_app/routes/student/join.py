@@ -12,7 +12,7 @@ from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.links import oembed_link
 from quiz_app.models import Assignment, Attempt, utcnow
-from quiz_app.security import allow_assignment_framing, allow_framing
+from quiz_app.security import allow_assignment_framing, allow_framing, set_cookie
 from quiz_app.templating import path_for
 
 router = APIRouter()
@@ -86,6 +86,26 @@ def _page(
     return templates.TemplateResponse(request, "join/name.html", context, status_code=status_code)
 
 
+def _blocked(
+    request: Request, templates: TemplatesDep, session: SessionDep, assignment: Assignment
+) -> Response | None:
+    """Return the page saying why students cannot take the assignment now, or None."""
+    blocked = assignments.unavailable(assignment, utcnow())
+    if blocked is None:
+        return None
+    return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
+
+
+def _joinable(
+    request: Request, session: SessionDep, templates: TemplatesDep, typed: str
+) -> Assignment | Response:
+    """Return the open assignment a typed code names, or the page that says why not."""
+    assignment, message = _find(request, session, typed)
+    if assignment is None:
+        return _not_found(request, templates, typed, message)
+    return _blocked(request, templates, session, assignment) or assignment
+
+
 @router.get("/join")
 def show_join(request: Request, templates: TemplatesDep) -> Response:
     return templates.TemplateResponse(request, "join/join.html", {"typed": "", "error": None})
@@ -108,12 +128,9 @@ def find_assignment(
 def show_join_code(
     request: Request, code: str, session: SessionDep, templates: TemplatesDep
 ) -> Response:
-    assignment, message = _find(request, session, code[:40])
-    if assignment is None:
-        return _not_found(request, templates, code[:40], message)
-    blocked = assignments.unavailable(assignment, utcnow())
-    if blocked:
-        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
+    assignment = _joinable(request, session, templates, code[:40])
+    if isinstance(assignment, Response):
+        return assignment
     page_path = path_for(request, "show_join_code", code=assignment.join_code)
     extra = {"oembed_url": oembed_link(request, page_path)}
     return _page(request, templates, session, assignment, extra)
@@ -129,9 +146,8 @@ def embed_join(
     if assignment is None:
         allow_framing(request)  # the course page's frame shows what is wrong
         raise HTTPException(404, message)
-    blocked = assignments.unavailable(assignment, utcnow())
-    if blocked:
-        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
+    if blocked := _blocked(request, templates, session, assignment):
+        return blocked
     # Reloading the course page carries on with this tab's attempt (static/app.js).
     extra = {"resume_set": store.assignments.assignment_set_id(assignment)}
     return _page(request, templates, session, assignment, extra)
@@ -145,12 +161,9 @@ def join_assignment(
     templates: TemplatesDep,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    assignment, message = _find(request, session, code[:40])
-    if assignment is None:
-        return _not_found(request, templates, code[:40], message)
-    blocked = assignments.unavailable(assignment, utcnow())
-    if blocked:
-        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
+    assignment = _joinable(request, session, templates, code[:40])
+    if isinstance(assignment, Response):
+        return assignment
     student = assignments.clean_name(name)
     what = "name" if assignment.identity == "name" else "nickname"
     if not student or len(student) > assignments.MAX_NAME:
@@ -179,13 +192,6 @@ def join_assignment(
         seed=seed,
     )
     response = RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
-    response.set_cookie(
-        RESUME_COOKIE.format(id=assignment.id),
-        attempt.token,
-        max_age=RESUME_DAYS * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/j",
-    )
+    cookie = RESUME_COOKIE.format(id=assignment.id)
+    set_cookie(response, request, cookie, attempt.token, path="/j", max_age=RESUME_DAYS * 86400)
     return response

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import completion, store
+from quiz_app import completion, messages, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.items import ClassifyQuestion, Concept
@@ -17,7 +17,7 @@ from quiz_app.learning import grading, student_report
 from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
 from quiz_app.security import allow_framing
-from quiz_app.templating import path_for
+from quiz_app.templating import page_or_fragment, path_for
 
 # Students' pages may be framed by course pages (the frame_ancestors setting).
 router = APIRouter(dependencies=[Depends(allow_framing)])
@@ -139,7 +139,7 @@ def show_sets(request: Request, bank: BankDep, templates: TemplatesDep) -> Respo
 def start_attempt(request: Request, set_id: str, bank: BankDep, session: SessionDep) -> Response:
     qset = bank.sets.get(set_id)
     if qset is None:
-        raise HTTPException(404, "There is no question set with that name. Pick one from the list.")
+        raise HTTPException(404, messages.NO_SUCH_SET)
     seed = seeds.new_seed()
     phases = bank.phases(qset, seed)
     attempt = store.attempts.create_attempt(
@@ -177,10 +177,8 @@ def show_question(
     question = _question(session, bank, attempt, question_id)
     context = _question_context(bank, attempt, question, session)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
-    name = "quiz/_next_question.html" if htmx else "quiz/question.html"
-    response = templates.TemplateResponse(request, name, context)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    names = ("quiz/question.html", "quiz/_next_question.html")
+    return page_or_fragment(templates, request, htmx, names, context)
 
 
 @router.post("/a/{token}/q/{question_id}")

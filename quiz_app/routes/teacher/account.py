@@ -4,19 +4,32 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from quiz_app import auth, store
 from quiz_app.classroom.assignments import show_time
 from quiz_app.deps import CurrentTeacher, SessionDep, TemplatesDep
 from quiz_app.models import utcnow
-from quiz_app.security import check_csrf
+from quiz_app.security import check_csrf, set_cookie, set_session_cookie
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
 
 
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+class AccountForm(BaseModel):
+    """The login and signup forms as typed; auth.py says what a good email and password are."""
+
+    email: str = Field(default="", max_length=300)
+    password: str = Field(default="", max_length=1000)
+    csrf_token: str = ""
+
+
+class LoginForm(AccountForm):
+    next: str = "/teacher"  # where to go once logged in (only a teacher page: _safe_next)
+
+
+class SignupForm(AccountForm):
+    password_again: str = Field(default="", max_length=1000)
 
 
 def _login_csrf(request: Request) -> tuple[str, bool]:
@@ -39,14 +52,7 @@ def _render_form(
     context = {"login_csrf": token, "errors": {}, "values": {}, **context}
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if new:
-        response.set_cookie(
-            auth.LOGIN_CSRF_COOKIE,
-            token,
-            httponly=True,
-            samesite="lax",
-            secure=_secure(request),
-            path="/teacher",
-        )
+        set_cookie(response, request, auth.LOGIN_CSRF_COOKIE, token, path="/teacher")
     return response
 
 
@@ -74,15 +80,7 @@ def _log_in(request: Request, session: SessionDep, teacher: Any, next_path: str)
         session, teacher=teacher, hours=settings.session_hours
     )
     response = RedirectResponse(_safe_next(next_path), status_code=303)
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        token,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-        path="/",
-    )
+    set_session_cookie(response, request, token, settings.session_hours)
     return response
 
 
@@ -96,12 +94,10 @@ def login(
     request: Request,
     session: SessionDep,
     templates: TemplatesDep,
-    email: Annotated[str, Form(max_length=300)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    csrf_token: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/teacher",
+    form: Annotated[LoginForm, Form()],
 ) -> Response:
-    _check_login_csrf(request, csrf_token)
+    _check_login_csrf(request, form.csrf_token)
+    email, password, next = form.email, form.password, form.next
     now = utcnow()
     address = request.client.host if request.client else "unknown"
     keys = [store.teachers.account_key(email), store.teachers.address_key(address)]
@@ -144,14 +140,12 @@ def signup(
     request: Request,
     session: SessionDep,
     templates: TemplatesDep,
-    email: Annotated[str, Form(max_length=300)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    password_again: Annotated[str, Form(max_length=1000)] = "",
-    csrf_token: Annotated[str, Form()] = "",
+    form: Annotated[SignupForm, Form()],
 ) -> Response:
     if not request.app.state.settings.open_signup:
         return _render_form(request, templates, "teacher/signup_closed.html", {}, 403)
-    _check_login_csrf(request, csrf_token)
+    _check_login_csrf(request, form.csrf_token)
+    email, password, password_again = form.email, form.password, form.password_again
     email = auth.normalize_email(email)
     errors: dict[str, list[str]] = {}
     if problem := auth.email_problem(email):

@@ -1,28 +1,32 @@
 """The teacher's assignments: make one, watch the dashboard, embed it in a course page, export
 its results and its questions, close, reopen, delete."""
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import store
+from quiz_app import messages, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
 from quiz_app.classroom import assignment_form, assignments, dashboard
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
-from quiz_app.interop.files import QuestionFormat, download, question_file
+from quiz_app.interop.files import (
+    QuestionFormat,
+    add_question_file_routes,
+    download,
+    question_file,
+)
 from quiz_app.learning import class_report, results_files
 from quiz_app.links import embed_snippet, public_base
 from quiz_app.models import Assignment, Teacher, utcnow
 from quiz_app.security import frame_ancestors_for
-from quiz_app.templating import path_for
+from quiz_app.templating import page_or_fragment, path_for
 
 router = APIRouter(prefix="/teacher")
-
-NOT_YOURS = "There is no assignment with this number among yours. Go back to your assignments."
 
 
 def own_questions(session: Session, teacher: Teacher) -> dict[str, AnyQuestion]:
@@ -34,7 +38,7 @@ def own_questions(session: Session, teacher: Teacher) -> dict[str, AnyQuestion]:
 def _assignment(session: Session, teacher: Teacher, assignment_id: int) -> Assignment:
     found = store.assignments.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
     if found is None:
-        raise HTTPException(404, NOT_YOURS)
+        raise HTTPException(404, messages.NOT_YOUR_ASSIGNMENT)
     return found
 
 
@@ -160,10 +164,8 @@ def show_assignment(
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
     context = _dashboard(request, session, bank, teacher, assignment)
-    name = "teacher/_live.html" if htmx else "teacher/assignment.html"
-    response = templates.TemplateResponse(request, name, context)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    names = ("teacher/assignment.html", "teacher/_live.html")
+    return page_or_fragment(templates, request, htmx, names, context)
 
 
 @router.get("/assignments/{assignment_id}/attempts/{attempt_id}")
@@ -181,9 +183,30 @@ def show_student_answers(
         session, assignment=assignment, attempt_id=attempt_id
     )
     if attempt is None:
-        raise HTTPException(404, "This assignment has no such student attempt.")
+        raise HTTPException(404, messages.NO_SUCH_ATTEMPT.format(noun="assignment"))
     context = dashboard.student_answers_context(session, bank, teacher, assignment, attempt)
     return templates.TemplateResponse(request, "teacher/student.html", context)
+
+
+def _edit_page(
+    request: Request,
+    templates: TemplatesDep,
+    bank: Bank,
+    teacher: Teacher,
+    assignment: Assignment,
+    parsed: assignment_form.AssignmentForm | None,
+) -> Response:
+    """Show the settings form of an assignment: as saved, or as typed with its problems."""
+    context = _form_context(request, bank, {}, parsed, teacher.timezone)
+    context.update(
+        assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
+    )
+    if parsed is None:
+        context["values"] = assignment_form.form_values(assignment, teacher.timezone)
+    status = 422 if parsed else 200
+    return templates.TemplateResponse(
+        request, "teacher/assignment_edit.html", context, status_code=status
+    )
 
 
 @router.get("/assignments/{assignment_id}/edit")
@@ -196,13 +219,7 @@ def edit_assignment(
     templates: TemplatesDep,
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
-    context = _form_context(request, bank, {}, None, teacher.timezone)
-    context.update(
-        assignment=assignment,
-        values=assignment_form.form_values(assignment, teacher.timezone),
-        source=assignments.summary_of_source(assignment.source, bank),
-    )
-    return templates.TemplateResponse(request, "teacher/assignment_edit.html", context)
+    return _edit_page(request, templates, bank, teacher, assignment, None)
 
 
 @router.post("/assignments/{assignment_id}")
@@ -220,35 +237,33 @@ def update_assignment(
         form, bank, {}, settings_only=True, site_frame_ancestors=_site_ancestors(request)
     )
     if parsed.problems:
-        context = _form_context(request, bank, {}, parsed, teacher.timezone)
-        context.update(
-            assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
-        )
-        return templates.TemplateResponse(
-            request, "teacher/assignment_edit.html", context, status_code=422
-        )
+        return _edit_page(request, templates, bank, teacher, assignment, parsed)
     fields = dict(parsed.fields)
     store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
     store.assignments.update_assignment(session, assignment=assignment, **fields)
     return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
 
 
-@router.post("/assignments/{assignment_id}/close")
-def close_assignment(
-    request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
-) -> Response:
-    assignment = _assignment(session, teacher, assignment_id)
-    store.assignments.update_assignment(session, assignment=assignment, closed=True)
-    return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
+def _set_closed(closed: bool) -> Callable[..., Response]:
+    def set_closed(
+        request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+    ) -> Response:
+        """Close the assignment to students, or reopen it."""
+        assignment = _assignment(session, teacher, assignment_id)
+        store.assignments.update_assignment(session, assignment=assignment, closed=closed)
+        url = path_for(request, "show_assignment", assignment_id=assignment.id)
+        return RedirectResponse(url, 303)
+
+    return set_closed
 
 
-@router.post("/assignments/{assignment_id}/reopen")
-def reopen_assignment(
-    request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
-) -> Response:
-    assignment = _assignment(session, teacher, assignment_id)
-    store.assignments.update_assignment(session, assignment=assignment, closed=False)
-    return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
+for _action, _closed in (("close", True), ("reopen", False)):
+    router.add_api_route(
+        f"/assignments/{{assignment_id}}/{_action}",
+        _set_closed(_closed),
+        methods=["POST"],
+        name=f"{_action}_assignment",
+    )
 
 
 @router.get("/assignments/{assignment_id}/delete")
@@ -278,95 +293,72 @@ def delete_assignment(
     return RedirectResponse(path_for(request, "show_teacher_home"), 303)
 
 
-def _export(
-    session: Session, bank: Bank, teacher: Teacher, assignment_id: int
-) -> tuple[Assignment, class_report.ClassReport, dict[str, AnyQuestion]]:
-    assignment = _assignment(session, teacher, assignment_id)
-    return assignment, *dashboard.class_results(session, bank, assignment)
+def _students_csv(
+    assignment: Assignment, report: class_report.ClassReport, _found: dict[str, AnyQuestion]
+) -> str:
+    return results_files.students_csv(assignment, report)
 
 
-def _download(body: str, media_type: str, assignment: Assignment, name: str) -> Response:
-    return download(body, media_type, f"assignment-{assignment.id}-{name}")
+# An assignment's results files: the end of the address (export_<name> names the route), the
+# media type, and what writes the file.
+RESULTS_FILES: dict[
+    str, tuple[str, Callable[[Assignment, class_report.ClassReport, dict[str, AnyQuestion]], str]]
+] = {
+    "answers.csv": ("text/csv; charset=utf-8", results_files.answers_csv),
+    "students.csv": ("text/csv; charset=utf-8", _students_csv),
+    "results.json": ("application/json", results_files.results_json),
+}
 
 
-@router.get("/assignments/{assignment_id}/answers.csv")
-def export_answers_csv(
-    request: Request,
-    assignment_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-) -> Response:
-    assignment, report, found = _export(session, bank, teacher, assignment_id)
-    body = results_files.answers_csv(assignment, report, found)
-    return _download(body, "text/csv; charset=utf-8", assignment, "answers.csv")
+def _export_results(file_name: str) -> Callable[..., Response]:
+    media_type, write = RESULTS_FILES[file_name]
+
+    def export_results(
+        assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
+    ) -> Response:
+        assignment = _assignment(session, teacher, assignment_id)
+        report, found = dashboard.class_results(session, bank, assignment)
+        body = write(assignment, report, found)
+        return download(body, media_type, f"assignment-{assignment.id}-{file_name}")
+
+    return export_results
 
 
-@router.get("/assignments/{assignment_id}/students.csv")
-def export_students_csv(
-    request: Request,
-    assignment_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-) -> Response:
-    assignment, report, _found = _export(session, bank, teacher, assignment_id)
-    body = results_files.students_csv(assignment, report)
-    return _download(body, "text/csv; charset=utf-8", assignment, "students.csv")
-
-
-@router.get("/assignments/{assignment_id}/results.json")
-def export_results_json(
-    request: Request,
-    assignment_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-) -> Response:
-    assignment, report, found = _export(session, bank, teacher, assignment_id)
-    body = results_files.results_json(assignment, report, found)
-    return _download(body, "application/json", assignment, "results.json")
-
-
-def _questions_file(
-    session: Session, bank: Bank, teacher: Teacher, assignment_id: int, file_format: QuestionFormat
-) -> Response:
-    """Return the assignment's questions (its whole pool, the teacher's own ones included) as a
-    file for an LMS, with the answer key: a teacher-only download."""
-    assignment = _assignment(session, teacher, assignment_id)
-    found = lookup.resolve_many(session, bank, assignment.pool)
-    if not found:
-        raise HTTPException(
-            404, "None of this assignment's questions is left in the bank: nothing to export."
-        )
-    return question_file(
-        lookup.exportable(found.values()),
-        file_format,
-        set_id=f"assignment-{assignment.id}",
-        title=assignment.title,
-        stem=f"assignment-{assignment.id}",
+for _name in RESULTS_FILES:
+    router.add_api_route(
+        f"/assignments/{{assignment_id}}/{_name}",
+        _export_results(_name),
+        methods=["GET"],
+        name="export_" + _name.replace(".", "_"),
     )
 
 
-@router.get("/assignments/{assignment_id}/export/qti.zip")
-def export_assignment_qti(
-    assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
-) -> Response:
-    return _questions_file(session, bank, teacher, assignment_id, "qti")
+def _export_questions(file_format: QuestionFormat) -> Callable[..., Response]:
+    def export_assignment_questions(
+        assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
+    ) -> Response:
+        """Return the assignment's questions (its whole pool, the teacher's own ones included)
+        as a file for an LMS, with the answer key: a teacher-only download."""
+        assignment = _assignment(session, teacher, assignment_id)
+        found = lookup.resolve_many(session, bank, assignment.pool)
+        if not found:
+            raise HTTPException(
+                404, "None of this assignment's questions is left in the bank: nothing to export."
+            )
+        return question_file(
+            lookup.exportable(found.values()),
+            file_format,
+            set_id=f"assignment-{assignment.id}",
+            title=assignment.title,
+            stem=f"assignment-{assignment.id}",
+        )
+
+    return export_assignment_questions
 
 
-@router.get("/assignments/{assignment_id}/export/moodle.xml")
-def export_assignment_moodle_xml(
-    assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
-) -> Response:
-    return _questions_file(session, bank, teacher, assignment_id, "moodle")
-
-
-@router.get("/assignments/{assignment_id}/export/gift.txt")
-def export_assignment_gift(
-    assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
-) -> Response:
-    return _questions_file(session, bank, teacher, assignment_id, "gift")
+add_question_file_routes(
+    router, "/assignments/{assignment_id}/export/", "export_assignment", _export_questions
+)
 
 
 @router.get("/bank")

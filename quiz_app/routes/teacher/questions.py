@@ -2,6 +2,7 @@
 download or upload them in the bank's YAML format; import them from GIFT or Moodle XML; and
 export them for an LMS (QTI 2.1, Moodle XML, GIFT)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -22,7 +23,7 @@ from quiz_app.bank.vocabulary import (
     VERDICTS,
 )
 from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
-from quiz_app.interop.files import QuestionFormat, question_file
+from quiz_app.interop.files import QuestionFormat, add_question_file_routes, question_file
 from quiz_app.models import Teacher, TeacherQuestion
 from quiz_app.templating import path_for
 
@@ -73,6 +74,12 @@ def _editor_context(
     }
 
 
+def _editor(
+    request: Request, templates: TemplatesDep, context: dict[str, Any], status: int = 200
+) -> Response:
+    return templates.TemplateResponse(request, "teacher/question_form.html", context, status)
+
+
 def _check(
     session: Session,
     bank: Bank,
@@ -116,8 +123,7 @@ def new_question(
     request: Request, teacher: CurrentTeacher, bank: BankDep, templates: TemplatesDep
 ) -> Response:
     values = {"difficulty": "2", "register": "casual"}
-    context = _editor_context(bank, values, {}, None)
-    return templates.TemplateResponse(request, "teacher/question_form.html", context)
+    return _editor(request, templates, _editor_context(bank, values, {}, None))
 
 
 @router.post("/questions/validate")
@@ -149,10 +155,7 @@ def create_question(
 ) -> Response:
     values, stored, problems = _check(session, bank, teacher, form, None)
     if stored is None:
-        context = _editor_context(bank, values, problems, None)
-        return templates.TemplateResponse(
-            request, "teacher/question_form.html", context, status_code=422
-        )
+        return _editor(request, templates, _editor_context(bank, values, problems, None), 422)
     local_id = stored["id"]
     store.teacher_questions.save_questions(
         session,
@@ -173,8 +176,9 @@ def edit_question(
     templates: TemplatesDep,
 ) -> Response:
     row = _question(session, teacher, local_id)
-    context = _editor_context(bank, authoring.editor_values(row.data), {}, row)
-    return templates.TemplateResponse(request, "teacher/question_form.html", context)
+    return _editor(
+        request, templates, _editor_context(bank, authoring.editor_values(row.data), {}, row)
+    )
 
 
 @router.post("/questions/{local_id}/edit")
@@ -190,10 +194,7 @@ def update_question(
     row = _question(session, teacher, local_id)
     values, stored, problems = _check(session, bank, teacher, form, row)
     if stored is None:
-        context = _editor_context(bank, values, problems, row)
-        return templates.TemplateResponse(
-            request, "teacher/question_form.html", context, status_code=422
-        )
+        return _editor(request, templates, _editor_context(bank, values, problems, row), 422)
     store.teacher_questions.save_questions(
         session, teacher=teacher, questions={row.local_id: stored}, ids={}
     )
@@ -228,36 +229,27 @@ def download_questions(teacher: CurrentTeacher, session: SessionDep) -> Response
     )
 
 
-def _own_questions_file(
-    session: Session, teacher: Teacher, file_format: QuestionFormat
-) -> Response:
-    """Return all the teacher's questions, with the ids they wrote, as a file for an LMS."""
-    rows = store.teacher_questions.list_questions(session, teacher=teacher)
-    if not rows:
-        raise HTTPException(404, "You have no questions to export yet. Write or upload some first.")
-    found = [lookup.from_row(row) for row in rows]
-    return question_file(
-        lookup.exportable(found),
-        file_format,
-        set_id="my-questions",
-        title="My questions",
-        stem="my-questions",
-    )
+def _export_own(file_format: QuestionFormat) -> Callable[..., Response]:
+    def export_my_questions(teacher: CurrentTeacher, session: SessionDep) -> Response:
+        """Return all the teacher's questions, with the ids they wrote, as a file for an LMS."""
+        rows = store.teacher_questions.list_questions(session, teacher=teacher)
+        if not rows:
+            raise HTTPException(
+                404, "You have no questions to export yet. Write or upload some first."
+            )
+        found = [lookup.from_row(row) for row in rows]
+        return question_file(
+            lookup.exportable(found),
+            file_format,
+            set_id="my-questions",
+            title="My questions",
+            stem="my-questions",
+        )
+
+    return export_my_questions
 
 
-@router.get("/questions/export/qti.zip")
-def export_my_questions_qti(teacher: CurrentTeacher, session: SessionDep) -> Response:
-    return _own_questions_file(session, teacher, "qti")
-
-
-@router.get("/questions/export/moodle.xml")
-def export_my_questions_moodle_xml(teacher: CurrentTeacher, session: SessionDep) -> Response:
-    return _own_questions_file(session, teacher, "moodle")
-
-
-@router.get("/questions/export/gift.txt")
-def export_my_questions_gift(teacher: CurrentTeacher, session: SessionDep) -> Response:
-    return _own_questions_file(session, teacher, "gift")
+add_question_file_routes(router, "/questions/export/", "export_my_questions", _export_own)
 
 
 @router.post("/questions/upload")

@@ -83,3 +83,13 @@ def test_browse_bank_by_kind_leaves_out_own_questions_the_quiz_cannot_show(app: 
         shown = set(PICKED.findall(client.get("/teacher/bank", params=params).text))
         assert mine["classify"] in shown
         assert mine["best-evidence"] not in shown and mine["fix-claim"] not in shown
+
+
+def test_browse_bank_with_a_filter_value_nothing_has_shows_nothing(app: FastAPI) -> None:
+    """A value no question has (a hand-typed address) matches nothing, as the form refuses it."""
+    client, _own = _own_questions(app)
+    for params in ({"difficulties": "hard"}, {"themes": "gossip"}, {"kinds": "essay"}):
+        page = client.get("/teacher/bank", params=params)
+        assert page.status_code == 200
+        assert PICKED.findall(page.text) == []
+        assert "Bundled questions (0)" in page.text
