@@ -35,7 +35,7 @@ def _shuffled_labels(claims: tuple[str, ...], verdicts: tuple[str, ...]) -> str:
     return f"shuffled labels: mean {mean:.3f}, 95th percentile {p95:.3f}"
 
 
-@_over_today(0.815, readers.TEXT_CEILING)
+@_over_today(0.743, readers.TEXT_CEILING)
 def test_text_model_reading_the_claim_names_at_most_45_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     claims, verdicts = tuple(q.claim for q in items), tuple(q.verdict for q in items)
@@ -43,7 +43,7 @@ def test_text_model_reading_the_claim_names_at_most_45_percent(bank: Bank) -> No
     assert accuracy <= readers.TEXT_CEILING, f"{accuracy:.3f}; {_shuffled_labels(claims, verdicts)}"
 
 
-@_over_today(0.815, readers.TEXT_CEILING)
+@_over_today(0.740, readers.TEXT_CEILING)
 def test_text_model_reading_claim_and_source_names_at_most_45_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     claims, verdicts = tuple(q.claim for q in items), tuple(q.verdict for q in items)
@@ -52,7 +52,7 @@ def test_text_model_reading_claim_and_source_names_at_most_45_percent(bank: Bank
     assert accuracy <= readers.TEXT_CEILING, f"{accuracy:.3f}; {_shuffled_labels(claims, verdicts)}"
 
 
-@_over_today(0.844, readers.OPEN_MARKER_CEILING)
+@_over_today(0.511, readers.OPEN_MARKER_CEILING)
 def test_open_marked_claims_are_at_most_half_one_verdict(bank: Bank) -> None:
     items = readers.classify_items(bank)
     marked, shares = readers.open_marker_shares(
@@ -87,14 +87,13 @@ def test_option_rule_picks_the_right_option_at_most_35_percent(
     assert accuracy <= readers.OPTION_CEILING, f"{accuracy:.3f} of {len(items)} items"
 
 
-@_over_today(0.568, readers.REASON_CEILING)
 def test_keyed_reason_guessed_from_the_verdict_is_right_at_most_45_percent(bank: Bank) -> None:
     keys = [(q.verdict, readers.keyed_reason(q)) for q in readers.classify_items(bank)]
     accuracy = readers.reason_from_verdict_accuracy(keys)
     assert accuracy <= readers.REASON_CEILING, f"{accuracy:.3f} of {len(keys)} items"
 
 
-@_over_today(0.484, readers.LENGTH_CEILING)
+@_over_today(0.457, readers.LENGTH_CEILING)
 def test_claim_length_alone_names_at_most_40_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     accuracy = readers.length_tree_accuracy([q.claim for q in items], [q.verdict for q in items])
