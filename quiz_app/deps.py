@@ -1,9 +1,10 @@
 """Dependency aliases the routes share."""
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -99,3 +100,21 @@ def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teache
 
 
 CurrentTeacher = Annotated[Teacher, Depends(_teacher)]
+
+
+@dataclass
+class TeacherPage:
+    """What a logged-in teacher's page works with, as one dependency: the request, the teacher
+    (their CSRF token checked on a POST), the database session, the bank and the templates."""
+
+    request: Request
+    teacher: CurrentTeacher
+    session: SessionDep
+    bank: BankDep
+    templates: TemplatesDep
+
+    def render(self, name: str, context: dict[str, Any], status: int = 200) -> Response:
+        return self.templates.TemplateResponse(self.request, name, context, status_code=status)
+
+
+TeacherPageDep = Annotated[TeacherPage, Depends()]

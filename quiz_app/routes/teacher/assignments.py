@@ -13,7 +13,15 @@ from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
 from quiz_app.classroom import assignment_form, assignments, dashboard
-from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.deps import (
+    BankDep,
+    CurrentTeacher,
+    FormDataDep,
+    IsHtmx,
+    SessionDep,
+    TeacherPage,
+    TeacherPageDep,
+)
 from quiz_app.interop.files import (
     QuestionFormat,
     add_question_file_routes,
@@ -85,58 +93,41 @@ def _form_context(
 
 
 @router.get("")
-def show_teacher_home(
-    request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
-) -> Response:
-    rows = store.assignments.list_assignments(session, teacher=teacher)
+def show_teacher_home(page: TeacherPageDep) -> Response:
+    rows = store.assignments.list_assignments(page.session, teacher=page.teacher)
     now = utcnow()
     items = [(a, n, assignments.status(a, now)) for a, n in rows]
-    context = {"teacher": teacher, "items": items}
-    return templates.TemplateResponse(request, "teacher/home.html", context)
+    context = {"teacher": page.teacher, "items": items}
+    return page.render("teacher/home.html", context)
 
 
 @router.get("/assignments/new")
-def new_assignment(
-    request: Request,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    own = own_questions(session, teacher)
-    context = _form_context(request, bank, own, None, teacher.timezone)
-    ids = request.query_params.getlist("ids")
+def new_assignment(page: TeacherPageDep) -> Response:
+    own = own_questions(page.session, page.teacher)
+    context = _form_context(page.request, page.bank, own, None, page.teacher.timezone)
+    ids = page.request.query_params.getlist("ids")
     if ids:
         context["values"] = {**context["values"], "source": "ids", "ids": ids}
-        context["picked"] = {i: q for i in ids if (q := bank.questions.get(i) or own.get(i))}
-    return templates.TemplateResponse(request, "teacher/assignment_form.html", context)
+        context["picked"] = {i: q for i in ids if (q := page.bank.questions.get(i) or own.get(i))}
+    return page.render("teacher/assignment_form.html", context)
 
 
 @router.post("/assignments")
-def create_assignment(
-    request: Request,
-    form: FormDataDep,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    own = own_questions(session, teacher)
+def create_assignment(page: TeacherPageDep, form: FormDataDep) -> Response:
+    own = own_questions(page.session, page.teacher)
     parsed = assignment_form.parse_form(
-        form, bank, own, site_frame_ancestors=_site_ancestors(request)
+        form, page.bank, own, site_frame_ancestors=_site_ancestors(page.request)
     )
     if parsed.problems:
-        context = _form_context(request, bank, own, parsed, teacher.timezone)
-        return templates.TemplateResponse(
-            request, "teacher/assignment_form.html", context, status_code=422
-        )
+        context = _form_context(page.request, page.bank, own, parsed, page.teacher.timezone)
+        return page.render("teacher/assignment_form.html", context, 422)
     fields = dict(parsed.fields)
-    store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
+    store.teachers.set_timezone(page.session, teacher=page.teacher, timezone=fields.pop("timezone"))
     codes = assignments.join_code_candidates()
     assignment = store.assignments.create_assignment(
-        session, teacher=teacher, codes=codes, **fields
+        page.session, teacher=page.teacher, codes=codes, **fields
     )
-    url = path_for(request, "show_assignment", assignment_id=assignment.id)
+    url = path_for(page.request, "show_assignment", assignment_id=assignment.id)
     return RedirectResponse(url, status_code=303)
 
 
@@ -153,95 +144,60 @@ def _dashboard(
 
 
 @router.get("/assignments/{assignment_id}")
-def show_assignment(
-    request: Request,
-    assignment_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-    htmx: IsHtmx,
-) -> Response:
-    assignment = _assignment(session, teacher, assignment_id)
-    context = _dashboard(request, session, bank, teacher, assignment)
+def show_assignment(page: TeacherPageDep, assignment_id: int, htmx: IsHtmx) -> Response:
+    assignment = _assignment(page.session, page.teacher, assignment_id)
+    context = _dashboard(page.request, page.session, page.bank, page.teacher, assignment)
     names = ("teacher/assignment.html", "teacher/_live.html")
-    return page_or_fragment(templates, request, htmx, names, context)
+    return page_or_fragment(page.templates, page.request, htmx, names, context)
 
 
 @router.get("/assignments/{assignment_id}/attempts/{attempt_id}")
-def show_student_answers(
-    request: Request,
-    assignment_id: int,
-    attempt_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    assignment = _assignment(session, teacher, assignment_id)
+def show_student_answers(page: TeacherPageDep, assignment_id: int, attempt_id: int) -> Response:
+    assignment = _assignment(page.session, page.teacher, assignment_id)
     attempt = store.assignments.get_assignment_attempt(
-        session, assignment=assignment, attempt_id=attempt_id
+        page.session, assignment=assignment, attempt_id=attempt_id
     )
     if attempt is None:
         raise HTTPException(404, messages.NO_SUCH_ATTEMPT.format(noun="assignment"))
-    context = dashboard.student_answers_context(session, bank, teacher, assignment, attempt)
-    return templates.TemplateResponse(request, "teacher/student.html", context)
+    context = dashboard.student_answers_context(
+        page.session, page.bank, page.teacher, assignment, attempt
+    )
+    return page.render("teacher/student.html", context)
 
 
 def _edit_page(
-    request: Request,
-    templates: TemplatesDep,
-    bank: Bank,
-    teacher: Teacher,
-    assignment: Assignment,
-    parsed: assignment_form.AssignmentForm | None,
+    page: TeacherPage, assignment: Assignment, parsed: assignment_form.AssignmentForm | None
 ) -> Response:
     """Show the settings form of an assignment: as saved, or as typed with its problems."""
-    context = _form_context(request, bank, {}, parsed, teacher.timezone)
+    context = _form_context(page.request, page.bank, {}, parsed, page.teacher.timezone)
     context.update(
-        assignment=assignment, source=assignments.summary_of_source(assignment.source, bank)
+        assignment=assignment, source=assignments.summary_of_source(assignment.source, page.bank)
     )
     if parsed is None:
-        context["values"] = assignment_form.form_values(assignment, teacher.timezone)
-    status = 422 if parsed else 200
-    return templates.TemplateResponse(
-        request, "teacher/assignment_edit.html", context, status_code=status
-    )
+        context["values"] = assignment_form.form_values(assignment, page.teacher.timezone)
+    return page.render("teacher/assignment_edit.html", context, 422 if parsed else 200)
 
 
 @router.get("/assignments/{assignment_id}/edit")
-def edit_assignment(
-    request: Request,
-    assignment_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    assignment = _assignment(session, teacher, assignment_id)
-    return _edit_page(request, templates, bank, teacher, assignment, None)
+def edit_assignment(page: TeacherPageDep, assignment_id: int) -> Response:
+    assignment = _assignment(page.session, page.teacher, assignment_id)
+    return _edit_page(page, assignment, None)
 
 
 @router.post("/assignments/{assignment_id}")
-def update_assignment(
-    request: Request,
-    form: FormDataDep,
-    assignment_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    assignment = _assignment(session, teacher, assignment_id)
+def update_assignment(page: TeacherPageDep, form: FormDataDep, assignment_id: int) -> Response:
+    assignment = _assignment(page.session, page.teacher, assignment_id)
     parsed = assignment_form.parse_form(
-        form, bank, {}, settings_only=True, site_frame_ancestors=_site_ancestors(request)
+        form, page.bank, {}, settings_only=True, site_frame_ancestors=_site_ancestors(page.request)
     )
     if parsed.problems:
-        return _edit_page(request, templates, bank, teacher, assignment, parsed)
+        return _edit_page(page, assignment, parsed)
     fields = dict(parsed.fields)
-    store.teachers.set_timezone(session, teacher=teacher, timezone=fields.pop("timezone"))
-    store.assignments.update_assignment(session, assignment=assignment, **fields)
-    return RedirectResponse(path_for(request, "show_assignment", assignment_id=assignment.id), 303)
+    store.teachers.set_timezone(page.session, teacher=page.teacher, timezone=fields.pop("timezone"))
+    store.assignments.update_assignment(page.session, assignment=assignment, **fields)
+    return RedirectResponse(
+        path_for(page.request, "show_assignment", assignment_id=assignment.id), 303
+    )
 
 
 def _set_closed(closed: bool) -> Callable[..., Response]:
@@ -267,21 +223,15 @@ for _action, _closed in (("close", True), ("reopen", False)):
 
 
 @router.get("/assignments/{assignment_id}/delete")
-def confirm_delete_assignment(
-    request: Request,
-    assignment_id: int,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    templates: TemplatesDep,
-) -> Response:
-    assignment = _assignment(session, teacher, assignment_id)
-    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
+def confirm_delete_assignment(page: TeacherPageDep, assignment_id: int) -> Response:
+    assignment = _assignment(page.session, page.teacher, assignment_id)
+    attempts = store.assignments.attempts_with_answers(page.session, assignment=assignment)
     context = {
         "assignment": assignment,
         "students": len(attempts),
         "answers": sum(len(a.answers) for a in attempts),
     }
-    return templates.TemplateResponse(request, "teacher/assignment_delete.html", context)
+    return page.render("teacher/assignment_delete.html", context)
 
 
 @router.post("/assignments/{assignment_id}/delete")
@@ -362,24 +312,18 @@ add_question_file_routes(
 
 
 @router.get("/bank")
-def browse_bank(
-    request: Request,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
+def browse_bank(page: TeacherPageDep) -> Response:
     """Show bank questions (and the teacher's own) with answers, filtered, to hand-pick."""
-    params = request.query_params
+    params = page.request.query_params
     source = {key: [v for v in params.getlist(key) if v] for key in assignments.FILTER_KEYS}
-    own = own_questions(session, teacher)
+    own = own_questions(page.session, page.teacher)
     context = {
         "filters": source,
-        "questions": assignment_form.filtered(bank.questions.values(), source),
+        "questions": assignment_form.filtered(page.bank.questions.values(), source),
         "mine": assignment_form.filtered(own.values(), source),
         "themes": THEMES.values(),
         "verdicts": VERDICTS,
         "kinds": assignments.PLAYABLE_KINDS,
         "difficulties": assignments.DIFFICULTIES,
     }
-    return templates.TemplateResponse(request, "teacher/bank.html", context)
+    return page.render("teacher/bank.html", context)

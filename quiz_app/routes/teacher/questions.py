@@ -22,7 +22,13 @@ from quiz_app.bank.vocabulary import (
     THEMES,
     VERDICTS,
 )
-from quiz_app.deps import BankDep, CurrentTeacher, FormDataDep, SessionDep, TemplatesDep
+from quiz_app.deps import (
+    CurrentTeacher,
+    FormDataDep,
+    SessionDep,
+    TeacherPage,
+    TeacherPageDep,
+)
 from quiz_app.interop.files import QuestionFormat, add_question_file_routes, question_file
 from quiz_app.models import Teacher, TeacherQuestion
 from quiz_app.templating import path_for
@@ -74,10 +80,8 @@ def _editor_context(
     }
 
 
-def _editor(
-    request: Request, templates: TemplatesDep, context: dict[str, Any], status: int = 200
-) -> Response:
-    return templates.TemplateResponse(request, "teacher/question_form.html", context, status)
+def _editor(page: TeacherPage, context: dict[str, Any], status: int = 200) -> Response:
+    return page.render("teacher/question_form.html", context, status)
 
 
 def _check(
@@ -111,94 +115,62 @@ def _list_context(rows: list[TeacherQuestion], problems: list[str]) -> dict[str,
 
 
 @router.get("/questions")
-def list_questions(
-    request: Request, teacher: CurrentTeacher, session: SessionDep, templates: TemplatesDep
-) -> Response:
-    rows = store.teacher_questions.list_questions(session, teacher=teacher)
-    return templates.TemplateResponse(request, "teacher/questions.html", _list_context(rows, []))
+def list_questions(page: TeacherPageDep) -> Response:
+    rows = store.teacher_questions.list_questions(page.session, teacher=page.teacher)
+    return page.render("teacher/questions.html", _list_context(rows, []))
 
 
 @router.get("/questions/new")
-def new_question(
-    request: Request, teacher: CurrentTeacher, bank: BankDep, templates: TemplatesDep
-) -> Response:
+def new_question(page: TeacherPageDep) -> Response:
     values = {"difficulty": "2", "register": "casual"}
-    return _editor(request, templates, _editor_context(bank, values, {}, None))
+    return _editor(page, _editor_context(page.bank, values, {}, None))
 
 
 @router.post("/questions/validate")
-def validate_question(
-    request: Request,
-    form: FormDataDep,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
+def validate_question(page: TeacherPageDep, form: FormDataDep) -> Response:
     """Check the editor as the teacher types; return each field's problems (htmx swaps them)."""
     editing = None
     if form.get("editing"):
-        editing = _question(session, teacher, str(form.get("editing")))
-    values, _stored, problems = _check(session, bank, teacher, form, editing)
-    context = {**_editor_context(bank, values, problems, editing), "oob": True}
-    return templates.TemplateResponse(request, "teacher/_question_problems.html", context)
+        editing = _question(page.session, page.teacher, str(form.get("editing")))
+    values, _stored, problems = _check(page.session, page.bank, page.teacher, form, editing)
+    context = {**_editor_context(page.bank, values, problems, editing), "oob": True}
+    return page.render("teacher/_question_problems.html", context)
 
 
 @router.post("/questions")
-def create_question(
-    request: Request,
-    form: FormDataDep,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    values, stored, problems = _check(session, bank, teacher, form, None)
+def create_question(page: TeacherPageDep, form: FormDataDep) -> Response:
+    values, stored, problems = _check(page.session, page.bank, page.teacher, form, None)
     if stored is None:
-        return _editor(request, templates, _editor_context(bank, values, problems, None), 422)
+        return _editor(page, _editor_context(page.bank, values, problems, None), 422)
     local_id = stored["id"]
     store.teacher_questions.save_questions(
-        session,
-        teacher=teacher,
+        page.session,
+        teacher=page.teacher,
         questions={local_id: stored},
-        ids={local_id: lookup.namespaced(teacher.id, local_id)},
+        ids={local_id: lookup.namespaced(page.teacher.id, local_id)},
     )
-    return RedirectResponse(path_for(request, "list_questions") + f"#q-{local_id}", 303)
+    return RedirectResponse(path_for(page.request, "list_questions") + f"#q-{local_id}", 303)
 
 
 @router.get("/questions/{local_id}/edit")
-def edit_question(
-    request: Request,
-    local_id: str,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    row = _question(session, teacher, local_id)
+def edit_question(page: TeacherPageDep, local_id: str) -> Response:
+    row = _question(page.session, page.teacher, local_id)
     return _editor(
-        request, templates, _editor_context(bank, authoring.editor_values(row.data), {}, row)
+        page,
+        _editor_context(page.bank, authoring.editor_values(row.data), {}, row),
     )
 
 
 @router.post("/questions/{local_id}/edit")
-def update_question(
-    request: Request,
-    form: FormDataDep,
-    local_id: str,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    row = _question(session, teacher, local_id)
-    values, stored, problems = _check(session, bank, teacher, form, row)
+def update_question(page: TeacherPageDep, form: FormDataDep, local_id: str) -> Response:
+    row = _question(page.session, page.teacher, local_id)
+    values, stored, problems = _check(page.session, page.bank, page.teacher, form, row)
     if stored is None:
-        return _editor(request, templates, _editor_context(bank, values, problems, row), 422)
+        return _editor(page, _editor_context(page.bank, values, problems, row), 422)
     store.teacher_questions.save_questions(
-        session, teacher=teacher, questions={row.local_id: stored}, ids={}
+        page.session, teacher=page.teacher, questions={row.local_id: stored}, ids={}
     )
-    return RedirectResponse(path_for(request, "list_questions") + f"#q-{row.local_id}", 303)
+    return RedirectResponse(path_for(page.request, "list_questions") + f"#q-{row.local_id}", 303)
 
 
 @router.post("/questions/{local_id}/delete")
@@ -253,26 +225,21 @@ add_question_file_routes(router, "/questions/export/", "export_my_questions", _e
 
 
 @router.post("/questions/upload")
-def upload_questions(
-    request: Request,
-    form: FormDataDep,
-    teacher: CurrentTeacher,
-    session: SessionDep,
-    bank: BankDep,
-    templates: TemplatesDep,
-) -> Response:
-    rows = store.teacher_questions.list_questions(session, teacher=teacher)
+def upload_questions(page: TeacherPageDep, form: FormDataDep) -> Response:
+    rows = store.teacher_questions.list_questions(page.session, teacher=page.teacher)
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         problems = ["Choose a .yaml, .gift, .txt or .xml file to upload."]
     else:
         raw = file.file.read(authoring.MAX_UPLOAD_BYTES + 1)
         existing = {row.local_id for row in rows}
-        found, problems = authoring.read_question_file(raw, file.filename, bank, existing)
+        found, problems = authoring.read_question_file(raw, file.filename, page.bank, existing)
     if problems:
         context = _list_context(rows, problems)
-        return templates.TemplateResponse(request, "teacher/questions.html", context, 422)
-    ids = {local_id: lookup.namespaced(teacher.id, local_id) for local_id in found}
-    store.teacher_questions.save_questions(session, teacher=teacher, questions=found, ids=ids)
-    url = path_for(request, "list_questions") + f"?uploaded={len(found)}"
+        return page.render("teacher/questions.html", context, 422)
+    ids = {local_id: lookup.namespaced(page.teacher.id, local_id) for local_id in found}
+    store.teacher_questions.save_questions(
+        page.session, teacher=page.teacher, questions=found, ids=ids
+    )
+    url = path_for(page.request, "list_questions") + f"?uploaded={len(found)}"
     return RedirectResponse(url, 303)
