@@ -39,6 +39,7 @@ META_FIELDS = (
     "reason_options",
     "ladder",
     "review_by",
+    "seen_in",
     "options",  # per option, what the answer itself cannot say: its id letter and its rung
 )
 APP_NAME = "Claim Check"
