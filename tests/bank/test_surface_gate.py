@@ -35,7 +35,7 @@ def _shuffled_labels(claims: tuple[str, ...], verdicts: tuple[str, ...]) -> str:
     return f"shuffled labels: mean {mean:.3f}, 95th percentile {p95:.3f}"
 
 
-@_over_today(0.743, readers.TEXT_CEILING)
+@_over_today(0.766, readers.TEXT_CEILING)
 def test_text_model_reading_the_claim_names_at_most_45_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     claims, verdicts = tuple(q.claim for q in items), tuple(q.verdict for q in items)
@@ -43,7 +43,7 @@ def test_text_model_reading_the_claim_names_at_most_45_percent(bank: Bank) -> No
     assert accuracy <= readers.TEXT_CEILING, f"{accuracy:.3f}; {_shuffled_labels(claims, verdicts)}"
 
 
-@_over_today(0.740, readers.TEXT_CEILING)
+@_over_today(0.748, readers.TEXT_CEILING)
 def test_text_model_reading_claim_and_source_names_at_most_45_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     claims, verdicts = tuple(q.claim for q in items), tuple(q.verdict for q in items)
@@ -52,7 +52,6 @@ def test_text_model_reading_claim_and_source_names_at_most_45_percent(bank: Bank
     assert accuracy <= readers.TEXT_CEILING, f"{accuracy:.3f}; {_shuffled_labels(claims, verdicts)}"
 
 
-@_over_today(0.511, readers.OPEN_MARKER_CEILING)
 def test_open_marked_claims_are_at_most_half_one_verdict(bank: Bank) -> None:
     items = readers.classify_items(bank)
     marked, shares = readers.open_marker_shares(
@@ -61,9 +60,8 @@ def test_open_marked_claims_are_at_most_half_one_verdict(bank: Bank) -> None:
     assert max(shares.values(), default=0.0) <= readers.OPEN_MARKER_CEILING, (marked, shares)
 
 
-def _option_case(kind: str, rule: str, over_today: float | None = None) -> object:
-    marks = [] if over_today is None else [_over_today(over_today, readers.OPTION_CEILING)]
-    return pytest.param(kind, rule, marks=marks, id=f"{kind}-{rule.replace(' ', '-')}")
+def _option_case(kind: str, rule: str) -> object:
+    return pytest.param(kind, rule, id=f"{kind}-{rule.replace(' ', '-')}")
 
 
 @pytest.mark.parametrize(
@@ -71,10 +69,10 @@ def _option_case(kind: str, rule: str, over_today: float | None = None) -> objec
     [
         _option_case("best-evidence", "longest"),
         _option_case("best-evidence", "most sentences"),
-        _option_case("best-evidence", "most design words", over_today=0.592),
+        _option_case("best-evidence", "most design words"),
         _option_case("best-evidence", "least overlap with the claim"),
-        _option_case("fix-claim", "longest", over_today=0.400),
-        _option_case("fix-claim", "most sentences", over_today=0.850),
+        _option_case("fix-claim", "longest"),
+        _option_case("fix-claim", "most sentences"),
         _option_case("fix-claim", "most design words"),
         _option_case("fix-claim", "least overlap with the claim"),
     ],
@@ -93,7 +91,7 @@ def test_keyed_reason_guessed_from_the_verdict_is_right_at_most_45_percent(bank:
     assert accuracy <= readers.REASON_CEILING, f"{accuracy:.3f} of {len(keys)} items"
 
 
-@_over_today(0.457, readers.LENGTH_CEILING)
+@_over_today(0.433, readers.LENGTH_CEILING)
 def test_claim_length_alone_names_at_most_40_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     accuracy = readers.length_tree_accuracy([q.claim for q in items], [q.verdict for q in items])
