@@ -32,11 +32,20 @@ class ConfidenceLevel:
     id: str
     label: str  # shown on the radio button
     phrase: str  # "When you were <phrase>, …"
-    probability: float  # the chance of being right that the words mean
+    # The chance of being right that the words mean; None for "guessing", whose chance is one
+    # in the number of options of the question answered (ConfidenceLevel.chance).
+    probability: float | None
 
+    def chance(self, options: int) -> float:
+        """Return the chance this level states on a question with `options` choices."""
+        return 1 / options if self.probability is None else self.probability
+
+
+# A classify question offers three verdicts, so guessing it is right one time in three.
+CLASSIFY_OPTIONS = 3
 
 CONFIDENCE: tuple[ConfidenceLevel, ...] = (
-    ConfidenceLevel("guessing", "Guessing", "guessing", 1 / 3),
+    ConfidenceLevel("guessing", "Guessing", "guessing", None),
     ConfidenceLevel("unsure", "Unsure", "unsure", 0.5),
     ConfidenceLevel("fairly-sure", "Fairly sure", "fairly sure", 0.75),
     ConfidenceLevel("certain", "Certain", "certain", 0.95),
@@ -56,10 +65,12 @@ class Judgement:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One answer of any kind, for calibration: was it right, and how sure was the student."""
+    """One answer of any kind, for calibration: was it right, how sure was the student, and
+    how many options the question offered (what "guessing" means on it)."""
 
     correct: bool
     confidence: str | None = None
+    options: int = CLASSIFY_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -200,16 +211,21 @@ class Calibration:
 
 def calibration(outcomes: Iterable[Outcome]) -> Calibration:
     """Return accuracy at each confidence level, overconfidence and the Brier score."""
-    rated = [(CONFIDENCE_LEVELS[o.confidence], o.correct) for o in outcomes if o.confidence]
+    rated = [
+        (CONFIDENCE_LEVELS[o.confidence], CONFIDENCE_LEVELS[o.confidence].chance(o.options), o)
+        for o in outcomes
+        if o.confidence
+    ]
     levels = [
-        LevelRow(level, _rate(right for lv, right in rated if lv is level)) for level in CONFIDENCE
+        LevelRow(level, _rate(o.correct for lv, _, o in rated if lv is level))
+        for level in CONFIDENCE
     ]
     if not rated:
         return Calibration(levels, 0, None, None, None, None)
     n = len(rated)
-    mean_confidence = sum(lv.probability for lv, _ in rated) / n
-    accuracy = sum(right for _, right in rated) / n
-    brier = sum((lv.probability - right) ** 2 for lv, right in rated) / n
+    mean_confidence = sum(chance for _, chance, _ in rated) / n
+    accuracy = sum(o.correct for _, _, o in rated) / n
+    brier = sum((chance - o.correct) ** 2 for _, chance, o in rated) / n
     return Calibration(levels, n, mean_confidence, accuracy, mean_confidence - accuracy, brier)
 
 

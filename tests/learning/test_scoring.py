@@ -193,12 +193,28 @@ def test_calibration_label_tolerance_is_ten_points(value: float, label: str) -> 
 
 
 def test_confidence_levels_are_documented_probabilities() -> None:
-    assert {k: round(v.probability, 2) for k, v in CONFIDENCE_LEVELS.items()} == {
+    assert {k: round(v.chance(3), 2) for k, v in CONFIDENCE_LEVELS.items()} == {
         "guessing": 0.33,
         "unsure": 0.5,
         "fairly-sure": 0.75,
         "certain": 0.95,
     }
+
+
+@pytest.mark.parametrize(("options", "chance"), [(3, 1 / 3), (4, 0.25), (5, 0.2)])
+def test_guessing_chance_is_one_in_the_number_of_options(options: int, chance: float) -> None:
+    assert CONFIDENCE_LEVELS["guessing"].chance(options) == pytest.approx(chance)
+    assert CONFIDENCE_LEVELS["unsure"].chance(options) == 0.5
+
+
+def test_calibration_guessing_on_a_four_option_question_states_a_quarter() -> None:
+    # docs/scoring.md, section 9: a right guess on a classify claim (1/3) and a wrong guess on
+    # a 4-option question (1/4). Mean (1/3 + 1/4) / 2 = 7/24; Brier ((2/3)² + (1/4)²) / 2.
+    outcomes = [Outcome(True, "guessing"), Outcome(False, "guessing", options=4)]
+    cal = calibration(outcomes)
+    assert cal.mean_confidence == pytest.approx(7 / 24)
+    assert cal.overconfidence == pytest.approx(7 / 24 - 0.5)
+    assert cal.brier == pytest.approx(((2 / 3) ** 2 + 0.25**2) / 2)
 
 
 def test_calibration_sentence_falls_back_to_the_level_used_most() -> None:
