@@ -54,7 +54,7 @@ def feedback_of(
 
 
 def profile_of(feedback: Iterable[Feedback]) -> Profile:
-    """Return the profile: lean and agreement over classify answers, calibration over all."""
+    """Return the profile: trust and agreement over classify answers, calibration over all."""
     items = list(feedback)
     judgements = [
         Judgement(item.question.verdict, item.answer, item.reason_correct)
