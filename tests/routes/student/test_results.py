@@ -90,6 +90,12 @@ def test_results_of_all_research_answers_count_over_trust_and_ask_for_more(
     assert "Weighted kappa: <strong>0.00</strong> (slight agreement)" in page
     assert "You picked the right reason <strong>6 of 6</strong> times (100%)" in page
     assert "When you were fairly sure, you were right 2 times out of 6." in page
+    assert cells(page, "How often you were right at each level")[0] == [
+        "Guessing",
+        "1 in the number of choices (33% of 3, 25% of 4)",
+        "0",
+        "–",
+    ]
     assert cells(page, "How often you were right at each level")[2] == [
         "Fairly sure",
         "75%",
