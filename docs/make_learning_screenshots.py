@@ -98,7 +98,7 @@ def main() -> None:
 
 def shoot(page: Page, base: str, bank: Bank) -> None:
     start(page, base, "Before and after")
-    # Check-in: everything as research, certain: the lean the practice then corrects.
+    # Check-in: everything as research, certain: the over-trust the practice then corrects.
     # Practice: the first classify question right for the wrong reason (the ladder picture),
     # one option question wrong. Check-out: all right but one.
     shot = False

@@ -23,8 +23,8 @@ from quiz_app.learning.percentages import whole_percent
 from quiz_app.learning.scoring import (
     CONFIDENCE,
     CONFIDENCE_LEVELS,
-    LEAN_THRESHOLD,
     MIN_ANSWERS,
+    MIN_PER_VERDICT_ANSWERED,
     kappa_words,
 )
 from quiz_app.paths import bundled
@@ -110,7 +110,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
             "SEEN_IN_LABELS": SEEN_IN_LABELS,
             "CERTAINTY_LABELS": CERTAINTY_LABELS,
             "RATED_DOWN_LABELS": RATED_DOWN_LABELS,
-            "LEAN_THRESHOLD": LEAN_THRESHOLD,
+            "MIN_PER_VERDICT_ANSWERED": MIN_PER_VERDICT_ANSWERED,
             "MIN_ANSWERS": MIN_ANSWERS,
         }
     )

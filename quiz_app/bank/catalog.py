@@ -9,6 +9,7 @@ from typing import Annotated, Any, Self, TypeVar
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from quiz_app.bank.draw import draw
 from quiz_app.bank.items import (
     KINDS,
     QUESTION,
@@ -111,7 +112,8 @@ def matches(
 
 @dataclass(frozen=True)
 class Phases:
-    """One student's questions for a set: the check-in form, the practice, the check-out form."""
+    """One student's questions for a set: the check-in (first) form, the practice, the
+    check-out (second) form. Which of the set's two forms comes first depends on the seed."""
 
     check_in: list[str]
     practice: list[str]
@@ -172,16 +174,21 @@ class Bank:
         return self.phases(qset, seed).all
 
     def phases(self, qset: QuestionSet, seed: int) -> Phases:
-        """Return one student's check-in, practice and check-out questions for a set."""
-        pool = [q.id for q in self.matching(qset.selection, exclude=qset.check_ids)]
+        """Return one student's first check form, practice and second check form for a set."""
+        questions = self.matching(qset.selection, exclude=qset.check_ids)
+        pool = [q.id for q in questions]
         rng = random.Random(seed)
         count = qset.selection.count
         if count is not None and count < len(pool):
-            chosen = set(rng.sample(pool, count))
-            pool = [i for i in pool if i in chosen]
+            verdicts = {q.id: q.verdict for q in questions if isinstance(q, ClassifyQuestion)}
+            pool = draw(pool, verdicts, count, rng)
         if qset.shuffle:
             rng.shuffle(pool)
         check_in, check_out = list(qset.check_in), list(qset.check_out)
+        if seed % 2:
+            # Counterbalanced: half of the students (odd seeds) take the check_out form first,
+            # so form difficulty and learning do not add up (docs/scoring.md, section 11).
+            check_in, check_out = check_out, check_in
         if qset.shuffle:
             forms = random.Random(f"{seed}:checks")
             forms.shuffle(check_in)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from quiz_app import store
 from quiz_app.bank.catalog import AnyQuestion, Bank
-from quiz_app.bank.items import QUESTION
+from quiz_app.bank.items import QUESTION, ClassifyQuestion
 from quiz_app.models import TeacherQuestion
 
 TEACHER_QUESTION_ID = re.compile(r"^t(\d+)\.([a-z0-9-]+)$")
@@ -78,3 +78,12 @@ def exportable(found: Iterable[AnyQuestion]) -> list[AnyQuestion]:
             question = question.model_copy(update={"id": new_id})
         out.append(question)
     return out
+
+
+def verdicts_of(session: Session, bank: Bank, ids: Iterable[str]) -> dict[str, str]:
+    """Return the verdict of every classify question among ids, for a balanced draw."""
+    return {
+        qid: question.verdict
+        for qid, question in resolve_many(session, bank, ids).items()
+        if isinstance(question, ClassifyQuestion)
+    }

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from quiz_app.bank.catalog import Bank
+from quiz_app.bank.draw import draw
 from quiz_app.bank.vocabulary import THEMES
 from quiz_app.models import Assignment
 
@@ -83,14 +84,17 @@ def name_key(name: str) -> str:
 # --- students ---------------------------------------------------------------------------
 
 
-def questions_for_student(assignment: Assignment, seed: int) -> list[str]:
-    """Return one student's questions; the same seed always gives the same list."""
+def questions_for_student(
+    assignment: Assignment, seed: int, verdicts: Mapping[str, str]
+) -> list[str]:
+    """Return one student's questions, balanced by verdict (`verdicts` gives the verdict of
+    each classify question of the pool); the same seed always gives the same list."""
     pool = list(assignment.pool)
     count = min(assignment.question_count, len(pool))
     if not assignment.shuffle:
         return pool[:count]
     rng = random.Random(seed)
-    chosen = rng.sample(pool, count)
+    chosen = draw(pool, verdicts, count, rng)
     rng.shuffle(chosen)
     return chosen
 

@@ -3,23 +3,31 @@
 from sqlalchemy.orm import Session
 
 from quiz_app import store
+from quiz_app.bank import lookup
+from quiz_app.bank.catalog import Bank
 from quiz_app.classroom import assignments, seeds
 from quiz_app.lti.tables import LtiResourceLink, LtiUser
 from quiz_app.models import Assignment
 
 
 def start_next_attempt(
-    session: Session, user: LtiUser, assignment: Assignment, link: LtiResourceLink, number: int
+    session: Session,
+    bank: Bank,
+    user: LtiUser,
+    assignment: Assignment,
+    link: LtiResourceLink,
+    number: int,
 ) -> str:
     """Start the LMS student's attempt number `number`; return its token."""
     seed = seeds.new_seed()
+    verdicts = lookup.verdicts_of(session, bank, assignment.pool)
     attempt = store.lti.start_attempt(
         session,
         user=user,
         assignment=assignment,
         link=link,
         number=number,
-        question_ids=assignments.questions_for_student(assignment, seed),
+        question_ids=assignments.questions_for_student(assignment, seed, verdicts),
         seed=seed,
     )
     return attempt.token

@@ -10,7 +10,7 @@ from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import progress
 from quiz_app.learning.percentages import percent
-from quiz_app.learning.scoring import Judgement, confusion
+from quiz_app.learning.scoring import Judgement, Trust, confusion, trust
 from quiz_app.models import Attempt
 
 
@@ -26,6 +26,7 @@ class StudentRow:
     correct: int
     started_at: datetime
     finished_at: datetime | None  # when the last question was answered, or submitted
+    trust: Trust  # over-trust and over-doubt of their classify answers (docs/scoring.md, 6)
 
     @property
     def percent(self) -> int:
@@ -96,18 +97,7 @@ def class_report(
         name = attempt.student_name or "(no name)"
         seen[name.casefold()] += 1
         answers = list(attempt.answers)
-        students.append(
-            StudentRow(
-                attempt=attempt,
-                name=name,
-                number=seen[name.casefold()],
-                questions=len(attempt.question_ids),
-                answered=len(answers),
-                correct=sum(a.correct for a in answers),
-                started_at=attempt.created_at,
-                finished_at=progress.completed_at(attempt, answers),
-            )
-        )
+        own: list[Judgement] = []
         for answer in answers:
             row = rows.setdefault(
                 answer.question_id,
@@ -118,7 +108,21 @@ def class_report(
             if not answer.correct:
                 row.wrong[answer.answer] += 1
             if row.truth is not None:
-                judgements.append(Judgement(row.truth, answer.answer))
+                own.append(Judgement(row.truth, answer.answer))
+        students.append(
+            StudentRow(
+                attempt=attempt,
+                name=name,
+                number=seen[name.casefold()],
+                questions=len(attempt.question_ids),
+                answered=len(answers),
+                correct=sum(a.correct for a in answers),
+                started_at=attempt.created_at,
+                finished_at=progress.completed_at(attempt, answers),
+                trust=trust(own),
+            )
+        )
+        judgements.extend(own)
     return ClassReport(
         students=students, questions=list(rows.values()), confusion=confusion(judgements)
     )

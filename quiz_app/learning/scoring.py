@@ -1,28 +1,33 @@
 """The results profile as pure functions: every number is defined, with an example, in
 docs/scoring.md, and the unit tests check them against values computed there by hand."""
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from quiz_app.bank.vocabulary import VERDICTS
-from quiz_app.learning.percentages import percent
+from quiz_app.learning.percentages import percent, whole_percent
 
 # The ordinal scale of support: how far up the evidence a verdict says a claim stands.
 ORDINAL: dict[str, int] = {"unsupported": 0, "hypothesis": 1, "research": 2}
 
-# A lean of at least a quarter of a step (in either direction) is named; below it the student
-# is "balanced". With MIN_ANSWERS answers, one slip alone (1/6 of a step) cannot reach it.
-LEAN_THRESHOLD = 0.25
-# Fewer classify answers than this and the profile says so instead of naming a lean, an
-# agreement or a calibration: one answer would move each of them too far.
+# Over-trust and over-doubt are named only with at least this many claims of each verdict
+# answered: with fewer, one answer moves a share by a quarter or more (docs/scoring.md, 6).
+MIN_PER_VERDICT_ANSWERED = 4
+# A tendency is named when at least this share of its claims went its way: one in three, what
+# a student who picks among the three verdicts without reading gets on over-trust.
+TENDENCY_SHARE = Fraction(1, 3)
+# Fewer classify answers than this and the profile says so instead of naming an agreement or a
+# calibration: one answer would move each of them too far.
 MIN_ANSWERS = 6
 # Overconfidence (mean stated chance minus accuracy) within ±0.10 counts as well calibrated.
 CALIBRATION_TOLERANCE = 0.10
 # The calibration sentence speaks about the most confident level with at least this many answers.
 MIN_LEVEL_ANSWERS = 3
 
-LeanLabel = Literal["over-trusting", "over-doubting", "balanced"]
+TendencyLabel = Literal["over-trusting", "over-doubting", "both", "neither"]
 CalibrationLabel = Literal["overconfident", "underconfident", "well calibrated"]
 ReasonOutcome = Literal["both-right", "wrong-reason", "right-reason", "both-wrong"]
 
@@ -32,11 +37,20 @@ class ConfidenceLevel:
     id: str
     label: str  # shown on the radio button
     phrase: str  # "When you were <phrase>, …"
-    probability: float  # the chance of being right that the words mean
+    # The chance of being right that the words mean; None for "guessing", whose chance is one
+    # in the number of options of the question answered (ConfidenceLevel.chance).
+    probability: float | None
 
+    def chance(self, options: int) -> float:
+        """Return the chance this level states on a question with `options` choices."""
+        return 1 / options if self.probability is None else self.probability
+
+
+# A classify question offers three verdicts, so guessing it is right one time in three.
+CLASSIFY_OPTIONS = 3
 
 CONFIDENCE: tuple[ConfidenceLevel, ...] = (
-    ConfidenceLevel("guessing", "Guessing", "guessing", 1 / 3),
+    ConfidenceLevel("guessing", "Guessing", "guessing", None),
     ConfidenceLevel("unsure", "Unsure", "unsure", 0.5),
     ConfidenceLevel("fairly-sure", "Fairly sure", "fairly sure", 0.75),
     ConfidenceLevel("certain", "Certain", "certain", 0.95),
@@ -56,10 +70,12 @@ class Judgement:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One answer of any kind, for calibration: was it right, and how sure was the student."""
+    """One answer of any kind, for calibration: was it right, how sure was the student, and
+    how many options the question offered (what "guessing" means on it)."""
 
     correct: bool
     confidence: str | None = None
+    options: int = CLASSIFY_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -99,22 +115,51 @@ def accuracy_by_verdict(judgements: Iterable[Judgement]) -> dict[str, Rate]:
     return {v: _rate(j.answer == v for j in items if j.truth == v) for v in VERDICTS}
 
 
-def lean(judgements: Iterable[Judgement]) -> float | None:
-    """Return the mean of (answer − truth) on the ordinal scale, from −2 to +2; None if empty.
+@dataclass(frozen=True)
+class Trust:
+    """The two errors a net lean would let cancel, counted apart.
 
-    Positive: claims rated better supported than they are (over-trusting); negative: worse.
+    over_trust: unsupported and hypothesis claims answered as research, of those answered;
+    over_doubt: research claims answered as hypothesis or unsupported, of those answered.
     """
-    steps = [ORDINAL[j.answer] - ORDINAL[j.truth] for j in judgements]
-    return sum(steps) / len(steps) if steps else None
+
+    over_trust: Rate
+    over_doubt: Rate
+    answered: dict[str, int]  # classify claims answered, by true verdict
+
+    @property
+    def enough(self) -> bool:
+        """Whether every verdict has MIN_PER_VERDICT_ANSWERED answers, so a tendency is named."""
+        return all(self.answered[v] >= MIN_PER_VERDICT_ANSWERED for v in VERDICTS)
+
+    @property
+    def label(self) -> TendencyLabel | None:
+        """Return the tendency in plain words, or None when there are too few answers."""
+        return tendency_label(self) if self.enough else None
 
 
-def lean_label(value: float) -> LeanLabel:
-    """Return the lean in plain words, using LEAN_THRESHOLD."""
-    if value >= LEAN_THRESHOLD:
-        return "over-trusting"
-    if value <= -LEAN_THRESHOLD:
-        return "over-doubting"
-    return "balanced"
+def trust(judgements: Iterable[Judgement]) -> Trust:
+    """Return over-trust and over-doubt, each with its count, over classify judgements."""
+    items = [j for j in judgements if j.truth in VERDICTS]
+    return Trust(
+        over_trust=_rate(j.answer == "research" for j in items if j.truth != "research"),
+        over_doubt=_rate(j.answer != "research" for j in items if j.truth == "research"),
+        answered={v: sum(j.truth == v for j in items) for v in VERDICTS},
+    )
+
+
+def tendency_label(result: Trust) -> TendencyLabel:
+    """Return which tendencies reach TENDENCY_SHARE of their claims (counts alone decide)."""
+    trusting = _reaches(result.over_trust, TENDENCY_SHARE)
+    doubting = _reaches(result.over_doubt, TENDENCY_SHARE)
+    if trusting and doubting:
+        return "both"
+    return "over-trusting" if trusting else "over-doubting" if doubting else "neither"
+
+
+def _reaches(rate: Rate, share: Fraction) -> bool:
+    # Compared as exact fractions, so 2 of 6 reaches a third and no rounding decides.
+    return rate.total > 0 and Fraction(rate.right, rate.total) >= share
 
 
 def weighted_kappa(judgements: Iterable[Judgement]) -> float | None:
@@ -200,16 +245,21 @@ class Calibration:
 
 def calibration(outcomes: Iterable[Outcome]) -> Calibration:
     """Return accuracy at each confidence level, overconfidence and the Brier score."""
-    rated = [(CONFIDENCE_LEVELS[o.confidence], o.correct) for o in outcomes if o.confidence]
+    rated = [
+        (CONFIDENCE_LEVELS[o.confidence], CONFIDENCE_LEVELS[o.confidence].chance(o.options), o)
+        for o in outcomes
+        if o.confidence
+    ]
     levels = [
-        LevelRow(level, _rate(right for lv, right in rated if lv is level)) for level in CONFIDENCE
+        LevelRow(level, _rate(o.correct for lv, _, o in rated if lv is level))
+        for level in CONFIDENCE
     ]
     if not rated:
         return Calibration(levels, 0, None, None, None, None)
     n = len(rated)
-    mean_confidence = sum(lv.probability for lv, _ in rated) / n
-    accuracy = sum(right for _, right in rated) / n
-    brier = sum((lv.probability - right) ** 2 for lv, right in rated) / n
+    mean_confidence = sum(chance for _, chance, _ in rated) / n
+    accuracy = sum(o.correct for _, _, o in rated) / n
+    brier = sum((chance - o.correct) ** 2 for _, chance, o in rated) / n
     return Calibration(levels, n, mean_confidence, accuracy, mean_confidence - accuracy, brier)
 
 
@@ -251,7 +301,7 @@ class Profile:
     confusion: dict[str, dict[str, int]]
     by_verdict: dict[str, Rate]
     accuracy: Rate  # classify verdicts right
-    lean: float | None
+    trust: Trust
     kappa: float | None
     reasons: Rate
     reason_breakdown: dict[ReasonOutcome, int]
@@ -261,17 +311,13 @@ class Profile:
 
     @property
     def enough(self) -> bool:
-        """Whether there are enough classify answers to name a lean and an agreement."""
+        """Whether there are enough classify answers to name an agreement."""
         return self.answered >= MIN_ANSWERS
 
     @property
     def enough_calibration(self) -> bool:
         """Whether enough answers came with a confidence to judge calibration."""
         return self.calibration.answered >= MIN_ANSWERS
-
-    @property
-    def lean_label(self) -> LeanLabel | None:
-        return lean_label(self.lean) if self.lean is not None and self.enough else None
 
     @property
     def calibration_label(self) -> CalibrationLabel | None:
@@ -287,7 +333,7 @@ def profile(judgements: Sequence[Judgement], outcomes: Sequence[Outcome]) -> Pro
         confusion=confusion(judgements),
         by_verdict=accuracy_by_verdict(judgements),
         accuracy=_rate(j.answer == j.truth for j in judgements),
-        lean=lean(judgements),
+        trust=trust(judgements),
         kappa=weighted_kappa(judgements),
         reasons=reason_accuracy(judgements),
         reason_breakdown=reason_breakdown(judgements),
@@ -295,6 +341,36 @@ def profile(judgements: Sequence[Judgement], outcomes: Sequence[Outcome]) -> Pro
         calibration_sentence=calibration_sentence(cal),
         outcomes=len(outcomes),
     )
+
+
+def _points(fraction: float) -> str:
+    """Return a change in percentage points with its sign: "+22", "−20", "0"."""
+    value = whole_percent(fraction)
+    return f"+{value}" if value > 0 else f"\N{MINUS SIGN}{-value}" if value < 0 else "0"
+
+
+# z for a two-sided 95 % interval: the normal distribution's 97.5th percentile.
+Z_95 = 1.959964
+
+
+def wilson(rate: Rate, z: float = Z_95) -> tuple[float, float]:
+    """Return the Wilson score interval of a proportion (Wilson, 1927); needs rate.total > 0."""
+    n, p = rate.total, rate.right / rate.total
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def difference_interval(before: Rate, after: Rate) -> tuple[float, float] | None:
+    """Return the 95 % interval of after − before, two independent proportions, by Newcombe's
+    hybrid score method (1998, method 10); None when a form has no answers."""
+    if not (before.total and after.total):
+        return None
+    p1, p2 = before.right / before.total, after.right / after.total
+    l1, u1 = wilson(before)
+    l2, u2 = wilson(after)
+    d = p2 - p1
+    return d - math.hypot(p2 - l2, u1 - p1), d + math.hypot(u2 - p2, p1 - l1)
 
 
 @dataclass(frozen=True)
@@ -310,9 +386,33 @@ class Change:
         return a - b if a is not None and b is not None else None
 
     @property
-    def lean(self) -> float | None:
-        a, b = self.after.lean, self.before.lean
-        return a - b if a is not None and b is not None else None
+    def accuracy_interval(self) -> tuple[float, float] | None:
+        """Return the 95 % interval of the accuracy change (difference_interval)."""
+        return difference_interval(self.before.accuracy, self.after.accuracy)
+
+    @property
+    def accuracy_words(self) -> str | None:
+        """Return the accuracy change and its 95 % interval in plain words, in points."""
+        interval, change = self.accuracy_interval, self.accuracy
+        if interval is None or change is None:
+            return None
+        low, high = (_points(x) for x in interval)
+        sizes = {self.before.accuracy.total, self.after.accuracy.total}
+        each = f"{sizes.pop()} questions each" if len(sizes) == 1 else "these few questions"
+        return (
+            f"about {_points(change)} points, but with {each} this could be anywhere "
+            f"from {low} to {high}"
+        )
+
+    @property
+    def over_trust(self) -> int:
+        """Return how many more claims the second form over-trusted than the first."""
+        return self.after.trust.over_trust.right - self.before.trust.over_trust.right
+
+    @property
+    def over_doubt(self) -> int:
+        """Return how many more claims the second form over-doubted than the first."""
+        return self.after.trust.over_doubt.right - self.before.trust.over_doubt.right
 
     @property
     def overconfidence(self) -> float | None:

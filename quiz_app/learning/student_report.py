@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 from quiz_app.bank.catalog import AnyQuestion, QuestionSet
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.learning.grading import Feedback, Summary
-from quiz_app.learning.scoring import Change, Judgement, Outcome, Profile, profile
+from quiz_app.learning.scoring import CLASSIFY_OPTIONS, Change, Judgement, Outcome, Profile, profile
 from quiz_app.models import Attempt
 
 PhaseName = Literal["check-in", "practice", "check-out"]
@@ -54,15 +54,22 @@ def feedback_of(
 
 
 def profile_of(feedback: Iterable[Feedback]) -> Profile:
-    """Return the profile: lean and agreement over classify answers, calibration over all."""
+    """Return the profile: trust and agreement over classify answers, calibration over all."""
     items = list(feedback)
     judgements = [
         Judgement(item.question.verdict, item.answer, item.reason_correct)
         for item in items
         if isinstance(item.question, ClassifyQuestion)
     ]
-    outcomes = [Outcome(item.correct, item.confidence) for item in items]
+    outcomes = [Outcome(item.correct, item.confidence, options_of(item.question)) for item in items]
     return profile(judgements, outcomes)
+
+
+def options_of(question: AnyQuestion) -> int:
+    """Return how many answers a question offers: the three verdicts, or its options."""
+    if isinstance(question, ClassifyQuestion):
+        return CLASSIFY_OPTIONS
+    return len(question.options)
 
 
 @dataclass(frozen=True)

@@ -125,13 +125,32 @@ def test_phases_put_check_forms_first_and_last_and_keep_them_out_of_the_practice
     qset = bank.sets["extra"]
     for seed in range(20):
         phases = bank.phases(qset, seed)
-        assert sorted(phases.check_in) == sorted(CHECK_IN)
-        assert sorted(phases.check_out) == sorted(CHECK_OUT)
+        first, second = (CHECK_IN, CHECK_OUT) if seed % 2 == 0 else (CHECK_OUT, CHECK_IN)
+        assert sorted(phases.check_in) == sorted(first)
+        assert sorted(phases.check_out) == sorted(second)
         assert len(phases.practice) == 5
         assert not set(phases.practice) & (set(CHECK_IN) | set(CHECK_OUT))
         assert bank.select(qset, seed) == phases.check_in + phases.practice + phases.check_out
-    orders = {tuple(bank.phases(qset, seed).check_in) for seed in range(20)}
+    orders = {tuple(bank.phases(qset, seed).check_in) for seed in range(0, 40, 2)}
     assert len(orders) > 1, "shuffle: true shuffles within each form"
+
+
+def test_phases_odd_seed_gives_the_check_out_form_first(tmp_path: Path) -> None:
+    root = _with_set(
+        tmp_path,
+        selection={"kinds": ["classify"], "count": 5},
+        check_in=CHECK_IN,
+        check_out=CHECK_OUT,
+        shuffle=False,
+    )
+    bank = load_bank(root)
+    qset = bank.sets["extra"]
+    assert bank.phases(qset, 4).check_in == CHECK_IN
+    assert bank.phases(qset, 4).check_out == CHECK_OUT
+    assert bank.phases(qset, 7).check_in == CHECK_OUT
+    assert bank.phases(qset, 7).check_out == CHECK_IN
+    firsts = [bank.phases(qset, seed).check_in == CHECK_IN for seed in range(1000)]
+    assert sum(firsts) == 500, "half of the students take each form first"
 
 
 def test_bundled_sets_with_check_forms_are_matched() -> None:

@@ -202,7 +202,8 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
     expect(marks).to_contain_text("Passed: you scored 75%. Mastery needs 85%.")
     assert table_rows(page, "Check-in and check-out compared") == [
         ["Accuracy", "33%", "100%", "+67 points"],
-        ["Lean", "+1.00 (over-trusting)", "0.00 (balanced)", "−1.00"],
+        ["Unsupported or open taken as research", "4 of 4", "0 of 4", "−4"],
+        ["Research taken as open or unsupported", "0 of 2", "0 of 2", "0"],
         ["Overconfidence", "+0.62", "−0.05", "−0.67"],
         ["Brier score", "0.60", "0.00", "−0.60"],
     ]
@@ -212,7 +213,9 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
         ["Unsupported", "2", "0", "4 (right)", "4 of 6 (67%)"],
     ]
     profile = page.locator(".profile")
-    expect(profile).to_contain_text("Over-trusting (lean +0.33).")
+    expect(profile).to_contain_text("4 of 12 unsupported or open claims taken as research")
+    expect(profile).to_contain_text("0 of 6 research claims taken as open or unsupported")
+    expect(profile).to_contain_text("You tend to over-trust:")
     expect(profile).to_contain_text("Weighted kappa: 0.62 (substantial agreement).")
     expect(profile).to_contain_text("You picked the right reason 17 of 18 times (94%).")
     expect(profile).to_contain_text("Right for the wrong reason: 1")

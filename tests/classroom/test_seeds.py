@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from quiz_app import store
-from quiz_app.classroom import assignments, seeds
+from quiz_app.classroom import seeds
 from tests.support.factories import (
     answer,
     answer_as_student,
@@ -17,6 +17,7 @@ from tests.support.teacher_factories import (
     create_assignment,
     get_assignment,
     join_token,
+    questions_for,
     teacher_client,
 )
 
@@ -83,7 +84,7 @@ def test_join_assignment_takes_its_seed_from_the_source(
     token = join_token(client, assignment.join_code, "Ada")
     seed, ids = _attempt_seed(app, token)
     assert seed == 777
-    assert ids == assignments.questions_for_student(get_assignment(app, assignment.id), 777)
+    assert ids == questions_for(app, get_assignment(app, assignment.id), 777)
 
 
 def test_practice_round_takes_its_seed_from_the_source(

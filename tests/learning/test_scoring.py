@@ -7,20 +7,26 @@ import pytest
 
 from quiz_app.learning.scoring import (
     CONFIDENCE_LEVELS,
+    MIN_PER_VERDICT_ANSWERED,
     Change,
     Judgement,
     Outcome,
+    Profile,
+    Rate,
+    Trust,
     calibration,
     calibration_label,
     calibration_sentence,
     confusion,
+    difference_interval,
     kappa_words,
-    lean,
-    lean_label,
     profile,
     reason_accuracy,
     reason_breakdown,
+    tendency_label,
+    trust,
     weighted_kappa,
+    wilson,
 )
 
 TRUTHS = ["research", "research", "hypothesis", "hypothesis", "unsupported", "unsupported"]
@@ -49,7 +55,8 @@ def test_profile_all_correct() -> None:
         "hypothesis": 100,
         "unsupported": 100,
     }
-    assert result.lean == 0 and result.lean_label == "balanced"
+    assert _trust(result.trust) == ((0, 4), (0, 2))
+    assert result.trust.label is None  # two of each kind: too few to name a tendency
     assert result.kappa == 1
     assert (result.reasons.right, result.reasons.total) == (6, 6)
     cal = result.calibration
@@ -66,8 +73,8 @@ def test_profile_all_research_is_over_trusting_with_zero_agreement() -> None:
     result = profile(judgements, _outcomes(judgements, ["fairly-sure"] * 6))
     assert _table(result.confusion) == [[2, 0, 0], [2, 0, 0], [2, 0, 0]]
     assert [r.percent for r in result.by_verdict.values()] == [100, 0, 0]
-    # Differences on the 0-1-2 scale: 0, 0, +1, +1, +2, +2 → 6 / 6.
-    assert result.lean == 1.0 and result.lean_label == "over-trusting"
+    # Every hypothesis and unsupported claim taken as research; no research doubted.
+    assert _trust(result.trust) == ((4, 4), (0, 2))
     assert result.kappa == pytest.approx(0.0)
     assert result.reasons.total == 0 and result.reasons.percent is None
     cal = result.calibration
@@ -85,7 +92,7 @@ def test_profile_all_unsupported_is_over_doubting_and_without_confidence_says_no
     judgements = _judgements(["unsupported"] * 6)
     result = profile(judgements, _outcomes(judgements, [None] * 6))
     assert _table(result.confusion) == [[0, 0, 2], [0, 0, 2], [0, 0, 2]]
-    assert result.lean == -1.0 and result.lean_label == "over-doubting"
+    assert _trust(result.trust) == ((0, 4), (2, 2))
     assert result.kappa == pytest.approx(0.0)
     assert result.calibration.answered == 0
     assert result.calibration.brier is None
@@ -103,8 +110,8 @@ def test_profile_mixed_case() -> None:
     result = profile(judgements, _outcomes(judgements, confidence))
     assert _table(result.confusion) == [[1, 1, 0], [1, 1, 0], [0, 1, 1]]
     assert [r.percent for r in result.by_verdict.values()] == [50, 50, 50]
-    # Differences: 0, −1, 0, +1, +1, 0 → +1 / 6: less than a quarter step, so balanced.
-    assert result.lean == pytest.approx(1 / 6) and result.lean_label == "balanced"
+    # H→R over-trusts once; R→H over-doubts once: counted apart, they do not cancel.
+    assert _trust(result.trust) == ((1, 4), (1, 2))
     # Weighted disagreement 3 × 0.25 = 0.75; expected by chance 1.75 (docs/scoring.md).
     assert result.kappa == pytest.approx(4 / 7)
     assert (result.reasons.right, result.reasons.total) == (3, 6)
@@ -136,7 +143,7 @@ def test_profile_empty_attempt_is_all_none_and_not_enough() -> None:
     result = profile([], [])
     assert _table(result.confusion) == [[0, 0, 0]] * 3
     assert all(r.percent is None for r in result.by_verdict.values())
-    assert result.lean is None and result.lean_label is None
+    assert _trust(result.trust) == ((0, 0), (0, 0)) and result.trust.label is None
     assert result.kappa is None
     assert result.reasons.percent is None
     assert result.calibration.overconfidence is None
@@ -144,11 +151,11 @@ def test_profile_empty_attempt_is_all_none_and_not_enough() -> None:
     assert not result.enough and not result.enough_calibration
 
 
-def test_profile_with_few_answers_names_no_lean() -> None:
+def test_profile_with_few_answers_names_no_tendency() -> None:
     judgements = [Judgement("unsupported", "research")] * 5
     result = profile(judgements, [])
-    assert result.lean == 2.0
-    assert not result.enough and result.lean_label is None
+    assert _trust(result.trust) == ((5, 5), (0, 0))
+    assert not result.enough and result.trust.label is None
 
 
 def test_weighted_kappa_undefined_when_everything_is_one_kind() -> None:
@@ -175,12 +182,62 @@ def test_kappa_words_follow_landis_and_koch(value: float, words: str) -> None:
     assert kappa_words(value) == words
 
 
+def _trust(result: Trust) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (
+        (result.over_trust.right, result.over_trust.total),
+        (result.over_doubt.right, result.over_doubt.total),
+    )
+
+
+def _answers(research: list[str], hypothesis: list[str], unsupported: list[str]) -> Trust:
+    return trust(
+        [Judgement("research", a) for a in research]
+        + [Judgement("hypothesis", a) for a in hypothesis]
+        + [Judgement("unsupported", a) for a in unsupported]
+    )
+
+
+R, H, U = "research", "hypothesis", "unsupported"
+
+
+def test_trust_swapping_research_and_unsupported_shows_both_errors() -> None:
+    # The case a net lean called "balanced" (kappa −1): each error is counted and named.
+    result = _answers([U] * 4, [H] * 4, [R] * 4)
+    assert _trust(result) == ((4, 8), (4, 4))
+    assert result.label == "both"
+
+
 @pytest.mark.parametrize(
-    ("value", "label"),
-    [(0.25, "over-trusting"), (0.24, "balanced"), (-0.24, "balanced"), (-0.25, "over-doubting")],
+    ("answers", "label"),
+    [
+        (([R] * 4, [H] * 4, [U] * 4), "neither"),
+        (([R] * 4, [H] * 4, [R] * 3 + [U]), "over-trusting"),  # 3 of 8 reaches a third
+        (([R] * 4, [H] * 4, [R] * 2 + [U] * 2), "neither"),  # 2 of 8 does not
+        (([R] * 4, [H] * 4, [H] * 4), "neither"),  # unsupported taken as open is not trust
+        (([H] * 2 + [R] * 2, [H] * 4, [U] * 4), "over-doubting"),  # 2 of 4
+        (([U] + [R] * 3, [H] * 4, [U] * 4), "neither"),  # 1 of 4
+    ],
 )
-def test_lean_label_threshold_is_a_quarter_step(value: float, label: str) -> None:
-    assert lean_label(value) == label
+def test_tendency_label_names_a_share_of_a_third(
+    answers: tuple[list[str], list[str], list[str]], label: str
+) -> None:
+    assert _answers(*answers).label == label
+    assert tendency_label(_answers(*answers)) == label
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [([U] * 3, [R] * 4, [R] * 4), ([U] * 4, [R] * 3, [R] * 4), ([U] * 4, [R] * 4, [R] * 3)],
+)
+def test_tendency_needs_four_answers_of_each_verdict(
+    answers: tuple[list[str], list[str], list[str]],
+) -> None:
+    assert MIN_PER_VERDICT_ANSWERED == 4
+    result = _answers(*answers)
+    assert not result.enough and result.label is None
+    assert tendency_label(result) == "both"  # the counts alone would name it
+    more = _answers(*(a + a[:1] for a in answers))
+    assert more.enough and more.label == "both"
 
 
 @pytest.mark.parametrize(
@@ -193,12 +250,28 @@ def test_calibration_label_tolerance_is_ten_points(value: float, label: str) -> 
 
 
 def test_confidence_levels_are_documented_probabilities() -> None:
-    assert {k: round(v.probability, 2) for k, v in CONFIDENCE_LEVELS.items()} == {
+    assert {k: round(v.chance(3), 2) for k, v in CONFIDENCE_LEVELS.items()} == {
         "guessing": 0.33,
         "unsure": 0.5,
         "fairly-sure": 0.75,
         "certain": 0.95,
     }
+
+
+@pytest.mark.parametrize(("options", "chance"), [(3, 1 / 3), (4, 0.25), (5, 0.2)])
+def test_guessing_chance_is_one_in_the_number_of_options(options: int, chance: float) -> None:
+    assert CONFIDENCE_LEVELS["guessing"].chance(options) == pytest.approx(chance)
+    assert CONFIDENCE_LEVELS["unsure"].chance(options) == 0.5
+
+
+def test_calibration_guessing_on_a_four_option_question_states_a_quarter() -> None:
+    # docs/scoring.md, section 9: a right guess on a classify claim (1/3) and a wrong guess on
+    # a 4-option question (1/4). Mean (1/3 + 1/4) / 2 = 7/24; Brier ((2/3)² + (1/4)²) / 2.
+    outcomes = [Outcome(True, "guessing"), Outcome(False, "guessing", options=4)]
+    cal = calibration(outcomes)
+    assert cal.mean_confidence == pytest.approx(7 / 24)
+    assert cal.overconfidence == pytest.approx(7 / 24 - 0.5)
+    assert cal.brier == pytest.approx(((2 / 3) ** 2 + 0.25**2) / 2)
 
 
 def test_calibration_sentence_falls_back_to_the_level_used_most() -> None:
@@ -208,8 +281,8 @@ def test_calibration_sentence_falls_back_to_the_level_used_most() -> None:
     )
 
 
-def test_lean_and_confusion_of_single_answers() -> None:
-    assert lean([Judgement("hypothesis", "research")]) == 1
+def test_trust_and_confusion_of_single_answers() -> None:
+    assert trust([Judgement("hypothesis", "research")]).over_trust.right == 1
     assert confusion([Judgement("hypothesis", "research")])["hypothesis"]["research"] == 1
     assert reason_accuracy([Judgement("research", "research", False)]).percent == 0
     assert reason_breakdown([Judgement("research", "unsupported", True)])["right-reason"] == 1
@@ -222,9 +295,41 @@ def test_change_between_check_in_and_check_out() -> None:
     after = profile(after_j, _outcomes(after_j, ["certain"] * 6))
     change = Change(before, after)
     assert change.accuracy == pytest.approx(1 - 1 / 3)
-    assert change.lean == pytest.approx(-1.0)
+    assert (change.over_trust, change.over_doubt) == (-4, 0)
     assert change.overconfidence == pytest.approx(-0.05 - (0.95 - 1 / 3))
     # Before: (0.05² × 2 + 0.95² × 4) / 6 = 3.615 / 6; after: 0.05² = 0.0025.
     assert change.brier == pytest.approx(0.0025 - 3.615 / 6)
     assert change.enough and change.enough_calibration
     assert Change(profile([], []), after).accuracy is None
+
+
+def test_difference_interval_matches_newcombes_published_example() -> None:
+    # Newcombe (1998), Statistics in Medicine 17, table II, (a) 56/70 − 48/80, method 10.
+    low, high = difference_interval(Rate(48, 80), Rate(56, 70))
+    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+    # (c) 10/10 − 0/10: the score interval stays inside −1..1 where Wald's would not.
+    low, high = difference_interval(Rate(0, 10), Rate(10, 10))
+    assert (round(low, 4), round(high, 4)) == (0.6075, 1.0)
+
+
+def test_difference_interval_of_nine_questions_each_is_docs_worked_example() -> None:
+    # docs/scoring.md, section 11: 3 of 9 right, then 5 of 9.
+    assert wilson(Rate(3, 9)) == pytest.approx((0.1206, 0.6458), abs=1e-4)
+    assert wilson(Rate(5, 9)) == pytest.approx((0.2667, 0.8112), abs=1e-4)
+    assert difference_interval(Rate(3, 9), Rate(5, 9)) == pytest.approx((-0.203, 0.555), abs=1e-3)
+    assert difference_interval(Rate(0, 0), Rate(5, 9)) is None
+
+
+def test_change_accuracy_words_give_the_interval_in_points() -> None:
+    def form(right: int) -> Profile:
+        judgements = [Judgement("research", "research")] * right
+        return profile(judgements + [Judgement("research", "hypothesis")] * (9 - right), [])
+
+    change = Change(form(3), form(5))
+    assert change.accuracy_words == (
+        "about +22 points, but with 9 questions each this could be anywhere from −20 to +55"
+    )
+    assert Change(form(5), form(5)).accuracy_words == (
+        "about 0 points, but with 9 questions each this could be anywhere from −39 to +39"
+    )
+    assert Change(profile([], []), form(5)).accuracy_words is None

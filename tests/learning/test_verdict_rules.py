@@ -57,6 +57,23 @@ def test_confusion_of_a_student_and_of_their_class_is_the_same_table(bank: Bank)
     assert student == teacher == {t: dict.fromkeys(VERDICTS, 1) for t in VERDICTS}
 
 
+def test_trust_of_a_student_and_of_their_row_in_the_class_is_the_same(bank: Bank) -> None:
+    given = _answers(bank)
+    attempt = Attempt(question_ids=[q.id for q, _a in given], created_at=NOW)
+    attempt.answers = [
+        Answer(question_id=q.id, answer=a, correct=a == q.verdict, created_at=NOW) for q, a in given
+    ]
+    feedback = [Feedback(question=q, answer=a, correct=a == q.verdict) for q, a in given]
+    student = student_report.profile_of(feedback).trust
+    questions = {q.id: q for q, _a in given}
+    row = class_report.class_report([attempt], questions, attempt.question_ids).students[0]
+    assert row.trust == student
+    # Each verdict answered once as each verdict: 2 of 6 weak claims taken as research, and
+    # 2 of 3 research claims doubted.
+    assert (student.over_trust.right, student.over_trust.total) == (2, 6)
+    assert (student.over_doubt.right, student.over_doubt.total) == (2, 3)
+
+
 def test_confusion_of_a_class_leaves_out_answers_it_cannot_place(bank: Bank) -> None:
     """An answer to a question since deleted, or to a kind without a verdict, is not counted."""
     other = next(q for q in bank.questions.values() if not isinstance(q, ClassifyQuestion))

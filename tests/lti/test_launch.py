@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from quiz_app import auth
-from quiz_app.classroom import assignments, seeds
+from quiz_app.classroom import seeds
 from quiz_app.lti import vocab
 from quiz_app.lti.tables import LtiLaunchState, LtiPlatform, LtiUser
 from quiz_app.models import Attempt, Teacher, utcnow
@@ -35,7 +35,7 @@ from tests.support.lti_steps import (
     login,
     set_up_link,
 )
-from tests.support.teacher_factories import login_csrf
+from tests.support.teacher_factories import login_csrf, questions_for
 
 
 def test_login_initiation_sends_the_browser_to_the_lms_with_a_state_and_nonce_kept_here(
@@ -112,7 +112,7 @@ def test_learner_launch_takes_the_attempts_seed_from_the_source(
         assert attempt.seed == 31337
         assignment = attempt.assignment
         assert assignment is not None
-        assert list(attempt.question_ids) == assignments.questions_for_student(assignment, 31337)
+        assert list(attempt.question_ids) == questions_for(app, assignment, 31337)
 
 
 def test_each_learner_gets_their_own_attempt(app: FastAPI, platform: FakePlatform) -> None:

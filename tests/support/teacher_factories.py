@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from quiz_app import auth, store
+from quiz_app.bank import lookup
+from quiz_app.classroom import assignments
 from quiz_app.models import Assignment, Teacher
 
 PASSWORD = "correct horse battery"
@@ -88,6 +90,13 @@ def get_assignment(app: FastAPI, assignment_id: int) -> Assignment:
         found = session.get(Assignment, assignment_id)
         assert found is not None
         return found
+
+
+def questions_for(app: FastAPI, assignment: Assignment, seed: int) -> list[str]:
+    """Return the questions a student of `assignment` with `seed` gets (the balanced draw)."""
+    with app.state.sessions() as session:
+        verdicts = lookup.verdicts_of(session, app.state.bank, assignment.pool)
+    return assignments.questions_for_student(assignment, seed, verdicts)
 
 
 def join(client: TestClient, code: str, name: str) -> Response:

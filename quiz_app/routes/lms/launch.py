@@ -190,7 +190,7 @@ def _land_learner(
         return RedirectResponse(url, 303)
     if blocked:
         return error_page(request, templates, 403, blocked, title="Not open now")
-    token = start_next_attempt(session, user, assignment, link, 1)
+    token = start_next_attempt(session, request.app.state.bank, user, assignment, link, 1)
     return RedirectResponse(path_for(request, "resume_attempt", token=token), 303)
 
 

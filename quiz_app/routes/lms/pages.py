@@ -210,7 +210,9 @@ def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) ->
     blocked = assignments.unavailable(assignment, utcnow(), noun="activity")
     if blocked:
         raise HTTPException(403, blocked)
-    token = start_next_attempt(session, lti.lti_user, assignment, link, number)
+    token = start_next_attempt(
+        session, request.app.state.bank, lti.lti_user, assignment, link, number
+    )
     return RedirectResponse(path_for(request, "resume_attempt", token=token), 303)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import store
+from quiz_app.bank import lookup
 from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.links import oembed_link
@@ -188,7 +189,9 @@ def join_assignment(
         session,
         assignment=assignment,
         student_name=student,
-        question_ids=assignments.questions_for_student(assignment, seed),
+        question_ids=assignments.questions_for_student(
+            assignment, seed, lookup.verdicts_of(session, request.app.state.bank, assignment.pool)
+        ),
         seed=seed,
     )
     response = RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)

@@ -254,7 +254,8 @@ def test_show_question_of_check_set_labels_each_phase(app: FastAPI, client: Test
     token = start_attempt(client, "check-set")
     ids = question_ids(app, client, token)
     check_in, check_out = check_forms()
-    assert ids[:6] == check_in and ids[-6:] == check_out and len(ids) == 20
+    forms = (ids[:6], ids[-6:])
+    assert forms in ((check_in, check_out), (check_out, check_in)) and len(ids) == 20
     expected = {
         0: "<strong>Check-in</strong>: question 1 of 6",
         5: "<strong>Check-in</strong>: question 6 of 6",

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.classroom import seeds
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from tests.support.factories import (
@@ -19,7 +20,7 @@ from tests.support.factories import (
     right_reason,
     start_attempt,
 )
-from tests.support.learning_bank import write_learning_bank
+from tests.support.learning_bank import check_forms, write_learning_bank
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def cells(page: str, caption: str) -> list[list[str]]:
 CONFUSION = "Each row is what the claims really were"
 
 
-def test_results_of_all_research_answers_name_over_trusting(
+def test_results_of_all_research_answers_count_over_trust_and_ask_for_more(
     app: FastAPI, client: TestClient
 ) -> None:
     token = start_attempt(client, "plain")  # two research, two hypothesis, two unsupported
@@ -81,11 +82,20 @@ def test_results_of_all_research_answers_name_over_trusting(
     ]
     assert '<th scope="col">You said Research</th>' in page
     assert '<th scope="row">Hypothesis</th>' in page
-    assert "<strong>Over-trusting</strong>\n  (lean +1.00)." in page
-    assert "better supported than the evidence makes them" in page
+    assert "<strong>4 of 4</strong> unsupported or open claims taken as research" in page
+    assert "<strong>0 of 2</strong> research claims taken as open or unsupported" in page
+    # Two claims of each kind: too few to name a tendency, and the page says so.
+    assert "Answer at least 4 of each kind of claim to see a tendency." in page
+    assert "You tend to" not in page
     assert "Weighted kappa: <strong>0.00</strong> (slight agreement)" in page
     assert "You picked the right reason <strong>6 of 6</strong> times (100%)" in page
     assert "When you were fairly sure, you were right 2 times out of 6." in page
+    assert cells(page, "How often you were right at each level")[0] == [
+        "Guessing",
+        "1 in the number of choices (33% of 3, 25% of 4)",
+        "0",
+        "–",
+    ]
     assert cells(page, "How often you were right at each level")[2] == [
         "Fairly sure",
         "75%",
@@ -98,14 +108,14 @@ def test_results_of_all_research_answers_name_over_trusting(
     assert "Too few answers" not in page
 
 
-def test_results_of_all_unsupported_answers_name_over_doubting(
+def test_results_of_all_unsupported_answers_count_over_doubt(
     app: FastAPI, client: TestClient
 ) -> None:
     token = start_attempt(client, "plain")
     answer_all_as(app, client, token, "unsupported")
     page = results(client, token)
-    assert "<strong>Over-doubting</strong>\n  (lean −1.00)." in page
-    assert "real research included" in page
+    assert "<strong>2 of 2</strong> research claims taken as open or unsupported" in page
+    assert "<strong>0 of 4</strong> unsupported or open claims taken as research" in page
     assert "You did not say how sure you were, so there is nothing to compare." in page
 
 
@@ -116,7 +126,8 @@ def test_results_of_all_right_answers_are_balanced_and_mastered(
     for qid in question_ids(app, client, token):
         answer_as_student(app, client, token, qid, confidence="certain")
     page = results(client, token)
-    assert "<strong>Balanced</strong>\n  (lean 0.00)." in page
+    assert "<strong>0 of 4</strong> unsupported or open claims taken as research" in page
+    assert "<strong>0 of 2</strong> research claims taken as open or unsupported" in page
     assert "Weighted kappa: <strong>1.00</strong> (almost perfect agreement)" in page
     assert "When you were certain, you were right 6 times out of 6." in page
     assert "<strong>Well calibrated:</strong>" in page
@@ -126,7 +137,7 @@ def test_results_of_all_right_answers_are_balanced_and_mastered(
     assert "<strong>Mastered:</strong> you scored 100%" in page
 
 
-def test_results_with_few_answers_say_so_instead_of_naming_a_lean(
+def test_results_with_few_answers_say_so_instead_of_naming_a_tendency(
     app: FastAPI, client: TestClient
 ) -> None:
     token = start_attempt(client, "plain")
@@ -134,7 +145,8 @@ def test_results_with_few_answers_say_so_instead_of_naming_a_lean(
         answer_as_student(app, client, token, qid, right=False, confidence="certain")
     page = results(client, token)
     assert "Too few answers to say more: you gave 3, and the profile needs at least 6" in page
-    assert "Over-" not in page and "Balanced" not in page and "Weighted kappa" not in page
+    assert "You tend to" not in page and "Weighted kappa" not in page
+    assert "Answer at least 4 of each kind of claim to see a tendency." in page
     assert "Too few answers with a confidence to judge your calibration: you gave 3" in page
     assert "When you were certain, you were right 0 times out of 3." in page
     assert "Finish the set to see whether you passed." in page
@@ -155,6 +167,60 @@ def test_results_state_pass_and_mastery_marks(
     for i, qid in enumerate(question_ids(app, client, token)):
         answer_as_student(app, client, token, qid, right=i < right)
     assert status in results(client, token)
+
+
+def answer_check_set(app: FastAPI, client: TestClient, token: str, answers: dict[str, str]) -> None:
+    """Answer the check set: each classify claim as `answers` maps its verdict, options right."""
+    for qid in question_ids(app, client, token):
+        q = app.state.bank.questions[qid]
+        if isinstance(q, ClassifyQuestion):
+            verdict = answers[q.verdict]
+            assert answer(client, token, qid, verdict, reason=right_reason(q)).status_code == 303
+        else:
+            answer_as_student(app, client, token, qid)
+
+
+@pytest.mark.parametrize(
+    ("answers", "counts", "words"),
+    [
+        (
+            {"research": "research", "hypothesis": "research", "unsupported": "research"},
+            ("12 of 12", "0 of 6"),
+            "You tend to over-trust:",
+        ),
+        (
+            {"research": "hypothesis", "hypothesis": "hypothesis", "unsupported": "unsupported"},
+            ("0 of 12", "6 of 6"),
+            "You tend to over-doubt:",
+        ),
+        (
+            # Research and unsupported swapped: a net lean called this balanced.
+            {"research": "unsupported", "hypothesis": "hypothesis", "unsupported": "research"},
+            ("6 of 12", "6 of 6"),
+            "Both ways:",
+        ),
+        (
+            {"research": "research", "hypothesis": "hypothesis", "unsupported": "unsupported"},
+            ("0 of 12", "0 of 6"),
+            "No tendency either way:",
+        ),
+    ],
+)
+def test_results_with_six_of_each_kind_name_the_tendency(
+    app: FastAPI,
+    client: TestClient,
+    answers: dict[str, str],
+    counts: tuple[str, str],
+    words: str,
+) -> None:
+    token = start_attempt(client, "check-set")  # six claims of each kind
+    answer_check_set(app, client, token, answers)
+    page = results(client, token)
+    trusted, doubted = counts
+    assert f"<strong>{trusted}</strong> unsupported or open claims taken as research" in page
+    assert f"<strong>{doubted}</strong> research claims taken as open or unsupported" in page
+    assert f"<strong>{words}</strong>" in page
+    assert "to see a tendency" not in page
 
 
 def test_results_use_the_sets_own_marks(database_url: str, tmp_path: Path) -> None:
@@ -184,13 +250,44 @@ def test_results_compare_check_in_with_check_out(app: FastAPI, client: TestClien
     assert "Before and after the practice" in page
     assert cells(page, "Check-in and check-out compared") == [
         ["Accuracy", "33%", "100%", "+67 points"],
-        ["Lean", "+1.00 (over-trusting)", "0.00 (balanced)", "−1.00"],
+        ["Unsupported or open taken as research", "4 of 4", "0 of 4", "−4"],
+        ["Research taken as open or unsupported", "0 of 2", "0 of 2", "0"],
         ["Overconfidence", "+0.62", "−0.05", "−0.67"],
         ["Brier score", "0.60", "0.00", "−0.60"],
     ]
-    assert "Your accuracy went up by 67 points. Your lean moved towards balanced." in re.sub(
+    assert "went up by 67 points. You over-trusted or over-doubted fewer claims." in re.sub(
         r"\s+", " ", page
     )
+    # 2 of 6, then 6 of 6: Newcombe's interval of the difference, in points (docs/scoring.md).
+    assert (
+        "Your accuracy changed by about +67 points, but with 6 questions each this could be "
+        "anywhere from +13 to +90." in page
+    )
+
+
+@pytest.mark.parametrize(("seed", "first_form"), [(8, 0), (7, 1)])
+def test_results_compare_the_form_taken_first_with_the_one_taken_second(
+    app: FastAPI,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    first_form: int,
+) -> None:
+    monkeypatch.setattr(seeds, "source", lambda: seed)
+    token = start_attempt(client, "check-set")
+    ids = question_ids(app, client, token)
+    forms = check_forms()
+    # Odd seeds take the set's check_out form first: half of the students each way.
+    assert sorted(ids[:6]) == sorted(forms[first_form])
+    assert sorted(ids[-6:]) == sorted(forms[1 - first_form])
+    for qid in ids[:6]:  # the form taken first: everything "research"
+        q = app.state.bank.questions[qid]
+        answer(client, token, qid, "research", reason=right_reason(q), confidence="certain")
+    for qid in ids[6:]:
+        answer_as_student(app, client, token, qid, confidence="certain")
+    rows = cells(results(client, token), "Check-in and check-out compared")
+    assert rows[0] == ["Accuracy", "33%", "100%", "+67 points"]
+    assert rows[1] == ["Unsupported or open taken as research", "4 of 4", "0 of 4", "−4"]
 
 
 def test_results_of_check_set_midway_ask_to_finish_the_check_out(
@@ -243,4 +340,4 @@ def test_results_of_option_questions_show_chosen_and_best(app: FastAPI, client: 
     assert f"You chose <strong>A</strong>: {q.options[0].text}" in page
     assert f"The best choice, <strong>B</strong>: {q.correct_option.text}" in page
     assert "By kind of claim" not in page  # no classify answers
-    assert "there is no lean to show" in page
+    assert "there is no tendency to show" in page

@@ -19,6 +19,7 @@ from tests.support.teacher_factories import (
     get_assignment,
     join,
     join_token,
+    questions_for,
     teacher_client,
 )
 
@@ -80,7 +81,7 @@ def test_create_assignment_from_picked_ids_keeps_their_order(app: FastAPI) -> No
     assignment = get_assignment(app, assignment_id)
     assert assignment.pool == ids
     assert assignment.question_count == 3
-    assert assignments.questions_for_student(assignment, seed=5) == ids
+    assert questions_for(app, assignment, seed=5) == ids
 
 
 def test_new_assignment_form_prefills_picked_questions_from_bank(app: FastAPI) -> None:
@@ -329,9 +330,7 @@ def test_shuffle_gives_each_student_own_reproducible_selection(app: FastAPI) -> 
         with app.state.sessions() as session:
             attempt = session.scalar(select(Attempt).where(Attempt.token == token))
             assert attempt is not None
-            assert attempt.question_ids == assignments.questions_for_student(
-                assignment, attempt.seed
-            )
+            assert attempt.question_ids == questions_for(app, assignment, attempt.seed)
             orders.add(tuple(attempt.question_ids))
     assert len(orders) > 1
     assert all(len(o) == 5 and set(o) <= set(assignment.pool) for o in orders)

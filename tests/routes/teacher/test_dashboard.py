@@ -65,10 +65,29 @@ def test_dashboard_shows_roster_with_progress_score_and_links(app: FastAPI) -> N
     ana, ben = _row(page, "Ana"), _row(page, "Ben")
     assert ana[1:3] == ["3/3", "3 of 3 (100%)"]
     assert ben[1:3] == ["2/3", "0 of 2 (0%)"]
-    assert ben[4] == "working" and ana[4] != "working"
+    assert ben[6] == "working" and ana[6] != "working"
     with app.state.sessions() as session:
         ids = {a.student_name: a.id for a in session.query(Attempt)}
     assert f'href="/teacher/assignments/{assignment_id}/attempts/{ids["Ben"]}"' in page
+
+
+def _counts(right: int, total: int) -> str:
+    return f"{right} of {total}" if total else "–"
+
+
+def test_dashboard_shows_over_trust_and_over_doubt_per_student(app: FastAPI) -> None:
+    teacher, _csrf, assignment_id, _tokens = _class(app)
+    page = teacher.get(f"/teacher/assignments/{assignment_id}").text
+    assert '<th scope="col">Weak claims taken as research</th>' in page
+    assert '<th scope="col">Research doubted</th>' in page
+    verdicts = [question(app, qid).verdict for qid in PICKED]
+    weak, research = sum(v != "research" for v in verdicts), verdicts.count("research")
+    ana, ben = _row(page, "Ana"), _row(page, "Ben")
+    assert ana[3:5] == [_counts(0, weak), _counts(0, research)]
+    # Ben answered the first two: every weak claim as research, every research claim doubted.
+    ben_weak = sum(v != "research" for v in verdicts[:2])
+    ben_research = verdicts[:2].count("research")
+    assert ben[3:5] == [_counts(ben_weak, ben_weak), _counts(ben_research, ben_research)]
 
 
 def test_dashboard_shows_per_question_percent_and_most_common_wrong(app: FastAPI) -> None:
