@@ -10,8 +10,9 @@ from typing import Literal, Protocol
 
 from quiz_app.bank.catalog import AnyQuestion, QuestionSet
 from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.learning.change import Change
 from quiz_app.learning.grading import Feedback, Summary
-from quiz_app.learning.scoring import CLASSIFY_OPTIONS, Change, Judgement, Outcome, Profile, profile
+from quiz_app.learning.scoring import CLASSIFY_OPTIONS, Judgement, Outcome, Profile, profile
 from quiz_app.models import Attempt
 
 PhaseName = Literal["check-in", "practice", "check-out"]

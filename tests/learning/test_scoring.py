@@ -5,10 +5,10 @@ Every case uses six claims, two of each kind: research (R), hypothesis (H), unsu
 
 import pytest
 
+from quiz_app.learning.change import Change, difference_interval, wilson
 from quiz_app.learning.scoring import (
     CONFIDENCE_LEVELS,
     MIN_PER_VERDICT_ANSWERED,
-    Change,
     Judgement,
     Outcome,
     Profile,
@@ -18,7 +18,6 @@ from quiz_app.learning.scoring import (
     calibration_label,
     calibration_sentence,
     confusion,
-    difference_interval,
     kappa_words,
     profile,
     reason_accuracy,
@@ -26,7 +25,6 @@ from quiz_app.learning.scoring import (
     tendency_label,
     trust,
     weighted_kappa,
-    wilson,
 )
 
 TRUTHS = ["research", "research", "hypothesis", "hypothesis", "unsupported", "unsupported"]
