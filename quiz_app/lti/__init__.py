@@ -5,8 +5,8 @@ and ships only Django and Flask adapters, so on FastAPI it needs an adapter laye
 cookie, session and cache classes that is as large as the protocol code it would save, and it
 keeps launch data in a cache or cookies of its own. LTI 1.3 itself is small: an OIDC
 third-party login, an RS256 JWT to check, a JWT to sign, and a client-credentials token. Written
-here, every rule is visible and tested (tests/support/lti_platform.py plays the LMS), state and nonces
-live in our database, which is what several app processes share, and there is no extra
+here, every rule is visible and tested (tests/support/lti_platform.py plays the LMS), state and
+nonces live in our database, which is what several app processes share, and there is no extra
 dependency beyond PyJWT and cryptography (python-jose is not used).
 
 The modules, by noun:
