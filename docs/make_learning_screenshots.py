@@ -42,8 +42,9 @@ def answer(
 ) -> None:
     """Answer the question on the page through its form (a classify question with `verdict`
     when given)."""
-    qid = re.search(r"/q/([a-z0-9-]+)", page.url)[1]  # type: ignore[index]
-    q = bank.questions[qid]
+    # The URL carries only the position: find the question by the claim shown.
+    claim = page.locator("#claim p").last.inner_text().strip()
+    q = next(q for q in bank.questions.values() if q.claim.strip() == claim)
     form = page.locator("#answer-form")
     if isinstance(q, ClassifyQuestion):
         if verdict is None:
@@ -51,10 +52,11 @@ def answer(
             verdict = q.verdict if right else wrong
         form.get_by_role("radio", name=re.compile(f"^{VERDICT_LABELS[verdict]}")).check()
         reason = next(r for r in q.reason_options if (r in q.right_reasons) == right_reason)
-        form.locator(f"input[name=reason][value={reason}]").check()
+        name = bank.concepts[reason].name
+        form.get_by_role("radio", name=re.compile(f"^{re.escape(name)}")).check()
     else:
         option = next(o for o in q.options if o.correct == right)
-        form.locator(f"input[name=answer][value={option.id}]").check()
+        form.locator("label.choice-option").filter(has_text=option.text).locator("input").check()
     form.get_by_role("radio", name=confidence, exact=True).check()
     form.get_by_role("button", name="Check my answer").click()
     expect(page.locator("#feedback-heading")).to_be_focused()

@@ -114,10 +114,11 @@ def _take(server: LiveServer, lms: FakePlatform, user: LmsUser, right: int) -> N
             attempt = store.attempts.get_attempt(session, token=token)
             assert attempt is not None
             ids = list(attempt.question_ids)
-        for index, qid in enumerate(ids):
+        for index, qid in enumerate(ids, 1):
             truth = server.bank.questions[qid].verdict  # type: ignore[attr-defined]
             wrong = next(v for v in ("research", "hypothesis", "unsupported") if v != truth)
-            student.post(f"/a/{token}/q/{qid}", data={"answer": truth if index < right else wrong})
+            answer = truth if index <= right else wrong
+            student.post(f"/a/{token}/q/{index}", data={"answer": answer})
     assert re.match(r"^[\w-]+$", token)
 
 

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from playwright.sync_api import expect, sync_playwright
@@ -47,7 +48,7 @@ def main() -> None:
                 raise SystemExit("the server did not start")
             time.sleep(0.01)
         try:
-            shoot(f"http://127.0.0.1:{port}", app.state.bank.questions)
+            shoot(f"http://127.0.0.1:{port}", app.state.bank.questions, app.state.bank.concepts)
         finally:
             server.should_exit = True
             thread.join()
@@ -55,7 +56,7 @@ def main() -> None:
     print(f"wrote {OUTPUT}")
 
 
-def shoot(base_url: str, questions: dict[str, object]) -> None:
+def shoot(base_url: str, questions: dict[str, Any], concepts: dict[str, Any]) -> None:
     chromium = shutil.which("chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -68,13 +69,16 @@ def shoot(base_url: str, questions: dict[str, object]) -> None:
         page.get_by_role("button", name="Start").first.click()
         page.wait_for_url("**/q/**")
         page.wait_for_load_state()
-        question = questions[page.url.rsplit("/", 1)[-1]]
+        # The URL carries only the position: find the question by the claim shown.
+        claim = page.locator("#claim p").last.inner_text().strip()
+        question = next(q for q in questions.values() if q.claim.strip() == claim)
         assert isinstance(question, ClassifyQuestion)
         form = page.locator("#answer-form")
         # A radio's name is its label and its hint: match the label at the start.
         form.get_by_role("radio", name=re.compile(f"^{VERDICT_LABELS[question.verdict]}")).check()
         reason = next(iter(question.right_reasons))
-        form.locator(f"input[name=reason][value={reason}]").check()
+        name = concepts[reason].name
+        form.get_by_role("radio", name=re.compile(f"^{re.escape(name)}")).check()
         form.get_by_role("radio", name="Fairly sure").check()
         form.get_by_role("button", name="Check my answer").click()
         expect(page.locator("#feedback-heading")).to_be_focused()

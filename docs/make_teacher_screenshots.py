@@ -17,7 +17,9 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from quiz_app import store  # noqa: E402
 from quiz_app.config import Settings  # noqa: E402
+from quiz_app.learning import presentation  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 STUDENTS = {"Ana": 0.9, "Ben": 0.5, "Chloé": 0.7, "Dev": 0.3, "Eli": 0.8}  # share answered right
@@ -59,6 +61,27 @@ def main() -> None:
         server.stop()
 
 
+def _question_at(server: LiveServer, token: str, position: int) -> str:
+    """Return the id of the question at a position of an attempt (URLs carry positions)."""
+    assert server.app is not None
+    with server.app.state.sessions() as session:
+        attempt = store.attempts.get_attempt(session, token=token)
+        assert attempt is not None
+        return attempt.question_ids[position - 1]
+
+
+def _shown(server: LiveServer, token: str, qid: str) -> presentation.Presentation:
+    """Return the question as the attempt shows it: its choices' opaque values."""
+    assert server.app is not None
+    with server.app.state.sessions() as session:
+        attempt = store.attempts.get_attempt(session, token=token)
+        assert attempt is not None
+        seed = attempt.seed
+    return presentation.present(
+        server.bank.questions[qid], seed=seed, concepts=server.bank.concepts
+    )
+
+
 def _answer_all(server: LiveServer, code: str) -> None:
     """Five students join and answer; each gets about their share of questions right."""
     bank = server.bank
@@ -71,14 +94,15 @@ def _answer_all(server: LiveServer, code: str) -> None:
                 location = student.get(f"/a/{token}").headers["location"]
                 if location.endswith("/results") or (name == "Dev" and count == 4):
                     break
-                qid = location.rsplit("/", 1)[-1]
+                qid = _question_at(server, token, int(location.rsplit("/", 1)[-1]))
                 question = bank.questions[qid]
                 truth = question.verdict
                 wrong = [v for v in ("research", "hypothesis", "unsupported") if v != truth]
                 verdict = truth if rng.random() < skill else rng.choice(wrong)
                 reason = next(iter(question.right_reasons))  # a classify answer gives a reason
+                values = {c.id: c.value for c in _shown(server, token, qid).reasons}
                 response = student.post(
-                    f"/a/{token}/q/{qid}", data={"answer": verdict, "reason": reason}
+                    location, data={"answer": verdict, "reason": values[reason]}
                 )
                 assert response.status_code == 303, response.text
 

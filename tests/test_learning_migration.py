@@ -53,7 +53,10 @@ def test_answers_saved_before_reasons_still_show_feedback_and_results(
 
     app = create_app(Settings(database_url=database_url, htmx_source="local", data_dir=tmp_path))
     with TestClient(app, follow_redirects=False) as client:
-        feedback = client.get("/a/old-token/q/legal-01")
+        old_link = client.get("/a/old-token/q/legal-01")
+        assert old_link.status_code == 308
+        assert old_link.headers["location"] == "/a/old-token/q/1"
+        feedback = client.get("/a/old-token/q/1")
         results = client.get("/a/old-token/results")
         with app.state.engine.connect() as connection:
             row = connection.execute(

@@ -30,6 +30,8 @@ from tests.browser.test_student_flow import (
     expect_feedback,
     expect_question,
     pick,
+    post_answer,
+    question_at,
     right_reason,
     smallest_set,
     submit_answer,
@@ -208,7 +210,7 @@ def shown_question(frame: Frame, server: LiveServer) -> ClassifyQuestion:
     frame.wait_for_url(QUESTION_URL)
     match = QUESTION_URL.search(frame.url)
     assert match, f"not a question page: {frame.url}"
-    return classify_question(server, match[2])
+    return classify_question(server, question_at(server, match[1], int(match[2])))
 
 
 def token_of(frame: Frame) -> str:
@@ -473,9 +475,8 @@ def test_take_quiz_in_phone_width_dark_frame_fits_without_sideways_scroll(
     for turn, question_id in enumerate(later):
         question = classify_question(live_server, question_id)
         answer = pick(question, right=turn % 2 == 0, turn=turn)
-        url = f"{live_server.url}/a/{token}/q/{question_id}"
         form = {"answer": answer, "reason": right_reason(question)}
-        assert page.request.post(url, form=form).ok
+        assert post_answer(page, live_server, token, question_id, form)
     frame.goto(f"{live_server.url}/a/{token}/results")
     expect(quiz.get_by_role("heading", level=1)).to_contain_text("Your results")
     expect_fits_narrow()

@@ -15,6 +15,12 @@ from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import CERTAINTY_LABELS, RUNG_LABELS, VERDICT_LABELS
 from quiz_app.config import Settings
 from tests.browser.conftest import LiveServer
+from tests.browser.test_student_flow import (
+    QUESTION_URL,
+    post_answer,
+    presentation_in,
+    question_at,
+)
 from tests.support.learning_bank import write_learning_bank
 
 pytestmark = pytest.mark.browser
@@ -62,10 +68,19 @@ def plan_answer(position: int, qid: str, server: LiveServer) -> tuple[str, bool,
     return q.correct_option.id, True, None
 
 
-def expected_heading(server: LiveServer, qid: str, answer: str, reason_right: bool) -> str:
+def here(page: Page, server: LiveServer) -> tuple[str, str]:
+    """Return the attempt's token and the id of the question the browser is on."""
+    match = QUESTION_URL.search(page.url)
+    assert match, f"not a question page: {page.url}"
+    return match[1], question_at(server, match[1], int(match[2]))
+
+
+def expected_heading(
+    server: LiveServer, token: str, qid: str, answer: str, reason_right: bool
+) -> str:
     q = server.bank.questions[qid]
     if not isinstance(q, ClassifyQuestion):
-        best = q.correct_option.id.upper()
+        best = presentation_in(server, token, qid).letter_of(q.correct_option.id)
         return (
             f"Right: {best} is the best choice"
             if answer == q.correct_option.id
@@ -91,7 +106,8 @@ def answer_on_page(
         name = server.bank.concepts[reason].name
         form.get_by_role("radio", name=name, exact=True).check()
     else:
-        form.get_by_role("radio", name=re.compile(f"^{answer.upper()}\\. ")).check()
+        letter = presentation_in(server, here(page, server)[0], qid).letter_of(answer)
+        form.get_by_role("radio", name=re.compile(f"^{letter}\\. ")).check()
     form.get_by_role("radio", name=CONFIDENCE_LABELS[confidence], exact=True).check()
     form.get_by_role("button", name="Check my answer").click()
 
@@ -158,7 +174,7 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
     phases = ["Check-in"] * 6 + ["Practice"] * 8 + ["Check-out"] * 6
     starts = {"Check-in": 0, "Practice": 6, "Check-out": 14}
     for position in range(1, 21):
-        qid = re.search(r"/q/([a-z0-9-]+)", page.url)[1]  # type: ignore[index]
+        token, qid = here(page, server)
         phase = phases[position - 1]
         in_phase = position - starts[phase]
         size = phases.count(phase)
@@ -167,12 +183,12 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
         plan = plan_answer(position, qid, server)
         answer_on_page(page, server, qid, plan)
         heading = page.locator("#feedback-heading")
-        expect(heading).to_have_text(expected_heading(server, qid, plan[0], plan[1]))
+        expect(heading).to_have_text(expected_heading(server, token, qid, plan[0], plan[1]))
         if javascript:
             expect(heading).to_be_focused()
             assert page.evaluate("window.__marker") == 1, "the answer reloaded the page"
         else:
-            expect(page).to_have_url(re.compile(f"/q/{qid}#feedback$"))
+            expect(page).to_have_url(re.compile(f"/q/{position}#feedback$"))
         expect_ladder(page, server, qid)
         if plan[2]:
             expect(page.locator("#feedback")).to_contain_text(
@@ -188,9 +204,15 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
             if javascript:  # axe runs inside the page, so it needs JavaScript
                 scan(page)
         if position == 13:  # best-evidence, wrong: both options' feedback
-            expect(page.locator("#feedback .option-feedback")).to_contain_text("You chose A:")
+            shown = presentation_in(server, token, qid)
+            q = server.bank.questions[qid]
+            assert not isinstance(q, ClassifyQuestion)
+            chosen, best = shown.letter_of(plan[0]), shown.letter_of(q.correct_option.id)
             expect(page.locator("#feedback .option-feedback")).to_contain_text(
-                "The best choice, B:"
+                f"You chose {chosen}:"
+            )
+            expect(page.locator("#feedback .option-feedback")).to_contain_text(
+                f"The best choice, {best}:"
             )
         go_on(page, server, "Next question" if position < 20 else "See your results")
 
@@ -238,12 +260,12 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
         expect(page.locator(".set-title")).to_have_text(
             "Check in, practise, check out: practice round"
         )
-        qid = re.search(r"/q/([a-z0-9-]+)", page.url)[1]  # type: ignore[index]
+        token, qid = here(page, server)
         q = server.bank.questions[qid]
         assert isinstance(q, ClassifyQuestion) and qid.endswith("-4")
         answer_on_page(page, server, qid, (q.verdict, True, "fairly-sure"))
         expect(page.locator("#feedback-heading")).to_have_text(
-            expected_heading(server, qid, q.verdict, True)
+            expected_heading(server, token, qid, q.verdict, True)
         )
         go_on(page, server, "Next question" if position < 2 else "See your results")
 
@@ -286,9 +308,9 @@ def test_scan_learning_pages_in_dark_mode_with_axe_finds_no_violations(
             form["reason"] = next(
                 r for r in q.reason_options if (r in q.right_reasons) == reason_right
             )
-        assert page.request.post(f"{server.url}/a/{token}/q/{qid}", form=form).ok
-    for qid in (ids[6], ids[12], ids[13]):  # wrong reason; best-evidence; fix-claim
-        page.goto(f"{server.url}/a/{token}/q/{qid}")
+        assert post_answer(page, server, token, qid, form)
+    for position in (7, 13, 14):  # wrong reason; best-evidence; fix-claim
+        page.goto(f"{server.url}/a/{token}/q/{position}")
         expect(page.locator("#feedback .ladder")).to_be_visible()
         scan(page)
     page.goto(f"{server.url}/a/{token}/results")

@@ -16,7 +16,7 @@ from quiz_app.config import Settings
 from quiz_app.lti import platforms
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed import open_course_page  # noqa: F401 (a fixture)
-from tests.browser.test_student_flow import QUESTION_URL, smallest_set, submit_answer
+from tests.browser.test_student_flow import QUESTION_URL, question_at, smallest_set, submit_answer
 from tests.support.lti_platform import STUDENT, TEACHER, FakePlatform
 
 pytestmark = pytest.mark.browser
@@ -102,7 +102,7 @@ def test_deep_link_a_set_take_it_in_the_lms_frame_and_the_grade_reaches_the_lms(
     for position in range(1, total + 1):
         match = QUESTION_URL.search(frame.url)
         assert match
-        question = lti_server.bank.questions[match[2]]
+        question = lti_server.bank.questions[question_at(lti_server, match[1], int(match[2]))]
         expect(quiz.locator("#progress")).to_contain_text(f"Question {position} of {total}")
         submit_answer(quiz, question, question.verdict)
         expect(quiz.locator("#feedback-heading")).to_be_focused()

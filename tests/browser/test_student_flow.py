@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -9,8 +10,12 @@ from markupsafe import escape
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
 from quiz_app import store
+from quiz_app.bank.catalog import load_bank
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import SECTIONS, THEMES, VERDICT_LABELS, VERDICTS
+from quiz_app.learning import presentation
+from quiz_app.learning.presentation import Presentation
+from quiz_app.paths import bundled
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -18,8 +23,8 @@ pytestmark = pytest.mark.browser
 OpenPage = Callable[..., Page]
 Answers = list[tuple[ClassifyQuestion, str]]
 
-# Unnamed groups: Playwright hands the pattern to JavaScript. Groups: token, question id.
-QUESTION_URL = re.compile(r"/a/([\w-]+)/q/([a-z0-9-]+)(#feedback)?$")
+# Unnamed groups: Playwright hands the pattern to JavaScript. Groups: token, position.
+QUESTION_URL = re.compile(r"/a/([\w-]+)/q/([0-9]+)(#feedback)?$")
 QUESTION_HEADING = "Is this claim research, a hypothesis, or unsupported?"
 
 
@@ -57,7 +62,34 @@ def shown_question(page: Page, server: LiveServer) -> ClassifyQuestion:
     """Return the question whose page the browser is on."""
     match = QUESTION_URL.search(page.url)
     assert match, f"not a question page: {page.url}"
-    return classify_question(server, match[2])
+    return classify_question(server, question_at(server, match[1], int(match[2])))
+
+
+def question_at(server: LiveServer, token: str, position: int) -> str:
+    """Return the id of the question at a position (from 1) of an attempt."""
+    return attempt_question_ids(server, token)[position - 1]
+
+
+def presentation_in(server: LiveServer, token: str, question_id: str) -> Presentation:
+    """Return the question as this attempt shows it: its choices, values and letters."""
+    assert server.app is not None
+    with server.app.state.sessions() as session:
+        attempt = store.attempts.get_attempt(session, token=token)
+        assert attempt is not None
+        seed = attempt.seed
+    question = server.bank.questions[question_id]
+    return presentation.present(question, seed=seed, concepts=server.bank.concepts)
+
+
+def post_answer(
+    page: Page, server: LiveServer, token: str, question_id: str, form: dict[str, str]
+) -> bool:
+    """Post an answer given by ids (option id, concept id) as the page's form would send it."""
+    shown = presentation_in(server, token, question_id)
+    values = {c.id: c.value for c in [*shown.options, *shown.reasons]}
+    sent = {k: values.get(v, v) if k in ("answer", "reason") else v for k, v in form.items()}
+    url = f"{server.url}/a/{token}/q/{attempt_question_ids(server, token).index(question_id) + 1}"
+    return page.request.post(url, form=sent).ok
 
 
 def classify_question(server: LiveServer, question_id: str) -> ClassifyQuestion:
@@ -100,11 +132,18 @@ def right_reason(question: ClassifyQuestion) -> str:
     return next(iter(question.right_reasons))
 
 
+@cache
+def _concept_names() -> dict[str, str]:
+    """Return the bundled concepts' names by id: a reason is picked by what it says."""
+    return {c.id: c.name for c in load_bank(bundled("questions")).concepts.values()}
+
+
 def submit_answer(page: Page | FrameLocator, question: ClassifyQuestion, verdict: str) -> None:
     """Choose a verdict and the right reason, and press "Check my answer"."""
     form = page.locator("#answer-form")
     form.get_by_role("radio", name=re.compile(f"^{label(verdict)}")).check()
-    form.locator(f'input[name="reason"][value="{right_reason(question)}"]').check()
+    name = _concept_names()[right_reason(question)]
+    form.get_by_role("radio", name=re.compile(f"^{re.escape(name)}")).check()
     form.get_by_role("button", name="Check my answer").click()
 
 
@@ -116,7 +155,8 @@ def expect_question(page: Page, question: ClassifyQuestion, *, position: int, to
         f"Question {position} of {total} · {answered} answered"
     )
     expect(page.locator("#progress progress")).to_have_attribute("value", str(answered))
-    expect(page.locator("#claim")).to_have_text(question.claim)
+    # The claim itself; a "Seen in" card may come before it in the same quote.
+    expect(page.locator("#claim > p").last).to_have_text(question.claim)
     expect(page.locator("#feedback-heading")).to_have_count(0)
     for verdict in VERDICTS:
         expect(verdict_radio(page, verdict)).to_be_enabled()
@@ -260,7 +300,7 @@ def test_take_set_without_javascript_shows_feedback_after_redirect_and_scores_it
         expect_question(page, question, position=position, total=total)
         answer = pick(question, right=position % 4 != 1, turn=position)
         submit_answer(page, question, answer)
-        expect(page).to_have_url(re.compile(f"/q/{question.id}#feedback$"))
+        expect(page).to_have_url(re.compile(f"/q/{position}#feedback$"))
         expect_feedback(page, question, answer, position=position, total=total)
         answers.append((question, answer))
         if position == 1:
@@ -364,9 +404,9 @@ def test_open_attempt_link_after_two_answers_resumes_at_third_question(
             assert live_server.port == port, "the saved link must still work after a restart"
         page = open_page()
         page.goto(f"{live_server.url}/a/{token}")
-        expect(page).to_have_url(f"{live_server.url}/a/{token}/q/{third.id}")
+        expect(page).to_have_url(f"{live_server.url}/a/{token}/q/3")
         expect_question(page, third, position=3, total=total)
-        page.goto(f"{live_server.url}/a/{token}/q/{first.id}")
+        page.goto(f"{live_server.url}/a/{token}/q/1")
         expect_feedback(page, first, first.verdict, position=1, total=total, answered=2)
         page.close()
 
@@ -377,9 +417,9 @@ def test_show_question_before_answering_hides_answer_key(
     title, _total = smallest_set(live_server)
     page = open_page()
     token = start_set(page, live_server, title)
-    for question_id in attempt_question_ids(live_server, token):
+    for position, question_id in enumerate(attempt_question_ids(live_server, token), 1):
         question = classify_question(live_server, question_id)
-        url = f"{live_server.url}/a/{token}/q/{question_id}"
+        url = f"{live_server.url}/a/{token}/q/{position}"
         page.goto(url)
         fragment = page.request.get(url, headers={"HX-Request": "true"})
         assert fragment.ok
@@ -458,8 +498,7 @@ def visit(page: Page, server: LiveServer, name: str) -> None:
         for turn, question_id in enumerate(attempt_question_ids(server, token)):
             question = classify_question(server, question_id)
             answer = pick(question, right=turn % 2 == 0, turn=turn)
-            url = f"{server.url}/a/{token}/q/{question_id}"
             form = {"answer": answer, "reason": right_reason(question)}
-            assert page.request.post(url, form=form).ok
+            assert post_answer(page, server, token, question_id, form)
         page.goto(f"{server.url}/a/{token}/results")
         expect(page.locator("ol.missed > li").first).to_be_visible()

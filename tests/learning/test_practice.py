@@ -12,7 +12,13 @@ from quiz_app.bank.catalog import Bank, load_bank
 from quiz_app.config import Settings
 from quiz_app.learning import practice
 from quiz_app.learning.grading import grade
-from tests.support.factories import answer_as_student, question_ids, right_reason, start_attempt
+from tests.support.factories import (
+    answer_as_student,
+    question_ids,
+    question_url,
+    right_reason,
+    start_attempt,
+)
 from tests.support.learning_bank import EXTRA_IDS, classify_id, write_learning_bank
 
 ANECDOTE_1 = classify_id("unsupported", "anecdote", 1)
@@ -137,7 +143,7 @@ def test_practise_until_each_missed_concept_is_answered_right_once(
         "anecdote",
         "open-question",
     ]
-    question_page = html.unescape(client.get(f"/a/{first}/q/{first_ids[0]}").text)
+    question_page = html.unescape(client.get(question_url(client, first, first_ids[0])).text)
     assert "Plain set: practice round" in question_page
 
     for qid in first_ids:  # the anecdote question right, the open-question one wrong

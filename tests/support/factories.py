@@ -5,6 +5,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.learning.presentation import Presentation
 
 HTMX = {"HX-Request": "true"}
 
@@ -47,6 +48,49 @@ def wrong_reason(q: ClassifyQuestion) -> str:
 RIGHT_REASON = "(the question's right reason)"  # answer()'s default: a valid, right reason
 
 
+def question_url(client: TestClient, token: str, question_id: str) -> str:
+    """Return the student's address of a question: its position in the attempt (a question
+    not in it keeps its id, which the app answers with a 404)."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    ids = question_ids(app, client, token)
+    return f"/a/{token}/q/{ids.index(question_id) + 1 if question_id in ids else question_id}"
+
+
+def presentation_of(client: TestClient, token: str, question_id: str) -> Presentation:
+    """Return the question as this attempt shows it: choices in order, with values and letters."""
+    from quiz_app import store
+    from quiz_app.bank import lookup
+    from quiz_app.learning import presentation
+
+    app: FastAPI = client.app  # type: ignore[assignment]
+    with app.state.sessions() as session:
+        attempt = store.attempts.get_attempt(session, token=token)
+        assert attempt is not None
+        q = lookup.resolve(session, app.state.bank, question_id)
+        assert q is not None
+        return presentation.present(q, seed=attempt.seed, concepts=app.state.bank.concepts)
+
+
+def form_values(
+    client: TestClient, token: str, question_id: str, answer: str, reason: str | None = None
+) -> dict[str, str]:
+    """Return the form a student sends for an answer given by ids (verdict or option id, and
+    concept id): the opaque values this attempt's page carries for them."""
+    from quiz_app.bank import lookup
+
+    app: FastAPI = client.app  # type: ignore[assignment]
+    with app.state.sessions() as session:
+        q = lookup.resolve(session, app.state.bank, question_id)
+    if q is None:
+        return {"answer": answer, **({"reason": reason} if reason is not None else {})}
+    shown = presentation_of(client, token, question_id)
+    by_id = {c.id: c.value for c in [*shown.options, *shown.reasons]}
+    data = {"answer": answer if isinstance(q, ClassifyQuestion) else by_id.get(answer, answer)}
+    if reason is not None:
+        data["reason"] = by_id.get(reason, reason)
+    return data
+
+
 def answer(
     client: TestClient,
     token: str,
@@ -57,16 +101,17 @@ def answer(
     confidence: str | None = None,
     htmx: bool = False,
 ) -> Response:
-    """Post an answer form: a verdict (or option id) with, for a classify question, its right
-    reason unless `reason` says otherwise (None sends no reason), and a confidence if given."""
-    data = {"answer": verdict}
+    """Post an answer form to the question's address: a verdict (or option id) with, for a
+    classify question, its right reason unless `reason` says otherwise (None sends no reason),
+    and a confidence if given. Ids are sent as the page's opaque values; a value that is not
+    one of the question's choices is sent as given."""
     if reason == RIGHT_REASON:
         reason = _right_reason_of(client, question_id)
-    if reason is not None:
-        data["reason"] = reason
+    data = form_values(client, token, question_id, verdict, reason)
     if confidence is not None:
         data["confidence"] = confidence
-    return client.post(f"/a/{token}/q/{question_id}", data=data, headers=HTMX if htmx else {})
+    url = question_url(client, token, question_id)
+    return client.post(url, data=data, headers=HTMX if htmx else {})
 
 
 def _right_reason_of(client: TestClient, question_id: str) -> str | None:

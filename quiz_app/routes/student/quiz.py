@@ -1,6 +1,7 @@
 """The student quiz: pick a set, answer one claim at a time, read the feedback and the results."""
 
 import random
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -10,10 +11,9 @@ from pydantic import BaseModel, Field
 from quiz_app import completion, messages, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
-from quiz_app.bank.items import ClassifyQuestion, Concept
 from quiz_app.classroom import assignments, seeds
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
-from quiz_app.learning import grading, student_report
+from quiz_app.learning import grading, presentation, student_report
 from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
 from quiz_app.security import allow_framing
@@ -31,8 +31,29 @@ class AnswerForm(BaseModel):
     confidence: str = Field(default="", max_length=64)
 
 
-def _question(session: SessionDep, bank: Bank, attempt: Attempt, question_id: str) -> AnyQuestion:
-    if question_id not in attempt.question_ids:
+@dataclass(frozen=True)
+class AskedQuestion:
+    """The question a student's URL names: by its position, or by the bank id of old links."""
+
+    question: AnyQuestion
+    position: int
+    by_old_link: bool  # addressed by bank id, as URLs were before they carried positions
+
+
+def _asked_question(
+    position: str, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
+) -> AskedQuestion:
+    number = presentation.parse_position(position)
+    question_id = (
+        presentation.question_at(attempt.question_ids, number) if number is not None else position
+    )
+    if number is not None and question_id is None:
+        raise HTTPException(
+            404,
+            f"Your quiz has {len(attempt.question_ids)} questions, so there is no question "
+            f"{number}. Go back to your quiz link.",
+        )
+    if question_id is None or question_id not in attempt.question_ids:
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
@@ -41,7 +62,14 @@ def _question(session: SessionDep, bank: Bank, attempt: Attempt, question_id: st
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
         )
-    return question
+    return AskedQuestion(
+        question=question,
+        position=presentation.position_of(attempt.question_ids, question_id),
+        by_old_link=number is None,
+    )
+
+
+AskedQuestionDep = Annotated[AskedQuestion, Depends(_asked_question)]
 
 
 def _feedback(
@@ -66,16 +94,14 @@ def _next_unanswered(attempt: Attempt, answers: dict[str, Answer]) -> str | None
     return next((q for q in attempt.question_ids if q not in answers), None)
 
 
-def _reasons(bank: Bank, attempt: Attempt, question: AnyQuestion) -> list[Concept]:
-    """Return the question's reason options in this student's own order.
+def _next_position(attempt: Attempt, answers: dict[str, Answer]) -> int | None:
+    """Return the position of the first unanswered question, or None when all are answered."""
+    next_id = _next_unanswered(attempt, answers)
+    return None if next_id is None else presentation.position_of(attempt.question_ids, next_id)
 
-    Shuffled per attempt so that the right reason's place in the list never gives it away.
-    """
-    if not isinstance(question, ClassifyQuestion):
-        return []
-    ids = [c for c in question.reason_options if c in bank.concepts]
-    random.Random(f"{attempt.seed}:{question.id}").shuffle(ids)
-    return [bank.concepts[c] for c in ids]
+
+def _shown(bank: Bank, attempt: Attempt, question: AnyQuestion) -> presentation.Presentation:
+    return presentation.present(question, seed=attempt.seed, concepts=bank.concepts)
 
 
 def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
@@ -97,15 +123,15 @@ def _question_context(
         "qset": bank.sets.get(attempt.set_id),
         "assignment": attempt.assignment,
         "question": question,
-        "position": attempt.question_ids.index(question.id) + 1,
+        "position": presentation.position_of(attempt.question_ids, question.id),
         "total": len(attempt.question_ids),
         "answered": len(answers),
         "feedback": feedback,
         # With feedback withheld, only the student's own choices are shown back.
         "saved": answer if answer and withheld else None,
         "saved_answer": answer.answer if answer and withheld else None,
-        "next_id": _next_unanswered(attempt, answers),
-        "reasons": _reasons(bank, attempt, question),
+        "next_position": _next_position(attempt, answers),
+        "shown": _shown(bank, attempt, question),
         "concepts": bank.concepts,
         "ask_confidence": _asks_confidence(bank, attempt),
         "phase": student_report.phase_of(attempt, question.id),
@@ -157,34 +183,37 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
 def resume_attempt(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
     """Send the student to the first question they have not answered, or to the results."""
     answers = store.attempts.answers_by_question(session, attempt=attempt)
-    next_id = _next_unanswered(attempt, answers)
-    if next_id is None:
+    position = _next_position(attempt, answers)
+    if position is None:
         return RedirectResponse(path_for(request, "show_results", token=attempt.token), 303)
-    url = path_for(request, "show_question", token=attempt.token, question_id=next_id)
+    url = path_for(request, "show_question", token=attempt.token, position=position)
     return RedirectResponse(url, 303)
 
 
-@router.get("/a/{token}/q/{question_id}")
+@router.get("/a/{token}/q/{position}")
 def show_question(
     request: Request,
-    question_id: str,
+    asked: AskedQuestionDep,
     attempt: CurrentAttempt,
     bank: BankDep,
     session: SessionDep,
     templates: TemplatesDep,
     htmx: IsHtmx,
 ) -> Response:
-    question = _question(session, bank, attempt, question_id)
-    context = _question_context(bank, attempt, question, session)
+    if asked.by_old_link:
+        # A link from before URLs carried positions: 308 keeps it working, and permanent.
+        url = path_for(request, "show_question", token=attempt.token, position=asked.position)
+        return RedirectResponse(url, 308)
+    context = _question_context(bank, attempt, asked.question, session)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
     names = ("quiz/question.html", "quiz/_next_question.html")
     return page_or_fragment(templates, request, htmx, names, context)
 
 
-@router.post("/a/{token}/q/{question_id}")
+@router.post("/a/{token}/q/{position}")
 def submit_answer(
     request: Request,
-    question_id: str,
+    asked: AskedQuestionDep,
     form: Annotated[AnswerForm, Form()],
     attempt: CurrentAttempt,
     bank: BankDep,
@@ -192,13 +221,18 @@ def submit_answer(
     templates: TemplatesDep,
     htmx: IsHtmx,
 ) -> Response:
-    question = _question(session, bank, attempt, question_id)
+    question = asked.question
     _check_can_answer(attempt)
+    shown = _shown(bank, attempt, question)
+    # A page rendered before URLs carried positions posts to the old URL with the ids
+    # themselves; a page of today posts opaque values, mapped back here.
+    answer = form.answer if asked.by_old_link else shown.answer_id(form.answer)
+    reason = (form.reason or None) if asked.by_old_link else shown.reason_id(form.reason)
     try:
         feedback = grading.grade(
             question,
-            form.answer,
-            reason=form.reason or None,
+            answer,
+            reason=reason,
             confidence=(form.confidence or None) if _asks_confidence(bank, attempt) else None,
         )
     except grading.AnswerError as exc:
@@ -220,12 +254,9 @@ def submit_answer(
         feedback.reason,
         feedback.confidence,
     ):
-        first = student_report.feedback_of({question.id: question}, {question.id: saved})[
-            question.id
-        ]
         raise HTTPException(
             409,
-            f"You already answered this question with “{first.answer_label}”, "
+            f"You already answered this question with “{shown.answer_label(saved.answer)}”, "
             "and answers can't be changed. Carry on with the next question.",
         )
     if htmx:
@@ -233,7 +264,7 @@ def submit_answer(
         name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
         return templates.TemplateResponse(request, name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
-    url = path_for(request, "show_question", token=attempt.token, question_id=question.id)
+    url = path_for(request, "show_question", token=attempt.token, position=asked.position)
     return RedirectResponse(f"{url}#feedback", 303)
 
 
@@ -253,7 +284,7 @@ def show_results(
             "assignment": attempt.assignment,
             "answered": len(answers),
             "total": len(attempt.question_ids),
-            "next_id": _next_unanswered(attempt, answers),
+            "next_position": _next_position(attempt, answers),
         }
         return templates.TemplateResponse(request, "quiz/submit.html", context)
     feedback = _feedback(session, bank, answers)
@@ -270,6 +301,7 @@ def show_results(
         "assignment": attempt.assignment,
         "summary": summary,
         "next_id": next_id,
+        "next_position": _next_position(attempt, answers),
         "profile": student_report.profile_of(ordered),
         "checks": student_report.checks_of(attempt, feedback),
         "marks": (

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-from tests.support.factories import question_ids, start_attempt
+from tests.support.factories import question_ids, question_url, start_attempt
 
 FRAMED = {"Sec-Fetch-Dest": "iframe"}
 
@@ -45,8 +45,8 @@ def test_embed_set_has_minimal_chrome_and_allows_framing(client: TestClient) -> 
 def test_attempt_pages_in_a_frame_drop_site_chrome(app: FastAPI, client: TestClient) -> None:
     token = start_attempt(client, "micro-not-safe")
     qid = question_ids(app, client, token)[0]
-    framed = client.get(f"/a/{token}/q/{qid}", headers=FRAMED)
-    plain = client.get(f"/a/{token}/q/{qid}")
+    framed = client.get(question_url(client, token, qid), headers=FRAMED)
+    plain = client.get(question_url(client, token, qid))
     assert "site-header" not in framed.text and "site-header" in plain.text
     assert f'data-resume-url="/a/{token}"' in framed.text
     assert _frame_ancestors(framed) == "*"
@@ -149,7 +149,7 @@ def test_next_question_fragment_in_a_frame_offers_resume_link_in_new_tab(
     token = start_attempt(client, "micro-not-safe")
     qid = question_ids(app, client, token)[1]
     headers = {"HX-Request": "true", "X-Claim-Check-Embedded": "1"}
-    fragment = client.get(f"/a/{token}/q/{qid}", headers=headers).text
+    fragment = client.get(question_url(client, token, qid), headers=headers).text
     assert f'href="/a/{token}" target="_blank" rel="noopener"' in fragment
-    plain = client.get(f"/a/{token}/q/{qid}", headers={"HX-Request": "true"}).text
+    plain = client.get(question_url(client, token, qid), headers={"HX-Request": "true"}).text
     assert "keep this page's link" in plain

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from quiz_app.models import Assignment, Attempt, Teacher, utcnow
-from tests.support.factories import HTMX, answer, question_ids, start_attempt
+from tests.support.factories import HTMX, answer, question_ids, question_url, start_attempt
 from tests.support.teacher_factories import (
     assignment_form,
     create_assignment,
@@ -105,7 +105,7 @@ def test_student_joins_in_frame_and_reload_key_matches_the_attempt(app: FastAPI)
     assert joined.status_code == 303
     token = joined.headers["location"].rsplit("/", 1)[-1]
     first = question_ids(app, student, token)[0]
-    question = student.get(f"/a/{token}/q/{first}", headers=FRAMED)
+    question = student.get(question_url(student, token, first), headers=FRAMED)
     assert "site-header" not in question.text
     # The question page stores its address under the same key the join page reads back.
     assert f'data-resume-set="{resume_set[1]}"' in question.text
@@ -234,10 +234,10 @@ def test_every_page_of_a_restricted_assignment_sends_its_sites(app: FastAPI) -> 
     token = join_token(student, code, "Sam")
     first, *_rest = question_ids(app, student, token)
     pages |= {
-        "question": student.get(f"/a/{token}/q/{first}", headers=FRAMED),
+        "question": student.get(question_url(student, token, first), headers=FRAMED),
         "saved answer": answer(student, token, first, "research", htmx=True),
-        "question after answering": student.get(f"/a/{token}/q/{first}"),
-        "next question fragment": student.get(f"/a/{token}/q/{first}", headers=HTMX),
+        "question after answering": student.get(question_url(student, token, first)),
+        "next question fragment": student.get(question_url(student, token, first), headers=HTMX),
         "submit page": student.get(f"/a/{token}/results"),
         "question not in the quiz": student.get(f"/a/{token}/q/no-such-question"),
     }
@@ -255,7 +255,11 @@ def test_bundled_set_pages_keep_the_servers_setting_beside_a_restricted_assignme
     create_assignment(teacher, csrf, embed_origins=CANVAS)
     token = start_attempt(client, "micro-not-safe")
     first = question_ids(app, client, token)[0]
-    for path in ("/embed/sets/micro-not-safe", f"/a/{token}/q/{first}", f"/a/{token}/results"):
+    for path in (
+        "/embed/sets/micro-not-safe",
+        question_url(client, token, first),
+        f"/a/{token}/results",
+    ):
         assert _frame_ancestors(client.get(path)) == "*", path
 
 
@@ -265,7 +269,7 @@ def test_unrestricted_assignment_pages_send_the_servers_setting(app: FastAPI) ->
     student = TestClient(app, follow_redirects=False)
     token = join_token(student, code, "Sam")
     first = question_ids(app, student, token)[0]
-    for path in (f"/j/{code}", f"/embed/j/{code}", f"/a/{token}/q/{first}"):
+    for path in (f"/j/{code}", f"/embed/j/{code}", question_url(student, token, first)):
         assert _frame_ancestors(student.get(path)) == "*", path
 
 

@@ -17,7 +17,9 @@ from tests.support.factories import (
     answer_as_student,
     answer_details,
     answer_rows,
+    presentation_of,
     question_ids,
+    question_url,
     right_reason,
     start_attempt,
     wrong_reason,
@@ -50,8 +52,16 @@ def options_question(app: FastAPI, qid: str) -> BestEvidenceQuestion | FixClaimQ
     return q
 
 
-def reason_order(page: str) -> list[str]:
-    return re.findall(r'name="reason" value="([a-z-]+)"', page)
+def reason_order(app: FastAPI, page: str) -> list[str]:
+    """Return the concept ids of the reasons a page offers, in the order shown (by their names:
+    the values the form carries are opaque)."""
+    by_name = {c.name: c.id for c in app.state.bank.concepts.values()}
+    names = re.findall(
+        r'name="reason" value="[^"]*" required>\s*<span class="choice-text">'
+        r'<span class="choice-label">([^<]+)</span>',
+        page,
+    )
+    return [by_name[html.unescape(n)] for n in names]
 
 
 def test_show_question_asks_verdict_why_and_confidence_in_one_form(
@@ -60,7 +70,7 @@ def test_show_question_asks_verdict_why_and_confidence_in_one_form(
     token = start_attempt(client, "plain")
     qid = question_ids(app, client, token)[0]
     q = classify(app, qid)
-    page = text(client.get(f"/a/{token}/q/{qid}").text)
+    page = text(client.get(question_url(client, token, qid)).text)
     form = page[page.index('<form id="answer-form"') : page.index("</form>")]
     assert re.findall(r'name="answer" value="(\w+)"', form) == [
         "research",
@@ -68,7 +78,8 @@ def test_show_question_asks_verdict_why_and_confidence_in_one_form(
         "unsupported",
     ]
     assert "<legend>Why?</legend>" in form
-    assert sorted(reason_order(form)) == sorted(q.reason_options)
+    assert sorted(reason_order(app, form)) == sorted(q.reason_options)
+    assert not set(re.findall(r'name="reason" value="([^"]*)"', form)) & set(q.reason_options)
     for concept_id in q.reason_options:
         assert app.state.bank.concepts[concept_id].name in form
     assert "<legend>How sure are you?</legend>" in form
@@ -95,8 +106,8 @@ def test_reason_order_differs_between_students_and_stays_put_for_one(
     positions = set()
     for _ in range(12):
         token = start_attempt(client, "plain")
-        first = reason_order(client.get(f"/a/{token}/q/{qid}").text)
-        assert reason_order(client.get(f"/a/{token}/q/{qid}").text) == first
+        first = reason_order(app, client.get(question_url(client, token, qid)).text)
+        assert reason_order(app, client.get(question_url(client, token, qid)).text) == first
         positions.add(first.index(right_reason(classify(app, qid))))
     assert len(positions) > 1, "the right reason always sits in the same place"
 
@@ -150,7 +161,7 @@ def test_submit_right_verdict_wrong_reason_without_js_says_right_for_the_wrong_r
     q = classify(app, qid)
     response = answer(client, token, qid, q.verdict, reason=wrong_reason(q))
     assert response.status_code == 303
-    assert response.headers["location"] == f"/a/{token}/q/{qid}#feedback"
+    assert response.headers["location"] == f"{question_url(client, token, qid)}#feedback"
     page = text(client.get(response.headers["location"]).text)
     assert "<html" in page
     assert "Right for the wrong reason: this is Research" in page
@@ -203,7 +214,9 @@ def test_submit_incomplete_or_foreign_answer_is_422_and_saves_nothing(
     token = start_attempt(client, "plain")
     qid = question_ids(app, client, token)[0]
     data = {k: right_reason(classify(app, qid)) if v == "RIGHT" else v for k, v in fields.items()}
-    response = client.post(f"/a/{token}/q/{qid}", data=data, headers=HTMX if htmx else {})
+    response = client.post(
+        question_url(client, token, qid), data=data, headers=HTMX if htmx else {}
+    )
     assert response.status_code == 422
     assert message in text(response.text)
     assert "<b>x</b>" not in response.text
@@ -244,7 +257,7 @@ def test_submit_without_confidence_is_fine_and_stored_as_not_said(
     q = classify(app, qid)
     response = answer(client, token, qid, q.verdict, reason=right_reason(q), confidence=confidence)
     assert response.status_code == 303
-    page = text(client.get(f"/a/{token}/q/{qid}").text)
+    page = text(client.get(question_url(client, token, qid)).text)
     assert "You were" not in page
     assert '<input type="radio" name="confidence" value="" checked>' in page
     assert answer_details(app, token) == [(qid, right_reason(q), True, None)]
@@ -264,7 +277,7 @@ def test_show_question_of_check_set_labels_each_phase(app: FastAPI, client: Test
         19: "<strong>Check-out</strong>: question 6 of 6",
     }
     for index, label in expected.items():
-        page = client.get(f"/a/{token}/q/{ids[index]}").text
+        page = client.get(question_url(client, token, ids[index])).text
         assert label in page, index
         assert f"Question {index + 1} of 20" in page
 
@@ -276,9 +289,11 @@ def test_best_evidence_question_hides_feedback_then_shows_chosen_and_best(
     qid = question_ids(app, client, token)[0]
     q = options_question(app, qid)
     assert q.kind == "best-evidence"
-    before = text(client.get(f"/a/{token}/q/{qid}").text)
+    before = text(client.get(question_url(client, token, qid)).text)
     assert "Which study would settle this claim?" in before
-    assert re.findall(r'name="answer" value="([a-z])"', before) == ["a", "b", "c"]
+    # Three options, whose values say only where each is shown, never the option's id.
+    assert re.findall(r'name="answer" value="([^"]*)"', before) == ["1", "2", "3"]
+    shown = presentation_of(client, token, qid)
     for option in q.options:
         assert option.text in before
         assert option.feedback not in before
@@ -288,11 +303,14 @@ def test_best_evidence_question_hides_feedback_then_shows_chosen_and_best(
     chosen = q.options[0]
     response = answer(client, token, qid, chosen.id, confidence="certain")
     assert response.status_code == 303
-    page = text(client.get(f"/a/{token}/q/{qid}").text)
+    page = text(client.get(question_url(client, token, qid)).text)
     best = q.correct_option
-    assert f"Not quite: the best choice is {best.id.upper()}" in page
-    assert f"<strong>You chose A:</strong> {chosen.text}" in page and chosen.feedback in page
-    assert f"<strong>The best choice, B:</strong> {best.text}" in page and best.feedback in page
+    chosen_letter, best_letter = shown.letter_of(chosen.id), shown.letter_of(best.id)
+    assert f"Not quite: the best choice is {best_letter}" in page
+    assert f"<strong>You chose {chosen_letter}:</strong> {chosen.text}" in page
+    assert chosen.feedback in page
+    assert f"<strong>The best choice, {best_letter}:</strong> {best.text}" in page
+    assert best.feedback in page
     assert "On the ladder: Personal stories" in page and "On the ladder: Controlled trials" in page
     assert q.explanation in page and "best evidence so far" in page
     # The set does not ask for confidence, so none is stored even if one is sent.
@@ -305,11 +323,12 @@ def test_fix_claim_right_option_with_htmx(app: FastAPI, client: TestClient) -> N
     qid = question_ids(app, client, token)[1]
     q = options_question(app, qid)
     assert q.kind == "fix-claim"
-    before = text(client.get(f"/a/{token}/q/{qid}").text)
+    before = text(client.get(question_url(client, token, qid)).text)
     assert "<h1" in before and "Which rewording states the evidence honestly?</h1>" in before
     assert "<legend>Your choice</legend>" in before
     page = text(answer(client, token, qid, q.correct_option.id, htmx=True).text)
-    assert "Right: B is the best choice" in page
+    letter = presentation_of(client, token, qid).letter_of(q.correct_option.id)
+    assert f"Right: {letter} is the best choice" in page
     assert q.correct_option.feedback in page
     assert "The best choice," not in page
     assert answer_rows(app, token) == [(qid, "b", True)]
@@ -321,7 +340,7 @@ def test_fix_claim_right_option_with_htmx(app: FastAPI, client: TestClient) -> N
         ({"answer": "research"}, "Choose one of the options (A, B, C)."),
         ({"answer": "z"}, "Choose one of the options (A, B, C)."),
         ({}, "Choose one of the options"),
-        ({"answer": "b", "reason": "anecdote"}, "This question does not ask why"),
+        ({"answer": "2", "reason": "anecdote"}, "This question does not ask why"),
     ],
 )
 def test_option_question_bad_answer_is_422(
@@ -329,7 +348,7 @@ def test_option_question_bad_answer_is_422(
 ) -> None:
     token = start_attempt(client, "options")
     qid = question_ids(app, client, token)[0]
-    response = client.post(f"/a/{token}/q/{qid}", data=data)
+    response = client.post(question_url(client, token, qid), data=data)
     assert response.status_code == 422
     assert message in text(response.text)
     assert answer_rows(app, token) == []
@@ -343,7 +362,8 @@ def test_option_question_answered_twice_differently_is_409_with_letter(
     assert answer(client, token, qid, "a").status_code == 303
     response = answer(client, token, qid, "b")
     assert response.status_code == 409
-    assert "You already answered this question with “A”" in text(response.text)
+    letter = presentation_of(client, token, qid).letter_of("a")
+    assert f"You already answered this question with “{letter}”" in text(response.text)
     assert answer_rows(app, token) == [(qid, "a", False)]
 
 
@@ -364,7 +384,7 @@ def test_show_question_no_answer_key_in_any_kind_before_answering(
         for qid in question_ids(app, client, token):
             q = app.state.bank.questions[qid]
             for headers in ({}, HTMX):
-                page = text(client.get(f"/a/{token}/q/{qid}", headers=headers).text)
+                page = text(client.get(question_url(client, token, qid), headers=headers).text)
                 assert q.explanation not in page and q.needed_evidence not in page
                 assert "feedback-body" not in page and "tag-right" not in page
                 assert "<mark" not in page and "best evidence so far" not in page
@@ -377,7 +397,7 @@ def test_pages_stay_small(app: FastAPI, client: TestClient) -> None:
     token = start_attempt(client, "plain")
     qid = question_ids(app, client, token)[0]
     q = classify(app, qid)
-    page = client.get(f"/a/{token}/q/{qid}")
+    page = client.get(question_url(client, token, qid))
     fragment = answer(client, token, qid, q.verdict, reason=right_reason(q), htmx=True)
     assert len(page.content) < 16_000, len(page.content)
     assert len(fragment.content) < 16_000, len(fragment.content)

@@ -17,6 +17,7 @@ from tests.support.factories import (
     answer_rows,
     question,
     question_ids,
+    question_url,
     right_reason,
     start_attempt,
     wrong_reason,
@@ -39,7 +40,8 @@ def test_start_attempt_redirects_to_first_question(app: FastAPI, client: TestCli
     response = client.get(f"/a/{token}")
     first = question_ids(app, client, token)[0]
     assert response.status_code == 303
-    assert response.headers["location"] == f"/a/{token}/q/{first}"
+    assert response.headers["location"] == f"/a/{token}/q/1"
+    assert first == question_ids(app, client, token)[0]
 
 
 def test_start_attempt_unknown_set_is_404_with_message(client: TestClient) -> None:
@@ -53,7 +55,7 @@ def test_show_question_shows_claim_progress_and_three_choices(
 ) -> None:
     token = start_attempt(client, "micro-not-safe")
     ids = question_ids(app, client, token)
-    response = client.get(f"/a/{token}/q/{ids[0]}")
+    response = client.get(question_url(client, token, ids[0]))
     assert response.status_code == 200
     page = response.text
     assert f"Question 1 of {len(ids)}" in page
@@ -68,7 +70,7 @@ def test_show_question_before_answer_reveals_no_answer_key(
 ) -> None:
     token = start_attempt(client)
     for qid in question_ids(app, client, token):
-        page = html.unescape(client.get(f"/a/{token}/q/{qid}").text)
+        page = html.unescape(client.get(question_url(client, token, qid)).text)
         q = question(app, qid)
         assert q.explanation not in page
         assert q.needed_evidence not in page
@@ -99,7 +101,7 @@ def test_submit_answer_without_js_redirects_to_feedback(app: FastAPI, client: Te
     q = question(app, qid)
     response = answer(client, token, qid, wrong_verdict(q), reason=wrong_reason(q))
     assert response.status_code == 303
-    assert response.headers["location"] == f"/a/{token}/q/{qid}#feedback"
+    assert response.headers["location"] == f"{question_url(client, token, qid)}#feedback"
     page = client.get(response.headers["location"])
     assert "<html" in page.text
     assert "Not quite: this is" in page.text
@@ -147,7 +149,7 @@ def test_submit_answer_malformed_is_422_and_saves_nothing(
 ) -> None:
     token = start_attempt(client)
     qid = question_ids(app, client, token)[0]
-    response = client.post(f"/a/{token}/q/{qid}", data=data)
+    response = client.post(question_url(client, token, qid), data=data)
     assert response.status_code == 422
     assert message in response.text
     assert "<script>alert" not in response.text
@@ -157,7 +159,7 @@ def test_submit_answer_malformed_is_422_and_saves_nothing(
 def test_submit_answer_malformed_with_htmx_is_fragment(app: FastAPI, client: TestClient) -> None:
     token = start_attempt(client)
     qid = question_ids(app, client, token)[0]
-    response = client.post(f"/a/{token}/q/{qid}", data={"answer": "maybe"}, headers=HTMX)
+    response = client.post(question_url(client, token, qid), data={"answer": "maybe"}, headers=HTMX)
     assert response.status_code == 422
     assert "<html" not in response.text
     assert 'role="alert"' in response.text
@@ -201,7 +203,7 @@ def test_resume_attempt_goes_to_first_unanswered(app: FastAPI, client: TestClien
     for qid in ids[:2]:
         answer(client, token, qid, "research", reason=right_reason(question(app, qid)))
     response = client.get(f"/a/{token}")
-    assert response.headers["location"] == f"/a/{token}/q/{ids[2]}"
+    assert response.headers["location"] == question_url(client, token, ids[2])
     page = client.get(response.headers["location"])
     assert f"Question 3 of {len(ids)}" in page.text
     assert "2 answered" in page.text
@@ -220,7 +222,7 @@ def test_resume_attempt_after_restart_keeps_answers(settings: Settings) -> None:
     restarted = create_app(settings)
     with TestClient(restarted, follow_redirects=False) as client:
         response = client.get(f"/a/{token}")
-        assert response.headers["location"] == f"/a/{token}/q/{ids[1]}"
+        assert response.headers["location"] == question_url(client, token, ids[1])
         assert answer_rows(restarted, token)[0][:2] == (ids[0], "hypothesis")
     restarted.state.engine.dispose()
 
@@ -296,11 +298,11 @@ def test_show_question_with_htmx_returns_question_fragment(
 ) -> None:
     token = start_attempt(client)
     qid = question_ids(app, client, token)[1]
-    response = client.get(f"/a/{token}/q/{qid}", headers=HTMX)
+    response = client.get(question_url(client, token, qid), headers=HTMX)
     assert "<html" not in response.text
     assert 'id="quiz"' in response.text
     restore = client.get(
-        f"/a/{token}/q/{qid}", headers={**HTMX, "HX-History-Restore-Request": "true"}
+        question_url(client, token, qid), headers={**HTMX, "HX-History-Restore-Request": "true"}
     )
     assert "<html" in restore.text
 
@@ -316,3 +318,76 @@ def test_show_sources_has_an_anchor_per_theme(app: FastAPI, client: TestClient) 
     page = client.get("/sources").text
     for theme in ("definition", "micro-not-safe", "legal", "misinformation"):
         assert re.search(rf'<section id="{theme}"', page)
+
+
+def test_show_question_old_link_by_bank_id_redirects_to_its_position(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client)
+    ids = question_ids(app, client, token)
+    response = client.get(f"/a/{token}/q/{ids[2]}", headers=HTMX)
+    assert response.status_code == 308
+    assert response.headers["location"] == f"/a/{token}/q/3"
+    assert ids[2] not in client.get(response.headers["location"]).text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_submit_answer_to_old_link_with_ids_is_graded_and_answered(
+    app: FastAPI, client: TestClient, htmx: bool
+) -> None:
+    """A page rendered before URLs carried positions posts option and concept ids to the bank
+    id's URL: it is still answered, and the student lands on the position URL."""
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[1]
+    q = question(app, qid)
+    data = {"answer": q.verdict, "reason": right_reason(q)}
+    response = client.post(f"/a/{token}/q/{qid}", data=data, headers=HTMX if htmx else {})
+    if htmx:
+        assert response.status_code == 200 and "Right: this is" in response.text
+    else:
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/a/{token}/q/2#feedback"
+    assert answer_rows(app, token) == [(qid, q.verdict, True)]
+
+
+@pytest.mark.parametrize("position", ["0", "99", "21"])
+def test_show_question_position_out_of_range_is_404_with_message(
+    app: FastAPI, client: TestClient, position: str
+) -> None:
+    token = start_attempt(client, "micro-not-safe")
+    total = len(question_ids(app, client, token))
+    assert int(position) > total or position == "0"
+    for response in (
+        client.get(f"/a/{token}/q/{position}"),
+        client.post(f"/a/{token}/q/{position}", data={"answer": "research"}),
+    ):
+        assert response.status_code == 404
+        assert "Go back to your quiz link" in response.text
+    assert answer_rows(app, token) == []
+
+
+def test_show_question_bank_id_not_in_attempt_is_404_with_message(
+    app: FastAPI, client: TestClient
+) -> None:
+    mine = start_attempt(client, "micro-not-safe")
+    theirs = start_attempt(client, "online-claims")
+    foreign = next(
+        q for q in question_ids(app, client, theirs) if q not in question_ids(app, client, mine)
+    )
+    response = client.get(f"/a/{mine}/q/{foreign}")
+    assert response.status_code == 404
+    assert "not part of your quiz" in response.text
+
+
+def test_submit_answer_with_option_id_instead_of_value_is_422(
+    app: FastAPI, client: TestClient
+) -> None:
+    token = start_attempt(client)
+    qid = question_ids(app, client, token)[0]
+    q = question(app, qid)
+    response = client.post(
+        question_url(client, token, qid), data={"answer": q.verdict, "reason": right_reason(q)}
+    )
+    assert response.status_code == 422
+    assert "not one of this question's choices" in html.unescape(response.text)
+    assert answer_rows(app, token) == []

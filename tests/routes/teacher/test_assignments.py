@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
 from quiz_app.classroom import assignments
 from quiz_app.models import Answer, Attempt
-from tests.support.factories import HTMX, answer, answer_rows, question, question_ids, wrong_verdict
+from tests.support.factories import (
+    HTMX,
+    answer,
+    answer_rows,
+    question,
+    question_ids,
+    question_url,
+    wrong_verdict,
+)
 from tests.support.teacher_factories import (
     assignment_form,
     create_assignment,
@@ -387,7 +395,7 @@ def test_after_submit_mode_never_sends_answer_key_before_submitting(app: FastAPI
     qids = question_ids(app, student, token)
     seen = []
     for i, qid in enumerate(qids):
-        seen.append(student.get(f"/a/{token}/q/{qid}"))
+        seen.append(student.get(question_url(student, token, qid)))
         q = question(app, qid)
         verdict = wrong_verdict(q) if i % 2 else q.verdict
         saved = answer(student, token, qid, verdict, htmx=True)
@@ -400,7 +408,7 @@ def test_after_submit_mode_never_sends_answer_key_before_submitting(app: FastAPI
         redirected = answer(student, token, qid, verdict)
         assert redirected.status_code == 303
         seen.append(student.get(redirected.headers["location"].split("#")[0]))
-        seen.append(student.get(f"/a/{token}/q/{qid}", headers=HTMX))
+        seen.append(student.get(question_url(student, token, qid), headers=HTMX))
     seen.append(student.get(f"/a/{token}/results"))
     seen.append(student.get(f"/a/{token}"))
     for response in seen:
@@ -411,7 +419,7 @@ def test_after_submit_mode_never_sends_answer_key_before_submitting(app: FastAPI
 def test_after_submit_fragment_is_announced_politely(app: FastAPI) -> None:
     student, token, _ = _hidden_assignment(app)
     qid = question_ids(app, student, token)[0]
-    page = student.get(f"/a/{token}/q/{qid}").text
+    page = student.get(question_url(student, token, qid)).text
     assert 'id="feedback" class="feedback" aria-live="polite"' in page
     fragment = answer(student, token, qid, "research", htmx=True).text
     assert "<html" not in fragment
@@ -438,7 +446,7 @@ def test_submit_my_answers_reveals_full_results_and_locks_answers(app: FastAPI) 
     assert late.status_code == 409
     assert "already submitted" in late.text
     assert len(answer_rows(app, token)) == 3
-    shown = student.get(f"/a/{token}/q/{qids[0]}", headers=HTMX)
+    shown = student.get(question_url(student, token, qids[0]), headers=HTMX)
     assert "feedback-body" in shown.text
 
 

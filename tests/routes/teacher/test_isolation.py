@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from quiz_app import auth
 from quiz_app.models import Answer, Assignment, Attempt, Teacher, TeacherQuestion
-from tests.support.factories import answer, question_ids
+from tests.support.factories import answer, question_ids, question_url
 from tests.support.teacher_factories import (
     create_assignment,
     get_assignment,
@@ -278,6 +278,6 @@ def test_student_with_attempt_token_gets_no_teacher_access(
 def test_student_pages_never_contain_teacher_links_or_answer_key(app: FastAPI) -> None:
     victim = _victim(app)
     student = TestClient(app, follow_redirects=False)
-    page = student.get(f"/a/{victim['token']}/q/legal-01").text
+    page = student.get(question_url(student, victim["token"], "legal-01")).text
     assert "/teacher/" not in page
     assert "The law does not change with dose size" not in page

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from quiz_app.bank.catalog import check_bank
 from quiz_app.models import TeacherQuestion
 from quiz_app.paths import bundled
-from tests.support.factories import HTMX, answer, question_ids
+from tests.support.factories import HTMX, answer, question_ids, question_url
 from tests.support.teacher_factories import (
     create_assignment,
     get_assignment,
@@ -219,7 +219,7 @@ def test_own_question_in_assignment_is_answered_and_graded(app: FastAPI) -> None
     student = TestClient(app, follow_redirects=False)
     token = join_token(student, get_assignment(app, assignment_id).join_code, "Sam")
     assert question_ids(app, student, token) == [mine, "legal-01"]
-    page = student.get(f"/a/{token}/q/{mine}")
+    page = student.get(question_url(student, token, mine))
     assert page.status_code == 200
     assert "My cousin says a tiny amount is legal" in html.unescape(page.text)
     assert GOOD["explanation"] not in html.unescape(page.text)
