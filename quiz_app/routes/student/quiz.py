@@ -303,6 +303,10 @@ def show_results(
         "next_id": next_id,
         "next_position": _next_position(attempt, answers),
         "profile": student_report.profile_of(ordered),
+        # The letters this student saw for each missed question's options (shuffled per student).
+        "shown": {
+            item.question.id: _shown(bank, attempt, item.question) for item in summary.missed
+        },
         "checks": student_report.checks_of(attempt, feedback),
         "marks": (
             student_report.marks_of(qset, summary, finished=next_id is None)

@@ -16,6 +16,7 @@ from quiz_app.main import create_app
 from tests.support.factories import (
     answer,
     answer_as_student,
+    presentation_of,
     question_ids,
     right_reason,
     start_attempt,
@@ -336,8 +337,14 @@ def test_results_of_option_questions_show_chosen_and_best(app: FastAPI, client: 
     for qid in ids:
         answer_as_student(app, client, token, qid, right=False)
     page = results(client, token)
-    q = app.state.bank.questions[ids[0]]
-    assert f"You chose <strong>A</strong>: {q.options[0].text}" in page
-    assert f"The best choice, <strong>B</strong>: {q.correct_option.text}" in page
+    moved = 0
+    for qid in ids:  # letters are the ones this student saw, in their shuffled order
+        q = app.state.bank.questions[qid]
+        shown = presentation_of(client, token, qid)
+        chosen, best = shown.letter_of(q.options[0].id), shown.letter_of(q.correct_option.id)
+        assert f"You chose <strong>{chosen}</strong>: {q.options[0].text}" in page
+        assert f"The best choice, <strong>{best}</strong>: {q.correct_option.text}" in page
+        moved += (chosen, best) != (q.options[0].id.upper(), q.correct_option.id.upper())
+    assert moved  # some letter differs from the file's, so the file's letter would fail here
     assert "By kind of claim" not in page  # no classify answers
     assert "there is no tendency to show" in page
