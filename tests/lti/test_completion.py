@@ -13,6 +13,7 @@ from tests.support.lti_steps import (
     browser,
     grade_rows,
     launch,
+    launch_to_hand_in,
     set_up_link,
 )
 
@@ -60,11 +61,7 @@ def test_saving_every_answer_in_the_store_queues_no_grade_until_completion_is_to
 def test_handing_in_queues_one_grade_through_the_route_and_none_in_the_store(
     app: FastAPI, platform: FakePlatform
 ) -> None:
-    set_up_link(app, platform, feedback_mode="after_submit")
-    client = browser(app)
-    token = attempt_token(launch(client, platform, STUDENT))
-    first = _attempt_ids(app, token)[0]
-    answer(client, token, first, question(app, first).verdict)
+    client, token = launch_to_hand_in(app, platform, STUDENT, answered=1)
     with app.state.sessions() as session:
         attempt = store.attempts.get_attempt(session, token=token)
         assert attempt is not None
@@ -78,11 +75,7 @@ def test_handing_in_queues_one_grade_through_the_route_and_none_in_the_store(
 def test_handing_in_early_through_the_route_queues_exactly_one_grade(
     app: FastAPI, platform: FakePlatform
 ) -> None:
-    set_up_link(app, platform, feedback_mode="after_submit")
-    client = browser(app)
-    token = attempt_token(launch(client, platform, STUDENT))
-    first = _attempt_ids(app, token)[0]
-    answer(client, token, first, question(app, first).verdict)
+    client, token = launch_to_hand_in(app, platform, STUDENT, answered=1)
     assert grade_rows(app) == []
     assert client.post(f"/a/{token}/submit").status_code == 303
     assert client.post(f"/a/{token}/submit").status_code == 303  # pressed twice

@@ -28,6 +28,7 @@ from tests.support.lti_steps import (
     browser,
     grade_rows,
     launch,
+    launch_to_hand_in,
     set_up_link,
 )
 from tests.support.teacher_factories import get_assignment, join_token
@@ -121,13 +122,7 @@ def test_attempts_not_from_the_lms_queue_no_grade(app: FastAPI, platform: FakePl
 def test_handing_in_early_queues_the_grade_with_unanswered_questions_counted_as_wrong(
     app: FastAPI, platform: FakePlatform
 ) -> None:
-    set_up_link(app, platform, feedback_mode="after_submit")
-    client = browser(app)
-    token = attempt_token(launch(client, platform, STUDENT))
-    with app.state.sessions() as session:
-        ids = session.scalars(select(Attempt.question_ids).where(Attempt.token == token)).one()
-    for qid in ids[:2]:
-        answer(client, token, qid, question(app, qid).verdict)
+    client, token = launch_to_hand_in(app, platform, STUDENT, answered=2)
     assert grade_rows(app) == []
     assert client.post(f"/a/{token}/submit").status_code == 303
     assert (_grade(app).payload["scoreGiven"], _grade(app).payload["scoreMaximum"]) == (2, 10)

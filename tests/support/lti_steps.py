@@ -139,3 +139,20 @@ def set_up_link(
         )
         assert link is not None and link.assignment_id is not None
         return link.assignment_id
+
+
+def launch_to_hand_in(
+    app: FastAPI, lms: FakePlatform, user: LmsUser, *, answered: int
+) -> tuple[TestClient, str]:
+    """Launch a learner into a linked activity whose feedback waits for hand-in, answer its
+    first `answered` questions right, and return the learner's client and attempt token."""
+    set_up_link(app, lms, feedback_mode="after_submit")
+    client = browser(app)
+    token = attempt_token(launch(client, lms, user))
+    with app.state.sessions() as session:
+        attempt = store.attempts.get_attempt(session, token=token)
+        assert attempt is not None
+        ids = list(attempt.question_ids)
+    for qid in ids[:answered]:
+        answer(client, token, qid, question(app, qid).verdict)
+    return client, token
