@@ -94,12 +94,41 @@ def _split_accuracy(
     make_model: Callable[[], Model], x: np.ndarray, y: np.ndarray, seed: int
 ) -> float:
     """Return the share of items named right over the k folds of one seed's split."""
+    return float(_split_hits(make_model, x, y, seed).mean())
+
+
+def _split_hits(
+    make_model: Callable[[], Model], x: np.ndarray, y: np.ndarray, seed: int
+) -> np.ndarray:
+    """Return, per item, 1 where the model trained on the other folds of one seed's split names
+    its label, else 0."""
     folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=seed)
-    right = 0
+    hits = np.zeros(len(y))
     for train, test in folds.split(np.zeros(len(y)), y):
         model = make_model().fit(x[train], y[train])
-        right += int((model.predict(x[test]) == y[test]).sum())
-    return right / len(y)
+        hits[test] = model.predict(x[test]) == y[test]
+    return hits
+
+
+def text_model_hits(texts: Sequence[str], labels: Sequence[str]) -> list[float]:
+    """Return, per claim, the share of seeds in which the text model names its verdict
+    without having seen it: which claims give their verdict away."""
+    x, y = np.asarray(texts, dtype=object), np.asarray(labels)
+    with threadpool_limits(limits=1):
+        hits = [_split_hits(text_model, x, y, seed) for seed in CV_SEEDS]
+    return [float(h) for h in np.mean(hits, axis=0)]
+
+
+def telling_words(texts: Sequence[str], labels: Sequence[str], n: int = 20) -> dict[str, list[str]]:
+    """Return, per verdict, the n words and word pairs the text model (fitted on every claim)
+    leans on most for it: the wording a writer should spread over the other verdicts too."""
+    model = text_model().fit(np.asarray(texts, dtype=object), np.asarray(labels))
+    vectorizer, regression = model.steps[0][1], model.steps[1][1]
+    names = vectorizer.get_feature_names_out()
+    return {
+        str(label): [str(names[j]) for j in np.argsort(weights)[::-1][:n]]
+        for label, weights in zip(regression.classes_, regression.coef_, strict=True)
+    }
 
 
 def text_model_accuracy(texts: Sequence[str], labels: Sequence[str]) -> float:
@@ -259,8 +288,36 @@ def _line(label: str, value: float, ceiling: float) -> str:
     return f"{label:<58} {value:6.3f}  ceiling {ceiling:.2f}  {verdict}"
 
 
+def explain(bank: Bank, themes: Sequence[str] = ()) -> str:
+    """Return, for a writer, what the text model and the length reader see: the words each
+    verdict is read from, each verdict's claim lengths, and every claim (of the given themes,
+    or all) with how often the text model names its verdict, most readable first."""
+    items = classify_items(bank)
+    claims, verdicts = [q.claim for q in items], [q.verdict for q in items]
+    lines = [f"{v}: {', '.join(words)}" for v, words in telling_words(claims, verdicts).items()]
+    for verdict in sorted(set(verdicts)):
+        lengths = [len(c) for c, v in zip(claims, verdicts, strict=True) if v == verdict]
+        lines.append(
+            f"{verdict} claim length: mean {np.mean(lengths):.0f}, "
+            f"median {np.median(lengths):.0f}, range {min(lengths)}-{max(lengths)}"
+        )
+    hits = text_model_hits(claims, verdicts)
+    shown = [(h, q) for h, q in zip(hits, items, strict=True) if not themes or q.theme in themes]
+    if shown:
+        lines.append(f"named right on {np.mean([h for h, _ in shown]):.3f} of these claims:")
+    for h, q in sorted(shown, key=lambda pair: -pair[0]):
+        lines.append(f"{h:.1f} {q.id} [{q.verdict}, {len(q.claim)} chars] {q.claim}")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
+    import sys
+
     from quiz_app.bank.catalog import load_bank
     from quiz_app.paths import bundled
 
-    print(report(load_bank(bundled("questions"))))
+    loaded = load_bank(bundled("questions"))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--explain"]:
+        print(explain(loaded, arguments[1:]))
+    print(report(loaded))

@@ -166,3 +166,13 @@ def test_length_tree_on_claims_whose_length_gives_the_verdict_names_them_all() -
     claims = [n * "x" for n in [*range(10, 20), *range(60, 70), *range(150, 160)]]
     labels = ["research"] * 10 + ["hypothesis"] * 10 + ["unsupported"] * 10
     assert readers.length_tree_accuracy(claims, labels) == 1.0
+
+
+def test_writer_report_names_the_words_that_give_a_verdict_away() -> None:
+    claims = [f"{words} {topic}" for words in VERDICT_WORDS.values() for topic in "abcdefgh"]
+    labels = [verdict for verdict in VERDICT_WORDS for _ in "abcdefgh"]
+    words = readers.telling_words(claims, labels, n=2)
+    for verdict, found in words.items():
+        planted = VERDICT_WORDS[verdict]
+        assert all(word in planted for word in found), (verdict, found)
+    assert readers.text_model_hits(claims, labels) == [1.0] * len(claims)
