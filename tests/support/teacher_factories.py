@@ -108,3 +108,25 @@ def join_token(client: TestClient, code: str, name: str) -> str:
     response = join(client, code, name)
     assert response.status_code == 303, response.text
     return response.headers["location"].rsplit("/", 1)[-1]
+
+
+# A teacher's question form filled in right: every test of the form changes one field of it.
+GOOD_QUESTION_FORM: dict[str, Any] = {
+    "id": "cousin-legal",
+    "theme": "legal",
+    "source_section": "Legal and Regulatory Status",
+    "difficulty": "2",
+    "register": "casual",
+    "claim": "My cousin says a tiny amount is legal because it is too small to count.",
+    "cue": "a tiny amount is legal",
+    "verdict": "unsupported",
+    "explanation": "The law does not change with dose size. A cousin's word is not evidence.",
+    "needed_evidence": "The actual law where you live.",
+    # The concepts and the evidence ladder, as the bank's files carry them.
+    "concepts": ["legal-not-dose"],
+    "reason_options": ["legal-not-dose", "small-not-safe", "authority"],
+    "ladder_best": "anecdote",
+    "ladder_certainty": "very-low",
+    "ladder_rated_down": ["no-study"],
+    "review_by": "2027-09-01",
+}

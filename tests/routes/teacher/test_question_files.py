@@ -17,9 +17,9 @@ from sqlalchemy import select
 from quiz_app.interop.gift import parse_gift
 from quiz_app.interop.moodle import parse_moodle_xml
 from quiz_app.models import TeacherQuestion
-from tests.interop.test_import import GIFT_CLASSIFY, GIFT_FIX_CLAIM, moodle_file, moodle_question
-from tests.routes.teacher.test_questions import GOOD
+from tests.support.import_samples import GIFT_CLASSIFY, GIFT_FIX_CLAIM, moodle_file, moodle_question
 from tests.support.qti_check import check_package, qti_schemas
+from tests.support.teacher_factories import GOOD_QUESTION_FORM as GOOD
 from tests.support.teacher_factories import create_assignment, teacher_client
 
 FORMATS = [

@@ -17,32 +17,13 @@ from quiz_app.bank.catalog import check_bank
 from quiz_app.models import TeacherQuestion
 from quiz_app.paths import bundled
 from tests.support.factories import HTMX, answer, question_ids, question_url
+from tests.support.teacher_factories import GOOD_QUESTION_FORM as GOOD
 from tests.support.teacher_factories import (
     create_assignment,
     get_assignment,
     join_token,
     teacher_client,
 )
-
-GOOD: dict[str, Any] = {
-    "id": "cousin-legal",
-    "theme": "legal",
-    "source_section": "Legal and Regulatory Status",
-    "difficulty": "2",
-    "register": "casual",
-    "claim": "My cousin says a tiny amount is legal because it is too small to count.",
-    "cue": "a tiny amount is legal",
-    "verdict": "unsupported",
-    "explanation": "The law does not change with dose size. A cousin's word is not evidence.",
-    "needed_evidence": "The actual law where you live.",
-    # The concepts and the evidence ladder, as the bank's files carry them.
-    "concepts": ["legal-not-dose"],
-    "reason_options": ["legal-not-dose", "small-not-safe", "authority"],
-    "ladder_best": "anecdote",
-    "ladder_certainty": "very-low",
-    "ladder_rated_down": ["no-study"],
-    "review_by": "2027-09-01",
-}
 
 
 def _htmx(csrf: str) -> dict[str, str]:
