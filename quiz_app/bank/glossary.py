@@ -99,7 +99,8 @@ class Glossary:
 
         Plain text is escaped first; Markup (the claim with its cue highlighted, say) is kept
         as it is, and only the text between its tags is searched: nothing is wrapped inside a
-        tag, an attribute, or an element of NO_WRAP, so disclosures never nest.
+        tag, an attribute, or an element of NO_WRAP, so disclosures never nest. A term the
+        Markup explains already (in a <summary>) is not explained again.
         """
         markup = escape(text)
         if self._pattern is None:
@@ -107,15 +108,24 @@ class Glossary:
         explained: set[str] = set()
         parts = []
         closed_in = 0  # how many NO_WRAP elements are open around this text
+        in_summary = False
         for n, part in enumerate(_TAG.split(str(markup))):
             if n % 2:
                 parts.append(part)
                 closed_in = max(0, closed_in + _opens_no_wrap(part))
+                in_summary = part.lower().startswith("<summary")
             elif closed_in or not part:
                 parts.append(part)
+                if in_summary:
+                    explained.update(t.term for t in self._terms_in(Markup(part).unescape()))
             else:
                 parts.append(self._wrap(Markup(part).unescape(), explained))
         return Markup("".join(parts))
+
+    def _terms_in(self, plain: str) -> list[Term]:
+        """Return the term of every spelling found in plain text, in order."""
+        assert self._pattern is not None
+        return [self._by_spelling[_key(m.group(0))] for m in self._pattern.finditer(plain)]
 
     def _wrap(self, plain: str, explained: set[str]) -> str:
         """Return plain text escaped, each term not yet in `explained` wrapped (and added)."""
