@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from quiz_app.bank.glossary import Glossary
 from quiz_app.bank.vocabulary import (
     CERTAINTY_LABELS,
     RATED_DOWN_LABELS,
@@ -61,6 +62,19 @@ def highlight_cue(claim: str, cue: str) -> Markup:
     )
 
 
+NO_GLOSSARY = Glossary()
+
+
+@pass_context
+def _explain_terms(context: dict[str, Any], text: str | Markup) -> Markup:
+    """Return the text, escaped, with the first occurrence of each term of the bank's glossary
+    explained in place (quiz_app/bank/glossary.py); usable after highlight_cue."""
+    request = context.get("request")
+    bank = getattr(request.app.state, "bank", None) if request is not None else None
+    glossary: Glossary = getattr(bank, "glossary", NO_GLOSSARY)
+    return glossary.explain(text)
+
+
 @pass_context
 def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
     """Return the path (not the absolute URL) of a route, so pages work behind any proxy."""
@@ -96,6 +110,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env = templates.env
     env.globals["url_for"] = _path_for
     env.filters["highlight_cue"] = highlight_cue
+    env.filters["explain_terms"] = _explain_terms
     env.filters["verdict_label"] = lambda v: VERDICT_LABELS.get(v, v)
     env.globals.update(
         {

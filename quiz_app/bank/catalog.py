@@ -10,6 +10,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from quiz_app.bank.draw import draw
+from quiz_app.bank.glossary import Glossary, Term, glossary_problems
 from quiz_app.bank.items import (
     KINDS,
     QUESTION,
@@ -149,6 +150,7 @@ class Bank:
     questions: dict[str, AnyQuestion]
     sets: dict[str, QuestionSet]
     concepts: dict[str, Concept] = field(default_factory=dict)
+    glossary: Glossary = field(default_factory=Glossary)  # empty when no file has a glossary
 
     def matching(
         self, selection: Selection, exclude: set[str] | frozenset[str] = frozenset()
@@ -215,8 +217,8 @@ def _read_yaml(path: Path, root: Path) -> tuple[dict[str, Any], list[Problem]]:
         return {}, [Problem(name, "-", "(file)", f"not valid YAML: {exc}".replace("\n", " "))]
     if data is None:
         return {}, []
-    if not isinstance(data, dict) or not set(data) <= {"questions", "sets", "concepts"}:
-        message = "must be a mapping with 'questions', 'sets' and/or 'concepts'"
+    if not isinstance(data, dict) or not set(data) <= {"questions", "sets", "concepts", "glossary"}:
+        message = "must be a mapping with 'questions', 'sets', 'concepts' and/or 'glossary'"
         return {}, [Problem(name, "-", "(file)", message)]
     return data, []
 
@@ -230,6 +232,7 @@ def check_bank(root: Path) -> tuple[Bank | None, list[Problem]]:
     concepts: dict[str, Concept] = {}
     origins: dict[str, str] = {}  # question id -> the file that defines it
     raw_sets: list[tuple[str, Any]] = []
+    terms: list[tuple[str, Term]] = []  # (the file, the term) of every glossary entry
     for path in sorted(root.rglob("*.y*ml")):
         name = str(path.relative_to(root))
         data, file_problems = _read_yaml(path, root)
@@ -250,12 +253,17 @@ def check_bank(root: Path) -> tuple[Bank | None, list[Problem]]:
             questions[question.id] = question
             origins[question.id] = name
         raw_sets += [(name, raw) for raw in _as_list(data.get("sets"), name, "sets", problems)]
+        for raw in _as_list(data.get("glossary"), name, "glossary", problems):
+            term = _validated(Term.model_validate, raw, name, problems, whole="(term)")
+            terms += [(name, term)] if term is not None else []
     # Concepts may live in any file, so references are checked once everything is read.
     problems += _concept_problems(origins, questions, concepts)
+    problems += [Problem(*found) for found in glossary_problems(terms)]
     sets = _check_sets(raw_sets, questions, problems)
     if not questions and not problems:
         problems.append(Problem(str(root), "-", "(directory)", "contains no questions"))
-    bank = Bank(questions, sets, concepts) if not problems else None
+    glossary = Glossary(tuple(term for _, term in terms))
+    bank = Bank(questions, sets, concepts, glossary) if not problems else None
     return bank, problems
 
 
@@ -266,7 +274,7 @@ def _validated(
     try:
         return validate(raw)
     except ValidationError as exc:
-        item_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
+        item_id = str(raw.get("id", raw.get("term", "?"))) if isinstance(raw, dict) else "?"
         problems.extend(_errors(name, item_id, exc, whole or "(question)"))
         return None
 
@@ -318,9 +326,8 @@ def _check_sets(
             continue
         missing = [i for i in qset.selection.ids if i not in questions]
         if missing:
-            problems.append(
-                Problem(name, qset.id, "selection.ids", f"unknown question ids: {missing}")
-            )
+            message = f"unknown question ids: {missing}"
+            problems.append(Problem(name, qset.id, "selection.ids", message))
             continue
         form_problems = _parallel_form_problems(name, qset, questions)
         problems += form_problems
@@ -329,14 +336,8 @@ def _check_sets(
         found = len(probe.matching(qset.selection, exclude=qset.check_ids))
         wanted = qset.selection.count or 1
         if found < wanted:
-            problems.append(
-                Problem(
-                    name,
-                    qset.id,
-                    "selection",
-                    f"matches {found} questions but the set needs {wanted}",
-                )
-            )
+            message = f"matches {found} questions but the set needs {wanted}"
+            problems.append(Problem(name, qset.id, "selection", message))
         if qset.id in sets:
             problems.append(Problem(name, qset.id, "id", "is used by another set"))
         sets[qset.id] = qset

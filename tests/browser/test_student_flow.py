@@ -155,8 +155,10 @@ def expect_question(page: Page, question: ClassifyQuestion, *, position: int, to
         f"Question {position} of {total} · {answered} answered"
     )
     expect(page.locator("#progress progress")).to_have_attribute("value", str(answered))
-    # The claim itself; a "Seen in" card may come before it in the same quote.
-    expect(page.locator("#claim > p").last).to_have_text(question.claim)
+    # The claim itself, as it reads with its glossary terms closed; a "Seen in" card may come
+    # before it in the same quote.
+    claim = page.locator("#claim > .claim-text")
+    expect(claim).to_have_text(question.claim, use_inner_text=True)
     expect(page.locator("#feedback-heading")).to_have_count(0)
     for verdict in VERDICTS:
         expect(verdict_radio(page, verdict)).to_be_enabled()
@@ -194,7 +196,8 @@ def expect_feedback(
         f"Question {position} of {total} · {answered} answered"
     )
     expect(page.locator("#progress progress")).to_have_attribute("value", str(answered))
-    expect(page.locator("#claim mark.cue")).to_have_text(re.compile(re.escape(question.cue), re.I))
+    cue = re.compile(re.escape(question.cue), re.I)
+    expect(page.locator("#claim mark.cue")).to_have_text(cue, use_inner_text=True)
     expect(verdict_radio(page, answer)).to_be_checked()
     for verdict_value in VERDICTS:
         expect(verdict_radio(page, verdict_value)).to_be_disabled()
@@ -353,7 +356,11 @@ def answer_by_keyboard(
     """From the main landmark, answer with Tab and arrow keys only, then press Enter.
 
     Tab enters each radio group, arrows move (and choose) within it, as in any radio group.
+    The claim's glossary terms come first: each is a stop on the way.
     """
+    for _ in range(page.locator("#claim details.term > summary").count()):
+        page.keyboard.press("Tab")
+        expect(page.locator("#claim summary:focus")).to_have_count(1)
     page.keyboard.press("Tab")
     expect(verdict_radio(page, VERDICTS[0])).to_be_focused()
     page.keyboard.press("Space")

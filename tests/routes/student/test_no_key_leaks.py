@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from quiz_app import store
 from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.bank.glossary import Glossary
 from quiz_app.bank.items import ClassifyQuestion
 from tests.support.factories import HTMX
 
@@ -37,14 +38,34 @@ def _attempt(app: FastAPI, question_ids: list[str], seed: int) -> str:
         return attempt.token
 
 
-def _pages(client: TestClient, token: str, total: int) -> Iterator[tuple[int, str, str]]:
-    """Yield (position, kind, html) of every question page before answering, both ways."""
+def _pages(
+    client: TestClient, token: str, total: int, glossary: Glossary
+) -> Iterator[tuple[int, str, str]]:
+    """Yield (position, kind, html) of every question page before answering, both ways, each
+    glossary term explained in place counted as the word it explains (see _words_only)."""
     for position in range(1, total + 1):
         url = f"/a/{token}/q/{position}"
         for kind, headers in (("page", {}), ("fragment", HTMX)):
             response = client.get(url, headers=headers)
             assert response.status_code == 200, (url, kind, response.status_code)
-            yield position, kind, response.text
+            yield position, kind, _words_only(response.text, glossary)
+
+
+# A glossary term explained in place (quiz_app/bank/glossary.py): <details class="term">, the
+# word as the claim or option writes it, and the term's explanation.
+_TERM = re.compile(r'<details class="term"><summary>(.*?)</summary>.*?</details>', re.S)
+
+
+def _words_only(page: str, glossary: Glossary) -> str:
+    """Return the page with each glossary disclosure replaced by the word it explains, after
+    checking that the disclosure is exactly what the glossary makes of that word alone: the
+    same wherever the word occurs, whatever the verdict or the right option."""
+
+    def word(found: re.Match[str]) -> str:
+        assert found.group(0) == glossary.explain(html.unescape(found.group(1))), found.group(0)
+        return found.group(1)
+
+    return _TERM.sub(word, page)
 
 
 class _Shape(HTMLParser):
@@ -122,7 +143,7 @@ def test_question_pages_before_answering_carry_no_bank_id_or_choice_id(
     token = _attempt(app, every_question, SEEDS[0])
     concept_ids = set(bank.concepts)
     kinds: Counter[str] = Counter()
-    for position, kind, page in _pages(client, token, len(every_question)):
+    for position, kind, page in _pages(client, token, len(every_question), bank.glossary):
         question = bank.questions[every_question[position - 1]]
         kinds[question.kind] += 1
         leaked = [qid for qid in every_question if qid in page]
@@ -153,7 +174,7 @@ def test_right_option_and_reason_are_shown_in_every_place_about_as_often(
     reason_places: Counter[int] = Counter()
     for seed in SEEDS:
         token = _attempt(app, every_question, seed)
-        for position, kind, page in _pages(client, token, len(every_question)):
+        for position, kind, page in _pages(client, token, len(every_question), bank.glossary):
             if kind != "page":
                 continue
             question = bank.questions[every_question[position - 1]]
@@ -177,7 +198,7 @@ def test_question_markup_is_the_same_for_every_verdict_but_the_words(
     bank = app.state.bank
     token = _attempt(app, every_question, SEEDS[1])
     shapes: dict[tuple[str, str], set[object]] = {}
-    for position, kind, page in _pages(client, token, len(every_question)):
+    for position, kind, page in _pages(client, token, len(every_question), bank.glossary):
         question = bank.questions[every_question[position - 1]]
         if isinstance(question, ClassifyQuestion):
             shapes.setdefault((kind, question.verdict), set()).add(_shape(page))
