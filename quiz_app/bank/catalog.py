@@ -65,7 +65,8 @@ class QuestionSet(Strict):
     # Ask "How sure are you?" with every answer (the student may always decline).
     ask_confidence: bool = True
     # Two parallel forms, given before and after the practice questions: item i of check_in
-    # and item i of check_out share verdict, first concept and difficulty (check_bank verifies).
+    # and item i of check_out share verdict, first concept, difficulty, register and source
+    # (check_bank verifies).
     check_in: list[Id] = Field(default_factory=list, max_length=20)
     check_out: list[Id] = Field(default_factory=list, max_length=20)
 
@@ -375,6 +376,8 @@ def _parallel_form_problems(
                 ("verdict", a.verdict, b.verdict),
                 ("first concept", a.concepts[0], b.concepts[0]),
                 ("difficulty", a.difficulty, b.difficulty),
+                ("register", a.voice, b.voice),
+                ("source", a.seen_in or "none", b.seen_in or "none"),
             )
             if x != y
         ]

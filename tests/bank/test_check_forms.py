@@ -77,6 +77,25 @@ def test_check_forms_different_difficulty_is_a_problem(tmp_path: Path) -> None:
     ]
 
 
+def test_check_forms_different_register_or_source_is_a_problem(tmp_path: Path) -> None:
+    root = _with_set(tmp_path, selection=SELECTION, check_in=CHECK_IN, check_out=CHECK_OUT)
+    for path in root.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        for item in data.get("questions", []):
+            if item["id"] == CHECK_OUT[0]:
+                item["register"] = "alarming"
+            if item["id"] == CHECK_IN[1]:
+                item["seen_in"] = "forum-post"
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+    # The learning bank's own check set uses the same forms; the new set is named `extra`.
+    assert [p for p in _problems(root) if "extra:" in p] == [
+        f"sets.yaml: extra: check_out: item 1 is not matched: check_in {CHECK_IN[0]} "
+        f"and check_out {CHECK_OUT[0]} differ in register (scientific vs alarming)",
+        f"sets.yaml: extra: check_out: item 2 is not matched: check_in {CHECK_IN[1]} "
+        f"and check_out {CHECK_OUT[1]} differ in source (forum-post vs none)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
