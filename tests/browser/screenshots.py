@@ -5,9 +5,9 @@
 Starts the app on the bundled bank (a fresh SQLite file in a temporary folder), takes the
 first set of ten classify questions in headless Chromium at 390×844 with JavaScript on,
 answers the first question wrongly and then a mix, and saves question.png, feedback.png and
-results.png in OUTDIR (and results-first-screen.png, the
-results as the phone first shows them). It prints each page's height in CSS pixels. Not a test: run it by hand
-to look at what a student sees.
+results.png in OUTDIR, and results-first-screen.png (the results as the phone first shows
+them). It prints each page's height in CSS pixels. Not a test: run it by hand to look at
+what a student sees.
 """
 
 import shutil

@@ -38,8 +38,9 @@ def start(page: Page, server: LiveServer, qset: QuestionSet) -> None:
     page.wait_for_load_state()  # htmx loads deferred: a click before it posts the plain form
 
 
-def answer(page: Page, server: LiveServer, *, right: bool) -> None:
-    """Answer the question on the page, rightly or wrongly (with the right reason), and submit."""
+def answer(page: Page, server: LiveServer, *, right: bool, right_reason: bool = True) -> None:
+    """Answer the question on the page, rightly or wrongly, with the right reason or a wrong
+    one (for classify questions), and press "Check my answer"."""
     match = QUESTION_URL.search(page.url)
     assert match, f"not a question page: {page.url}"
     token, qid = match[1], question_at(server, match[1], int(match[2]))
@@ -48,7 +49,9 @@ def answer(page: Page, server: LiveServer, *, right: bool) -> None:
     if isinstance(question, ClassifyQuestion):
         verdict = question.verdict if right else next(v for v in VERDICTS if v != question.verdict)
         form.get_by_role("radio", name=re.compile(f"^{VERDICT_LABELS[verdict]}")).check()
-        reasons = [r for r in question.reason_options if r in question.right_reasons]
+        reasons = [
+            r for r in question.reason_options if (r in question.right_reasons) == right_reason
+        ]
         if reasons:
             name = server.bank.concepts[reasons[0]].name
             form.get_by_role("radio", name=name, exact=True).check()
