@@ -140,3 +140,19 @@ def expect_wide_tables_scroll_by_keyboard(page: Page) -> None:
         page.keyboard.press("ArrowRight")
         region.evaluate("r => new Promise(done => setTimeout(done, 300))")  # smooth scrolling
         assert region.evaluate("r => r.scrollLeft") > 0, "a wide table does not scroll by keys"
+
+
+def test_answer_without_javascript_shows_the_same_short_feedback_on_the_page_it_redirects_to(
+    live_server: LiveServer, open_page: OpenPage
+) -> None:
+    qset = set_walk.ten_question_sets(live_server, classify=True)[0]
+    page = open_page(java_script_enabled=False, viewport=PHONE)
+    set_walk.start(page, live_server, qset)
+    set_walk.answer(page, live_server, right=False, right_reason=False)
+    expect(page).to_have_url(re.compile(r"/q/1#feedback$"))
+    assert expect_short_feedback_first(page, live_server) <= PHONE["height"]
+    more = page.locator("#feedback details.more")
+    more.locator("summary").click()  # a native disclosure: it opens without JavaScript
+    expect(more.locator(".ladder")).to_be_visible()
+    set_walk.go_on(page)
+    expect(page).to_have_url(re.compile(r"/q/2$"))
