@@ -121,11 +121,13 @@ def shoot(page: Page, base: str, bank: Bank) -> None:
                 confidence="Fairly sure",
             )
             if wrong_reason:
+                page.locator("#feedback details.more summary").click()  # the ladder folds there
                 page.screenshot(path=LADDER_PNG, full_page=True)
                 shot = True
         else:
             answer(page, bank, right=position != 20, right_reason=True, confidence="Certain")
         next_page(page)
+    page.locator("details.details summary").click()  # the tables fold under "Details"
     top = page.locator(".score").bounding_box()
     bottom = page.locator(".profile").bounding_box()
     assert top and bottom

@@ -17,6 +17,7 @@ from quiz_app.config import Settings
 from tests.browser.conftest import LiveServer
 from tests.browser.test_student_flow import (
     QUESTION_URL,
+    open_details,
     post_answer,
     presentation_in,
     question_at,
@@ -113,8 +114,12 @@ def answer_on_page(
 
 
 def expect_ladder(page: Page, server: LiveServer, qid: str) -> None:
-    """Check the feedback's ladder: five rungs weakest first, the best one marked in words."""
+    """Check the feedback's ladder: five rungs weakest first, the best one marked in words.
+
+    The ladder folds under "More about this claim"; what would settle it is said before that.
+    """
     ladder = server.bank.questions[qid].ladder
+    open_more(page)
     box = page.locator("#feedback .ladder")
     expect(box.get_by_role("heading", name="The evidence ladder")).to_be_visible()
     expect(box.locator("ol > li .rung-label")).to_have_text(
@@ -129,7 +134,17 @@ def expect_ladder(page: Page, server: LiveServer, qid: str) -> None:
     expect(box).to_contain_text(
         f"How sure we can be: {CERTAINTY_LABELS[ladder.certainty]} certainty"
     )
-    expect(box).to_contain_text(server.bank.questions[qid].needed_evidence)
+    expect(page.locator("#feedback .settle")).to_contain_text(
+        server.bank.questions[qid].needed_evidence
+    )
+
+
+def open_more(page: Page) -> None:
+    """Open the feedback's "More about this claim" disclosure."""
+    more = page.locator("#feedback details.more")
+    if more.get_attribute("open") is None:
+        more.locator("summary").click()
+    expect(more).to_have_attribute("open", "")
 
 
 def table_rows(page: Page, caption: str | re.Pattern[str]) -> list[list[str]]:
@@ -219,6 +234,11 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
     expect(page).to_have_url(re.compile(r"/results$"))
     root_results = page.url
     expect(page.locator(".score")).to_contain_text("15 of 20 right (75%)")
+    expect(page.locator(".change-line")).to_have_text(
+        "From check-in to check-out, your accuracy went up by 67 points."
+    )
+    expect(page.locator(".tendency")).to_contain_text("You tend to over-trust:")
+    open_details(page)
     marks = page.locator(".marks")
     expect(marks).to_contain_text("This set's pass mark is 60% of questions right")
     expect(marks).to_contain_text("Passed: you scored 75%. Mastery needs 85%.")
@@ -237,7 +257,6 @@ def test_take_check_set_with_reasons_and_confidence_then_practise_what_was_misse
     profile = page.locator(".profile")
     expect(profile).to_contain_text("4 of 12 unsupported or open claims taken as research")
     expect(profile).to_contain_text("0 of 6 research claims taken as open or unsupported")
-    expect(profile).to_contain_text("You tend to over-trust:")
     expect(profile).to_contain_text("Weighted kappa: 0.62 (substantial agreement).")
     expect(profile).to_contain_text("You picked the right reason 17 of 18 times (94%).")
     expect(profile).to_contain_text("Right for the wrong reason: 1")
@@ -311,8 +330,10 @@ def test_scan_learning_pages_in_dark_mode_with_axe_finds_no_violations(
         assert post_answer(page, server, token, qid, form)
     for position in (7, 13, 14):  # wrong reason; best-evidence; fix-claim
         page.goto(f"{server.url}/a/{token}/q/{position}")
+        open_more(page)
         expect(page.locator("#feedback .ladder")).to_be_visible()
         scan(page)
     page.goto(f"{server.url}/a/{token}/results")
+    open_details(page)
     expect(page.locator(".checks")).to_be_visible()
     scan(page)

@@ -186,10 +186,16 @@ def expect_feedback(
     outcome = "Right" if answer == question.verdict else "Wrong verdict, right reason"
     expect(feedback.locator("#feedback-heading")).to_have_text(f"{outcome}: this is {verdict}")
     expect(feedback).to_contain_text(f"You said {label(answer)}. The evidence makes it {verdict}.")
+    # Short first: what would settle it shows at once; the full explanation and the article
+    # link fold under "More about this claim".
+    expect(feedback.locator(".settle")).to_be_visible()
+    expect(feedback.locator(".settle")).to_contain_text(
+        f"What evidence would settle it: {question.needed_evidence}"
+    )
+    more = feedback.locator("details.more")
+    more.evaluate("details => { details.open = true; }")  # as a click would, but focus stays
+    expect(more).to_have_attribute("open", "")
     expect(feedback).to_contain_text(question.explanation)
-    stronger = feedback.get_by_role("heading", name="What evidence would make it stronger")
-    expect(stronger).to_be_visible()
-    expect(feedback).to_contain_text(question.needed_evidence)
     source = feedback.get_by_role("link", name=question.source_section, exact=True)
     expect(source).to_have_attribute("href", f"/sources#{SECTIONS[question.source_section]}")
     expect(page.locator("#progress")).to_contain_text(
@@ -210,6 +216,7 @@ def expect_results(page: Page, answers: Answers) -> None:
     expect(page).to_have_url(re.compile(r"/a/[\w-]+/results$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your results")
     expect(page.locator(".score")).to_contain_text(f"{right} of {len(answers)} right")
+    open_details(page)
 
     by_verdict = {v: [0, 0] for v in VERDICTS}
     by_theme = {t: [0, 0] for t in THEMES}
@@ -238,6 +245,14 @@ def expect_results(page: Page, answers: Answers) -> None:
             f"You said {label(answer)}. The evidence makes it {label(question.verdict)}."
         )
         expect(item).to_contain_text(question.needed_evidence)
+
+
+def open_details(page: Page) -> None:
+    """Open the results' "Details" disclosure, where the tables are."""
+    details = page.locator("details.details")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
 
 
 def expect_tally(page: Page, caption: str, tallies: dict[str, list[int]]) -> None:
@@ -335,9 +350,15 @@ def test_answer_with_keyboard_only_moves_focus_to_feedback_then_next_question(
     expect(page.locator("#feedback-heading")).to_be_focused()
     expect_feedback(page, first, first.verdict, position=1, total=total)
 
+    # The way on comes straight after the short feedback, before "More about this claim".
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Next question")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#feedback summary")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("#feedback").get_by_role("link", name=first.source_section)).to_be_focused()
-    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
     expect(page.get_by_role("link", name="Next question")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#question-heading")).to_be_focused()

@@ -148,7 +148,7 @@ def test_submit_right_verdict_and_reason_with_htmx_teaches_the_concept_and_ladde
     assert page.count("best evidence so far") == 1
     assert "How sure we can be: <strong>Low</strong> certainty" in page
     assert "<li>too few people</li>" in page and "<li>too short</li>" in page
-    assert "What evidence would make it stronger" in page and q.needed_evidence in page
+    assert "What evidence would settle it:</strong> " + q.needed_evidence in page
     assert answer_details(app, token) == [(qid, right_reason(q), True, "certain")]
     assert answer_rows(app, token) == [(qid, "research", True)]
 

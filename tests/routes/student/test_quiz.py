@@ -105,7 +105,7 @@ def test_submit_answer_without_js_redirects_to_feedback(app: FastAPI, client: Te
     page = client.get(response.headers["location"])
     assert "<html" in page.text
     assert "Not quite: this is" in page.text
-    assert "What evidence would make it stronger" in page.text
+    assert "What evidence would settle it:" in page.text
     assert '<mark class="cue">' in page.text
     assert "<fieldset disabled>" in page.text
     assert answer_rows(app, token) == [(qid, wrong_verdict(q), False)]
