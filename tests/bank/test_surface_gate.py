@@ -1,8 +1,8 @@
 """The balance gate (issue 10): no reader of the wording alone names the key much above chance.
 
 The readers live in tests/bank/surface_readers.py; `python3 -m tests.bank.surface_readers`
-prints every number below for a report. A check the bank does not pass yet is a strict xfail
-that names today's number: it turns red the day the bank passes, and the mark then goes.
+prints every number below for a report, and `--explain` shows a writer which words and claims
+give a verdict away.
 """
 
 import functools
@@ -12,11 +12,6 @@ import pytest
 from quiz_app.bank.catalog import Bank, load_bank
 from quiz_app.paths import bundled
 from tests.bank import surface_readers as readers
-
-
-def _over_today(measured: float, ceiling: float) -> pytest.MarkDecorator:
-    reason = f"issue 10: {measured:.3f} today; the bank rewrite brings it under {ceiling}"
-    return pytest.mark.xfail(reason=reason, strict=True)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +30,6 @@ def _shuffled_labels(claims: tuple[str, ...], verdicts: tuple[str, ...]) -> str:
     return f"shuffled labels: mean {mean:.3f}, 95th percentile {p95:.3f}"
 
 
-@_over_today(0.766, readers.TEXT_CEILING)
 def test_text_model_reading_the_claim_names_at_most_45_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     claims, verdicts = tuple(q.claim for q in items), tuple(q.verdict for q in items)
@@ -43,7 +37,6 @@ def test_text_model_reading_the_claim_names_at_most_45_percent(bank: Bank) -> No
     assert accuracy <= readers.TEXT_CEILING, f"{accuracy:.3f}; {_shuffled_labels(claims, verdicts)}"
 
 
-@_over_today(0.748, readers.TEXT_CEILING)
 def test_text_model_reading_claim_and_source_names_at_most_45_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     claims, verdicts = tuple(q.claim for q in items), tuple(q.verdict for q in items)
@@ -91,7 +84,6 @@ def test_keyed_reason_guessed_from_the_verdict_is_right_at_most_45_percent(bank:
     assert accuracy <= readers.REASON_CEILING, f"{accuracy:.3f} of {len(keys)} items"
 
 
-@_over_today(0.433, readers.LENGTH_CEILING)
 def test_claim_length_alone_names_at_most_40_percent(bank: Bank) -> None:
     items = readers.classify_items(bank)
     accuracy = readers.length_tree_accuracy([q.claim for q in items], [q.verdict for q in items])
