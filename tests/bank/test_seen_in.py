@@ -14,12 +14,18 @@ from tests.support.learning_bank import write_learning_bank
 
 
 def _bank_with_seen_in(root: Path, value: str) -> tuple[Path, str]:
-    """Write the learning bank with `seen_in: value` on its first question; return it and the id."""
+    """Write the learning bank with `seen_in: value` on its first question; return it and the id.
+
+    The first question is item 1 of the check-in; its check-out partner gets the same source,
+    since the two forms are matched in source as well."""
     write_learning_bank(root)
     path = root / "questions.yaml"
     data = yaml.safe_load(path.read_text())
     first = data["questions"][0]
-    first["seen_in"] = value
+    partner = first["id"].removesuffix("-1") + "-2"
+    for item in data["questions"]:
+        if item["id"] in (first["id"], partner):
+            item["seen_in"] = value
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return root, first["id"]
 
