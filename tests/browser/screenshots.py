@@ -3,11 +3,11 @@
     python3 -m tests.browser.screenshots OUTDIR
 
 Starts the app on the bundled bank (a fresh SQLite file in a temporary folder), takes the
-first set of ten classify questions in headless Chromium at 390×844 with JavaScript on,
-answers the first question wrongly and then a mix, and saves question.png, feedback.png and
-results.png in OUTDIR, and results-first-screen.png (the results as the phone first shows
-them). It prints each page's height in CSS pixels. Not a test: run it by hand to look at
-what a student sees.
+first set of ten classify questions in headless Chromium at 390×844 with JavaScript on (the
+same draw every run), answers the first question wrongly and then a mix, and saves
+question.png, feedback.png and results.png in OUTDIR, and results-first-screen.png (the
+results as the phone first shows them). It prints each page's height in CSS pixels. Not a
+test: run it by hand to look at what a student sees.
 """
 
 import shutil
@@ -17,11 +17,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from quiz_app.classroom import seeds
 from quiz_app.config import Settings
 from tests.browser import set_walk
 from tests.browser.conftest import CHROMIUM_ARGS, LiveServer
 
 VIEWPORT = {"width": 390, "height": 844}  # a common phone, in CSS pixels
+SEED = 7  # the attempt's draw and order: the same questions every run, to compare runs
 
 
 def page_height(page: Page) -> int:
@@ -56,6 +58,7 @@ def main(argv: list[str]) -> int:
     if chromium is None:
         print("Chromium is not installed (apt-get install chromium)", file=sys.stderr)
         return 1
+    seeds.source = lambda: SEED  # the test hook: the same draw in every run
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             database_url=f"sqlite:///{Path(tmp) / 'quiz.db'}", htmx_source="local", data_dir=tmp
