@@ -144,10 +144,12 @@ def test_a_question_row_counts_reasons_confidence_and_its_discrimination(bank: B
             else next(v for v in ("research", "hypothesis", "unsupported") if v != second.verdict)
         )
         reason = right_reason if n < 4 else wrong_reason
-        attempts.append(
-            _attempt(n + 1, [(first, verdict, reason, "certain" if n < 8 else "unsure"), (second, other, right_reason,
-                                                                    None)])
-        )  # fmt: skip
+        sure = "certain" if n < 8 else "unsure"
+        given = [
+            (first, verdict, reason, sure),
+            (second, other, sorted(second.right_reasons)[0], None),
+        ]
+        attempts.append(_attempt(n + 1, given))
     report = class_report.class_report(attempts, {first.id: first, second.id: second}, [])
     row = next(r for r in report.questions if r.question_id == first.id)
     assert (row.answered, row.correct, row.percent, row.enough) == (12, 8, 67, True)
