@@ -1,6 +1,7 @@
 """The class's statistics against values computed by hand (the same as docs/scoring.md, 14)."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,16 @@ def test_a_question_with_too_few_answers_gets_no_discrimination(bank: Bank) -> N
     ]  # fmt: skip
     report = class_report.class_report(attempts, {q1.id: q1, q2.id: q2}, [])
     assert all(not r.enough and r.discrimination is None for r in report.questions)
+
+
+def test_the_worked_examples_in_the_docs_say_what_the_code_computes() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    r = item_stats.point_biserial([True, True, False, False], [0.75, 0.5, 0.5, 0.25])
+    grid = [[True, True, True], [True, True, False], [True, False, False], [False] * 3]
+    change = item_stats.mean_change([0.2, 0.4, 0.0, 0.2, 0.2])
+    assert r is not None and change is not None
+    assert f"r = 0.25 ÷ 0.177 × 0.5 = **{r:.2f}**" in text
+    assert f"KR-20 = 3/2 × (1 − 0.625 ÷ 1.25) =\n**{item_stats.kr20(grid):.2f}**" in text
+    assert change.words.replace("\N{MINUS SIGN}", "−") in " ".join(text.split())
+    for name, value in (("MIN_ITEM_ANSWERS", 10), ("MIN_KR20_STUDENTS", 20)):
+        assert getattr(item_stats, name) == value and f"| `{name}` | {value} |" in text
