@@ -140,3 +140,34 @@ def test_students_and_json_carry_the_change_and_the_class_numbers(bank: Bank) ->
     assert change["words"].startswith("On average the class changed by about")
     assert document["students"][0]["answers"][0]["reason_correct"] in (True, False)
     assert set(document["questions"][0]) >= {"facility", "discrimination", "form_kr20"}
+
+
+def _form_class(bank: Bank, students: int) -> class_report.ClassReport:
+    """Students who answer both forms: on each, right on the first (n mod 7) of its questions
+    in id order, the others wrong."""
+    qset = bank.sets["check-set"]
+    attempts = []
+    for n in range(students):
+        phases = bank.phases(qset, seed=n)
+        attempt = Attempt(id=n + 1, token=f"t{n}", seed=n, question_ids=phases.all,
+                          check_in_count=6, check_out_count=6, created_at=NOW,
+                          assignment_id=7, student_name=f"S{n}")  # fmt: skip
+        forms = (sorted(phases.check_in), sorted(phases.check_out))
+        attempt.answers = [
+            _answer(bank, qid, i, i < n % 7) for ids in forms for i, qid in enumerate(ids)
+        ]
+        attempts.append(attempt)
+    return class_report.class_report(attempts, bank.questions, qset.check_in)
+
+
+def test_kr20_per_form_shows_from_twenty_students(bank: Bank) -> None:
+    from quiz_app.learning import item_stats
+
+    assert _form_class(bank, item_stats.MIN_KR20_STUDENTS - 1).kr20 == {"A": None, "B": None}
+    report = _form_class(bank, item_stats.MIN_KR20_STUDENTS)
+    # Both forms: totals 0–5 three times each and 6 twice: mean 2.85, σ² = 237/20 − 2.85² =
+    # 3.7275; shares right .85 .70 .55 .40 .25 .10, Σpq = 1.1025; 6/5 × (1 − 1.1025/3.7275).
+    assert report.kr20 == {
+        "A": pytest.approx(0.8451, abs=1e-4),
+        "B": pytest.approx(0.8451, abs=1e-4),
+    }
