@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import item_stats, progress
@@ -256,8 +257,7 @@ def _concepts(
     tested = {qid: list(r.question.concepts) for qid, r in rows.items() if r.question}
     results = {qid: (r.answered, r.answered - r.correct) for qid, r in rows.items()}
     missed = item_stats.concepts_missed(tested, results)
-    # A teacher's own questions have ids "t<teacher>.<id>" (bank.lookup); bundled ones do not.
-    bundled = {qid for qid in tested if not (qid[:1] == "t" and "." in qid)}
+    bundled = {qid for qid in tested if lookup.owner_of(qid) is None}  # not a teacher's own
     return missed, item_stats.teach_next(missed, bundled)
 
 
