@@ -1,17 +1,35 @@
-"""A class's results for the teacher's dashboard: the roster, each question, and the verdict
-confusion. Pure functions over attempts and questions; no I/O."""
+"""A class's results for the teacher's dashboard and the exports: the roster with each
+student's profile and change, each question with its item statistics, the verdict confusion,
+the concepts most missed and the mean change. Pure functions over attempts and questions; no
+I/O (the statistics themselves are in learning.item_stats)."""
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
-from quiz_app.learning import progress
+from quiz_app.learning import item_stats, progress
+from quiz_app.learning.change import Change
+from quiz_app.learning.item_stats import ConceptMiss, MeanChange
 from quiz_app.learning.percentages import percent
-from quiz_app.learning.scoring import Judgement, Trust, confusion, trust
-from quiz_app.models import Attempt
+from quiz_app.learning.scoring import (
+    CONFIDENCE_LEVELS,
+    Judgement,
+    Profile,
+    Trust,
+    confusion,
+    profile,
+    trust,
+)
+from quiz_app.learning.student_report import checks_of, feedback_of, options_of, profile_of
+from quiz_app.models import Answer, Attempt
+
+# The two check forms: A is the set's `check_in` list, B its `check_out` list. An even seed
+# takes A first, an odd seed B first (docs/scoring.md, 11).
+FORMS = ("A", "B")
 
 
 @dataclass
@@ -27,14 +45,26 @@ class StudentRow:
     started_at: datetime
     finished_at: datetime | None  # when the last question was answered, or submitted
     trust: Trust  # over-trust and over-doubt of their classify answers (docs/scoring.md, 6)
+    # Their whole profile (reasons, calibration…), as on their own results page.
+    profile: Profile = field(default_factory=lambda: profile([], []))
+    change: Change | None = None  # check-out minus check-in, once both forms are finished
 
     @property
     def percent(self) -> int:
         return percent(self.correct, self.answered) or 0
 
     @property
+    def wrong_reason(self) -> int:
+        """Return how often the verdict was right but the reason wrong."""
+        return self.profile.reason_breakdown["wrong-reason"]
+
+    @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 @dataclass
@@ -44,10 +74,47 @@ class QuestionRow:
     answered: int = 0
     correct: int = 0
     wrong: Counter[str] = field(default_factory=Counter)
+    reasons_asked: int = 0
+    reasons_right: int = 0
+    wrong_reasons: Counter[str] = field(default_factory=Counter)
+    # The chance of being right each stated confidence means (scoring.CONFIDENCE), split by
+    # whether the answer was right.
+    confidence_right: list[float] = field(default_factory=list)
+    confidence_wrong: list[float] = field(default_factory=list)
+    discrimination: float | None = None  # point-biserial against the rest (item_stats)
 
     @property
     def percent(self) -> int:
         return percent(self.correct, self.answered) or 0
+
+    @property
+    def enough(self) -> bool:
+        """Whether the question has MIN_ITEM_ANSWERS answers, so its statistics show."""
+        return self.answered >= item_stats.MIN_ITEM_ANSWERS
+
+    @property
+    def facility(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+    @property
+    def reason_percent(self) -> int | None:
+        return percent(self.reasons_right, self.reasons_asked)
+
+    @property
+    def most_common_wrong_reason(self) -> tuple[str, int] | None:
+        """Return the wrong reason given most often and how often (ties: concept id)."""
+        if not self.wrong_reasons:
+            return None
+        best = max(self.wrong_reasons.values())
+        return min(r for r, n in self.wrong_reasons.items() if n == best), best
+
+    @property
+    def mean_confidence_right(self) -> float | None:
+        return _mean(self.confidence_right)
+
+    @property
+    def mean_confidence_wrong(self) -> float | None:
+        return _mean(self.confidence_wrong)
 
     @property
     def truth(self) -> str | None:
@@ -70,6 +137,12 @@ class ClassReport:
     # confusion[truth][answered] = how many answers to questions whose verdict is `truth`
     # were `answered`; the diagonal is the right answers.
     confusion: dict[str, dict[str, int]]
+    trust: Trust = field(default_factory=lambda: trust([]))  # over every classify answer
+    concepts_missed: list[ConceptMiss] = field(default_factory=list)
+    teach_next: list[tuple[ConceptMiss, str]] = field(default_factory=list)
+    change: MeanChange | None = None  # hidden below MIN_CHANGE_STUDENTS students
+    changes: int = 0  # students with both forms finished (first attempts only)
+    kr20: dict[str, float | None] = field(default_factory=dict)  # by form; None: too few
 
     @property
     def answers(self) -> int:
@@ -78,6 +151,114 @@ class ClassReport:
     @property
     def finished(self) -> int:
         return sum(s.finished for s in self.students)
+
+
+def _count(row: QuestionRow, answer: Answer) -> None:
+    row.answered += 1
+    row.correct += answer.correct
+    if not answer.correct:
+        row.wrong[answer.answer] += 1
+    if answer.reason_correct is not None:
+        row.reasons_asked += 1
+        row.reasons_right += answer.reason_correct
+        if not answer.reason_correct and answer.reason:
+            row.wrong_reasons[answer.reason] += 1
+    level = CONFIDENCE_LEVELS.get(answer.confidence or "")
+    if level is not None and row.question is not None:
+        chance = level.chance(options_of(row.question))
+        (row.confidence_right if answer.correct else row.confidence_wrong).append(chance)
+
+
+def _student(
+    attempt: Attempt, name: str, number: int, questions: Mapping[str, AnyQuestion]
+) -> tuple[StudentRow, list[Judgement]]:
+    answers = list(attempt.answers)
+    feedback = feedback_of(questions, {a.question_id: a for a in answers})
+    own = profile_of(feedback.values())
+    judgements = [
+        Judgement(q.verdict, a.answer, a.reason_correct)
+        for a in answers
+        if (q := questions.get(a.question_id)) is not None and q.kind == "classify"
+    ]
+    # Attempts built in memory (not yet saved) may hold None for the form counts.
+    checks = checks_of(attempt, feedback) if _has_forms(attempt) else None
+    row = StudentRow(
+        attempt=attempt,
+        name=name,
+        number=number,
+        questions=len(attempt.question_ids),
+        answered=len(answers),
+        correct=sum(a.correct for a in answers),
+        started_at=attempt.created_at,
+        finished_at=progress.completed_at(attempt, answers),
+        trust=trust(judgements),
+        profile=own,
+        change=checks.change if checks is not None and checks.finished else None,
+    )
+    return row, judgements
+
+
+def _discrimination(students: Sequence[StudentRow], rows: Mapping[str, QuestionRow]) -> None:
+    """Set each question's point-biserial against the share right of the student's others."""
+    pairs: dict[str, tuple[list[bool], list[float]]] = {}
+    for student in students:
+        answers = list(student.attempt.answers)
+        if len(answers) < 2:
+            continue
+        for answer in answers:
+            item, rest = pairs.setdefault(answer.question_id, ([], []))
+            item.append(answer.correct)
+            rest.append((student.correct - answer.correct) / (len(answers) - 1))
+    for qid, row in rows.items():
+        if row.enough and qid in pairs:
+            row.discrimination = item_stats.point_biserial(*pairs[qid])
+
+
+def _has_forms(attempt: Attempt) -> bool:
+    return bool(attempt.check_in_count and attempt.check_out_count)
+
+
+def form_of(attempt: Attempt, question_id: str) -> str | None:
+    """Return the check form ("A" or "B") a question was in for this attempt, or None."""
+    if not _has_forms(attempt):
+        return None
+    check_in, practice, check_out = attempt.phase_counts
+    index = attempt.question_ids.index(question_id)
+    first, second = FORMS if attempt.seed % 2 == 0 else FORMS[::-1]
+    if index < check_in:
+        return first
+    return second if check_out and index >= check_in + practice else None
+
+
+def _kr20(attempts: Sequence[Attempt]) -> dict[str, float | None]:
+    """Return each form's KR-20 over the students who answered all of it (the same items)."""
+    grids: dict[tuple[str, frozenset[str]], list[list[bool]]] = {}
+    for attempt in attempts:
+        right = {a.question_id: a.correct for a in attempt.answers}
+        by_form: dict[str, list[str]] = {}
+        for qid in attempt.question_ids:
+            if (form := form_of(attempt, qid)) is not None:
+                by_form.setdefault(form, []).append(qid)
+        for form, ids in by_form.items():
+            if all(q in right for q in ids):
+                grid = grids.setdefault((form, frozenset(ids)), [])
+                grid.append([right[q] for q in sorted(ids)])
+    found: dict[str, float | None] = {}
+    for (form, _ids), grid in sorted(grids.items(), key=lambda g: (g[0][0], -len(g[1]))):
+        if form not in found:  # the items most of the class took, should a form have changed
+            enough = len(grid) >= item_stats.MIN_KR20_STUDENTS
+            found[form] = item_stats.kr20(grid) if enough else None
+    return found
+
+
+def _concepts(
+    rows: Mapping[str, QuestionRow],
+) -> tuple[list[ConceptMiss], list[tuple[ConceptMiss, str]]]:
+    tested = {qid: list(r.question.concepts) for qid, r in rows.items() if r.question}
+    results = {qid: (r.answered, r.answered - r.correct) for qid, r in rows.items()}
+    missed = item_stats.concepts_missed(tested, results)
+    bundled = {qid for qid in tested if lookup.owner_of(qid) is None}  # not a teacher's own
+    return missed, item_stats.teach_next(missed, bundled)
 
 
 def class_report(
@@ -96,33 +277,30 @@ def class_report(
     for attempt in attempts:
         name = attempt.student_name or "(no name)"
         seen[name.casefold()] += 1
-        answers = list(attempt.answers)
-        own: list[Judgement] = []
-        for answer in answers:
+        for answer in attempt.answers:
             row = rows.setdefault(
                 answer.question_id,
                 QuestionRow(answer.question_id, questions.get(answer.question_id)),
             )
-            row.answered += 1
-            row.correct += answer.correct
-            if not answer.correct:
-                row.wrong[answer.answer] += 1
-            if row.truth is not None:
-                own.append(Judgement(row.truth, answer.answer))
-        students.append(
-            StudentRow(
-                attempt=attempt,
-                name=name,
-                number=seen[name.casefold()],
-                questions=len(attempt.question_ids),
-                answered=len(answers),
-                correct=sum(a.correct for a in answers),
-                started_at=attempt.created_at,
-                finished_at=progress.completed_at(attempt, answers),
-                trust=trust(own),
-            )
-        )
+            _count(row, answer)
+        student, own = _student(attempt, name, seen[name.casefold()], questions)
+        students.append(student)
         judgements.extend(own)
+    _discrimination(students, rows)
+    missed, teach = _concepts(rows)
+    changes = [
+        s.change.accuracy
+        for s in students
+        if s.number == 1 and s.change is not None and s.change.accuracy is not None
+    ]
     return ClassReport(
-        students=students, questions=list(rows.values()), confusion=confusion(judgements)
+        students=students,
+        questions=list(rows.values()),
+        confusion=confusion(judgements),
+        trust=trust(judgements),
+        concepts_missed=missed,
+        teach_next=teach,
+        change=item_stats.mean_change(changes),
+        changes=len(changes),
+        kr20=_kr20(attempts),
     )

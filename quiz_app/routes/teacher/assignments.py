@@ -31,6 +31,7 @@ from quiz_app.interop.files import (
 from quiz_app.learning import class_report, results_files
 from quiz_app.links import embed_snippet, public_base
 from quiz_app.models import Assignment, Teacher, utcnow
+from quiz_app.paths import bundled
 from quiz_app.security import frame_ancestors_for
 from quiz_app.templating import page_or_fragment, path_for
 
@@ -257,6 +258,7 @@ RESULTS_FILES: dict[
     "answers.csv": ("text/csv; charset=utf-8", results_files.answers_csv),
     "students.csv": ("text/csv; charset=utf-8", _students_csv),
     "results.json": ("application/json", results_files.results_json),
+    "items.csv": ("text/csv; charset=utf-8", results_files.items_csv),
 }
 
 
@@ -264,10 +266,17 @@ def _export_results(file_name: str) -> Callable[..., Response]:
     media_type, write = RESULTS_FILES[file_name]
 
     def export_results(
-        assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
+        assignment_id: int,
+        teacher: CurrentTeacher,
+        session: SessionDep,
+        bank: BankDep,
+        names: str = "on",
     ) -> Response:
+        """Return a results file; ?names=off gives each student a pseudonymous id instead."""
         assignment = _assignment(session, teacher, assignment_id)
         report, found = dashboard.class_results(session, bank, assignment)
+        if names == "off":
+            report = results_files.hide_names(report)
         body = write(assignment, report, found)
         return download(body, media_type, f"assignment-{assignment.id}-{file_name}")
 
@@ -281,6 +290,16 @@ for _name in RESULTS_FILES:
         methods=["GET"],
         name="export_" + _name.replace(".", "_"),
     )
+
+
+@router.get("/assignments/{assignment_id}/datapackage.json")
+def export_datapackage(
+    assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+) -> Response:
+    """Return the data dictionary of the results files (docs/datapackage.json, kept by hand)."""
+    _assignment(session, teacher, assignment_id)
+    body = (bundled("docs") / "datapackage.json").read_text(encoding="utf-8")
+    return download(body, "application/json", f"assignment-{assignment_id}-datapackage.json")
 
 
 def _export_questions(file_format: QuestionFormat) -> Callable[..., Response]:

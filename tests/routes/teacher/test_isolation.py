@@ -87,6 +87,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("POST", "/teacher/assignments/{assignment_id}/delete", {}, "owned"),
     ("GET", "/teacher/assignments/{assignment_id}/answers.csv", None, "owned"),
     ("GET", "/teacher/assignments/{assignment_id}/students.csv", None, "owned"),
+    ("GET", "/teacher/assignments/{assignment_id}/items.csv", None, "owned"),
+    ("GET", "/teacher/assignments/{assignment_id}/datapackage.json", None, "owned"),
     ("GET", "/teacher/assignments/{assignment_id}/results.json", None, "owned"),
     ("GET", "/teacher/assignments/{assignment_id}/export/qti.zip", None, "owned"),
     ("GET", "/teacher/assignments/{assignment_id}/export/moodle.xml", None, "owned"),
