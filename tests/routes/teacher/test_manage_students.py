@@ -147,7 +147,10 @@ def test_extra_time_lets_the_student_answer_after_the_closing_time(app: FastAPI)
         saved = session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)).all()
     assert {a.question_id for a in saved} == {first, second}
     # The rest of the class keeps the assignment's closing time.
-    assert answer(other, other_token, question_ids(app, other, other_token)[0], "research").status_code == 409
+    assert (
+        answer(other, other_token, question_ids(app, other, other_token)[0], "research").status_code
+        == 409
+    )
     page = _text(teacher.get(_student_page(assignment_id, attempt.id)))
     assert f"closes for them on {later:%a %d %b %Y, %H:%M} UTC (extra time)" in page
 
