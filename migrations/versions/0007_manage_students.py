@@ -29,9 +29,7 @@ def upgrade() -> None:
         sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),
         sa.UniqueConstraint("assignment_id", "student_key", name="uq_student_allowance"),
     )
-    op.create_index(
-        "ix_student_allowances_assignment_id", "student_allowances", ["assignment_id"]
-    )
+    op.create_index("ix_student_allowances_assignment_id", "student_allowances", ["assignment_id"])
     op.create_table(
         "assignment_events",
         sa.Column("id", sa.Integer(), primary_key=True),

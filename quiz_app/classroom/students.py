@@ -62,8 +62,7 @@ def another_attempt_details(assignment: Assignment, allowance: StudentAllowance 
     """Return the log's words for one more attempt, given the allowance before it."""
     allowed = attempts_allowed(assignment, allowance) + 1
     return (
-        f"May now start {allowed} attempts (the assignment allows "
-        f"{assignment.attempts_allowed})."
+        f"May now start {allowed} attempts (the assignment allows {assignment.attempts_allowed})."
     )
 
 
