@@ -9,7 +9,7 @@ as the join page counts their attempts.
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from quiz_app.models import Assignment, AssignmentEvent, Attempt, StudentAllowance, Teacher
 from quiz_app.store.attempts import delete_attempt
@@ -119,10 +119,11 @@ def delete_student_attempt(
 
 
 def list_events(session: Session, *, assignment: Assignment) -> list[AssignmentEvent]:
-    """Return the assignment's log, newest first."""
+    """Return the assignment's log, newest first, with the teacher of each line."""
     return list(
         session.scalars(
             select(AssignmentEvent)
+            .options(selectinload(AssignmentEvent.teacher))
             .where(AssignmentEvent.assignment_id == assignment.id)
             .order_by(AssignmentEvent.id.desc())
         )
