@@ -22,7 +22,7 @@ from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
 from quiz_app.routes.lms import launch, pages, picker, question_files
 from quiz_app.routes.student import embed, join, practice, quiz
-from quiz_app.routes.teacher import account, assignments, questions
+from quiz_app.routes.teacher import account, assignments, questions, students
 from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
@@ -36,6 +36,7 @@ ROUTERS = (
     account.router,
     assignments.router,
     questions.router,
+    students.router,
     launch.router,
     pages.router,
     picker.router,

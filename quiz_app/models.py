@@ -215,3 +215,41 @@ class TeacherQuestion(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StudentAllowance(Base):
+    """What a teacher allowed one student of an assignment beyond its settings: more attempts,
+    a later closing time. A student is their name as typed when joining, compared casefolded."""
+
+    __tablename__ = "student_allowances"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "student_key", name="uq_student_allowance"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    student_key: Mapped[str] = mapped_column(String(80))  # assignments.name_key of the name
+    extra_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AssignmentEvent(Base):
+    """One thing a teacher did to one student of an assignment, for the assignment's log."""
+
+    __tablename__ = "assignment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32))  # classroom.students.ACTIONS
+    student_name: Mapped[str] = mapped_column(String(80))
+    details: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship()

@@ -102,23 +102,40 @@ def questions_for_student(
 Status = Literal["open", "closed", "not-yet-open", "ended"]
 
 
-def status(assignment: Assignment, now: datetime) -> Status:
-    """Return whether students can take the assignment now, and if not, why."""
+def closing_time(assignment: Assignment, extra: datetime | None = None) -> datetime | None:
+    """Return when the assignment closes for a student: `extra`, a later closing time their
+    teacher gave them, extends the assignment's own (it never shortens it or adds one)."""
+    if extra is not None and assignment.closes_at and extra > assignment.closes_at:
+        return extra
+    return assignment.closes_at
+
+
+def status(assignment: Assignment, now: datetime, *, closes_at: datetime | None = None) -> Status:
+    """Return whether students can take the assignment now, and if not, why (`closes_at`: one
+    student's later closing time, see closing_time)."""
     if assignment.closed:
         return "closed"
     if assignment.opens_at and now < assignment.opens_at:
         return "not-yet-open"
-    if assignment.closes_at and now >= assignment.closes_at:
+    closes = closing_time(assignment, closes_at)
+    if closes and now >= closes:
         return "ended"
     return "open"
 
 
-def unavailable(assignment: Assignment, now: datetime, *, noun: str = "assignment") -> str | None:
+def unavailable(
+    assignment: Assignment,
+    now: datetime,
+    *,
+    noun: str = "assignment",
+    closes_at: datetime | None = None,
+) -> str | None:
     """Return why students cannot start the assignment now, or None when they can.
 
-    `noun` is what the students call it: an "activity" inside an LMS.
+    `noun` is what the students call it: an "activity" inside an LMS; `closes_at` is one
+    student's later closing time (see closing_time).
     """
-    state = status(assignment, now)
+    state = status(assignment, now, closes_at=closes_at)
     zone = assignment.teacher.timezone
     if state == "closed":
         return f"Your teacher has closed this {noun}. Ask them to reopen it."
@@ -126,7 +143,7 @@ def unavailable(assignment: Assignment, now: datetime, *, noun: str = "assignmen
         when = show_time(assignment.opens_at, zone)
         return f"This {noun} opens on {when}. Come back then, with the same link."
     if state == "ended":
-        when = show_time(assignment.closes_at, zone)
+        when = show_time(closing_time(assignment, closes_at), zone)
         return f"This {noun} closed on {when}. Ask your teacher if you still need it."
     return None
 

@@ -11,6 +11,7 @@ from quiz_app.store import (
     keys,
     lti,
     platforms,
+    students,
     teacher_questions,
     teachers,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "keys",
     "lti",
     "platforms",
+    "students",
     "teacher_questions",
     "teachers",
 ]

@@ -2,7 +2,7 @@
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,3 +165,17 @@ def answer_count(session: Session, *, attempt: Attempt) -> int:
 def is_complete(session: Session, *, attempt: Attempt) -> bool:
     """Return whether the attempt is complete now (learning.progress.is_complete)."""
     return progress.is_complete(attempt, answered=answer_count(session, attempt=attempt))
+
+
+def delete_attempt(session: Session, *, attempt: Attempt) -> None:
+    """Delete one attempt, its practice rounds and all their answers (and whatever else points
+    at them: the database cascades), and commit with whatever the session holds.
+
+    Only these rows go: the student's other attempts and everyone else's stay.
+    """
+    _root, rounds = practice_family(session, attempt=attempt)
+    ids = [attempt.id, *(r.id for r in rounds if r.id != attempt.id)]
+    session.execute(delete(Answer).where(Answer.attempt_id.in_(ids)))
+    session.execute(delete(Attempt).where(Attempt.id.in_(ids)))
+    session.commit()
+    session.expire_all()

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import store
 from quiz_app.bank import lookup
-from quiz_app.classroom import assignments, seeds
+from quiz_app.classroom import assignments, seeds, students
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.links import oembed_link
 from quiz_app.models import Assignment, Attempt, utcnow
@@ -90,8 +90,12 @@ def _page(
 def _blocked(
     request: Request, templates: TemplatesDep, session: SessionDep, assignment: Assignment
 ) -> Response | None:
-    """Return the page saying why students cannot take the assignment now, or None."""
-    blocked = assignments.unavailable(assignment, utcnow())
+    """Return the page saying why students cannot take the assignment now, or None.
+
+    Past its closing time, the form stays open while a student given extra time still has
+    some: their name decides (join_assignment)."""
+    later = store.students.latest_closing(session, assignment=assignment)
+    blocked = assignments.unavailable(assignment, utcnow(), closes_at=later)
     if blocked is None:
         return None
     return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
@@ -170,13 +174,15 @@ def join_assignment(
     if not student or len(student) > assignments.MAX_NAME:
         error = f"Type your {what}, from 1 to {assignments.MAX_NAME} characters."
         return _page(request, templates, session, assignment, {"error": error, "name": name}, 422)
-    used = store.assignments.count_student_attempts(
-        session, assignment=assignment, student_key=assignments.name_key(student)
-    )
-    if used >= assignment.attempts_allowed:
-        times = (
-            "once" if assignment.attempts_allowed == 1 else f"{assignment.attempts_allowed} times"
-        )
+    key = assignments.name_key(student)
+    allowance = store.students.get_allowance(session, assignment=assignment, student_key=key)
+    own_closing = students.extra_closing(allowance)
+    if blocked := assignments.unavailable(assignment, utcnow(), closes_at=own_closing):
+        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
+    used = store.assignments.count_student_attempts(session, assignment=assignment, student_key=key)
+    allowed = students.attempts_allowed(assignment, allowance)
+    if used >= allowed:
+        times = "once" if allowed == 1 else f"{allowed} times"
         error = (
             f"Someone called “{student}” has already taken this assignment {times}, "
             "which is all it allows. If that was you, open your quiz link to see your answers. "

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from quiz_app import completion, messages, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
-from quiz_app.classroom import assignments, seeds
+from quiz_app.classroom import assignments, seeds, students
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.learning import grading, presentation, student_report
 from quiz_app.learning.practice import practice_plan
@@ -139,14 +139,16 @@ def _question_context(
     }
 
 
-def _check_can_answer(attempt: Attempt) -> None:
-    """Refuse new answers once an assignment is submitted, closed or past its closing time."""
+def _check_can_answer(session: SessionDep, attempt: Attempt) -> None:
+    """Refuse new answers once an assignment is submitted, closed or past its closing time
+    (the student's own, when their teacher gave them extra time)."""
     if attempt.submitted_at is not None:
         raise HTTPException(
             409, "You have already submitted your answers, so they can't be changed."
         )
     if attempt.assignment is not None:
-        state = assignments.status(attempt.assignment, utcnow())
+        extra = students.extra_closing(store.students.allowance_of(session, attempt=attempt))
+        state = assignments.status(attempt.assignment, utcnow(), closes_at=extra)
         if state != "open":
             raise HTTPException(
                 409,
@@ -222,7 +224,7 @@ def submit_answer(
     htmx: IsHtmx,
 ) -> Response:
     question = asked.question
-    _check_can_answer(attempt)
+    _check_can_answer(session, attempt)
     shown = _shown(bank, attempt, question)
     # A page rendered before URLs carried positions posts to the old URL with the ids
     # themselves; a page of today posts opaque values, mapped back here.

@@ -12,7 +12,7 @@ from quiz_app import messages, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
-from quiz_app.classroom import assignment_form, assignments, dashboard
+from quiz_app.classroom import assignment_form, assignments, dashboard, students
 from quiz_app.deps import (
     BankDep,
     CurrentTeacher,
@@ -148,6 +148,9 @@ def _dashboard(
 def show_assignment(page: TeacherPageDep, assignment_id: int, htmx: IsHtmx) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
     context = _dashboard(page.request, page.session, page.bank, page.teacher, assignment)
+    if not htmx:  # the log is outside the live part the poll swaps
+        context["events"] = store.students.list_events(page.session, assignment=assignment)
+        context["event_actions"] = students.ACTIONS
     names = ("teacher/assignment.html", "teacher/_live.html")
     return page_or_fragment(page.templates, page.request, htmx, names, context)
 
@@ -163,6 +166,7 @@ def show_student_answers(page: TeacherPageDep, assignment_id: int, attempt_id: i
     context = dashboard.student_answers_context(
         page.session, page.bank, page.teacher, assignment, attempt
     )
+    context.update(students.manage_context(page.session, assignment, attempt))
     return page.render("teacher/student.html", context)
 
 

@@ -11,7 +11,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from quiz_app import auth
-from quiz_app.models import Answer, Assignment, Attempt, Teacher, TeacherQuestion
+from quiz_app.models import (
+    Answer,
+    Assignment,
+    AssignmentEvent,
+    Attempt,
+    StudentAllowance,
+    Teacher,
+    TeacherQuestion,
+)
 from tests.support.factories import answer, question_ids, question_url
 from tests.support.teacher_factories import (
     create_assignment,
@@ -123,6 +131,20 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
         {},
         "owned",
     ),
+    (
+        "POST",
+        "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/another-attempt",
+        {},
+        "owned",
+    ),
+    (
+        "POST",
+        "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/extra-time",
+        {"closes_at": "2099-01-01T09:00", "timezone": "UTC"},
+        "owned",
+    ),
+    ("GET", "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/delete", None, "owned"),
+    ("POST", "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/delete", {}, "owned"),
 ]
 IDS = [f"{method} {path}" for method, path, _data, _kind in ROUTES]
 
@@ -187,6 +209,14 @@ def _snapshot(app: FastAPI) -> dict[str, Any]:
             "attempts": sorted((a.id, a.assignment_id) for a in session.scalars(select(Attempt))),
             "answers": sorted((a.id, a.answer) for a in session.scalars(select(Answer))),
             "teachers": sorted((t.id, t.password_hash) for t in session.scalars(select(Teacher))),
+            "allowances": sorted(
+                (a.assignment_id, a.student_key, a.extra_attempts, str(a.closes_at))
+                for a in session.scalars(select(StudentAllowance))
+            ),
+            "events": sorted(
+                (e.assignment_id, e.action, e.student_name)
+                for e in session.scalars(select(AssignmentEvent))
+            ),
         }
 
 
@@ -197,6 +227,8 @@ def _victim_rows(snapshot: dict[str, Any], victim: dict[str, Any]) -> dict[str, 
         "questions": [q for q in snapshot["questions"] if q[0] == victim["question_id"]],
         "attempts": snapshot["attempts"],
         "answers": snapshot["answers"],
+        "allowances": snapshot["allowances"],
+        "events": snapshot["events"],
     }
 
 
