@@ -146,6 +146,8 @@ def _dashboard(
 @router.get("/assignments/{assignment_id}")
 def show_assignment(page: TeacherPageDep, assignment_id: int, htmx: IsHtmx) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
+    if htmx and dashboard.unchanged(page.session, assignment, page.request.query_params.get("v")):
+        return Response(status_code=204, headers={"Vary": "HX-Request"})  # htmx keeps the page
     context = _dashboard(page.request, page.session, page.bank, page.teacher, assignment)
     names = ("teacher/assignment.html", "teacher/_live.html")
     return page_or_fragment(page.templates, page.request, htmx, names, context)
