@@ -35,7 +35,7 @@ def class_trust(report: class_report.ClassReport) -> Trust:
         rates = [getattr(row.trust, pick) for row in rows]
         return Rate(sum(r.right for r in rates), sum(r.total for r in rates))
 
-    answered = {v: sum(row.trust.answered[v] for row in rows) for v in VERDICTS}
+    answered: dict[str, int] = {v: sum(row.trust.answered[v] for row in rows) for v in VERDICTS}
     return Trust(over_trust=total("over_trust"), over_doubt=total("over_doubt"), answered=answered)
 
 

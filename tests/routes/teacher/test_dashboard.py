@@ -125,7 +125,9 @@ def test_dashboard_confusion_table_counts_truth_against_answers(app: FastAPI) ->
 
 
 def _version(page: str) -> str:
-    found = re.search(r"hx-vals='\{&#34;v&#34;: &#34;([^&]+)&#34;\}'|hx-vals='\{\"v\": \"([^\"]+)\"\}'", page)
+    found = re.search(
+        r"hx-vals='\{&#34;v&#34;: &#34;([^&]+)&#34;\}'|hx-vals='\{\"v\": \"([^\"]+)\"\}'", page
+    )
     assert found, "the live region carries the version it shows"
     return found.group(1) or found.group(2)
 
