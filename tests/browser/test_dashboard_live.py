@@ -81,6 +81,8 @@ def test_dashboard_updates_live_and_keeps_the_focus_on_a_phone(
             }
         ]
     )
+    polls: list[int] = []
+    page.on("response", lambda r: polls.append(r.status) if "?v=" in r.url else None)
     page.goto(f"{live_server.url}/teacher/assignments/{assignment_id}")
     live = page.locator("#live")
     expect(page.locator("#live-summary")).to_have_text("2 started, 0 finished, 2 answers.")
@@ -88,6 +90,9 @@ def test_dashboard_updates_live_and_keeps_the_focus_on_a_phone(
     assert _violations(page) == []
 
     _tab_to(page, f"student-{ben}")
+    # While nobody answers, a poll is answered 204 and the page is left alone.
+    page.wait_for_event("response", lambda r: "?v=" in r.url, timeout=POLL_MS)
+    assert polls and polls[-1] == 204
     # A new student answers: the next poll brings her in, and the focus stays on Ben's link.
     cleo = TestClient(app, follow_redirects=False)
     cleo_token = join_token(cleo, code, "Cleo")

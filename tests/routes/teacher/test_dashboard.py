@@ -61,7 +61,7 @@ def _row(page: str, first_cell: str) -> list[str]:
 def test_dashboard_shows_roster_with_progress_score_and_links(app: FastAPI) -> None:
     teacher, _csrf, assignment_id, _tokens = _class(app)
     page = teacher.get(f"/teacher/assignments/{assignment_id}").text
-    assert "2</span> started, 1 finished" in page
+    assert "2 started, 1 finished, 5 answers." in page  # the status line above the roster
     ana, ben = _row(page, "Ana"), _row(page, "Ben")
     assert ana[1:3] == ["3/3", "3 of 3 (100%)"]
     assert ben[1:3] == ["2/3", "0 of 2 (0%)"]
