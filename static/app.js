@@ -18,6 +18,22 @@
     target.focus();
   });
 
+  // A poll that swaps the dashboard in again keeps each table where the teacher scrolled it
+  // (htmx itself puts focus back on the element with the same id).
+  var scrolled = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    scrolled = {};
+    var regions = event.detail.target.querySelectorAll(".table-wrap[id]");
+    regions.forEach(function (el) { scrolled[el.id] = el.scrollLeft; });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(scrolled).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.scrollLeft = scrolled[id];
+    });
+    scrolled = {};
+  });
+
   if (window.parent === window) return;
 
   // htmx requests from inside a frame say so, so fragments keep the framed wording.

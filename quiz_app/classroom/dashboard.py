@@ -11,11 +11,32 @@ from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.classroom import assignments
-from quiz_app.learning import class_report
+from quiz_app.learning import class_report, presentation, student_report
+from quiz_app.learning.scoring import Rate, Trust
 from quiz_app.lti import grades
 from quiz_app.models import Assignment, Attempt, Teacher, utcnow
 
 POLL_SECONDS = 3  # how often the dashboard asks for fresh results
+
+
+def unchanged(session: Session, assignment: Assignment, since: str | None) -> bool:
+    """Return whether the class's results are still those of version `since` (the version the
+    dashboard's poll last showed), so the poll can answer 204 and leave the page as it is."""
+    return since is not None and since == store.assignments.results_version(
+        session, assignment=assignment
+    )
+
+
+def class_trust(report: class_report.ClassReport) -> Trust:
+    """Return the class's over-trust and over-doubt: every student's counts added up."""
+    rows = report.students
+
+    def total(pick: str) -> Rate:
+        rates = [getattr(row.trust, pick) for row in rows]
+        return Rate(sum(r.right for r in rates), sum(r.total for r in rates))
+
+    answered: dict[str, int] = {v: sum(row.trust.answered[v] for row in rows) for v in VERDICTS}
+    return Trust(over_trust=total("over_trust"), over_doubt=total("over_doubt"), answered=answered)
 
 
 def class_results(
@@ -32,8 +53,11 @@ def dashboard_context(
     session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
 ) -> dict[str, Any]:
     """Return what the dashboard of an assignment shows, whoever opens it."""
+    version = store.assignments.results_version(session, assignment=assignment)
     report, _found = class_results(session, bank, assignment)
     return {
+        "version": version,
+        "class_trust": class_trust(report),
         "teacher": teacher,
         "assignment": assignment,
         "report": report,
@@ -54,15 +78,36 @@ def dashboard_context(
 def student_answers_context(
     session: Session, bank: Bank, teacher: Teacher, assignment: Assignment, attempt: Attempt
 ) -> dict[str, Any]:
-    """Return what the page of one student's answers shows, whoever opens it."""
+    """Return what the page of one student's answers shows, whoever opens it: each answer with
+    the feedback it got, and the profile and check-in/check-out of their own results page."""
     found = lookup.resolve_many(session, bank, attempt.question_ids)
     answers = {a.question_id: a for a in attempt.answers}
+    feedback = student_report.feedback_of(found, answers)
+    ordered = [feedback[q] for q in attempt.question_ids if q in feedback]
+    items = [
+        {
+            "id": qid,
+            "question": found.get(qid),
+            "answer": answers.get(qid),
+            "feedback": feedback.get(qid),
+            "phase": student_report.phase_of(attempt, qid),
+            "shown": (
+                presentation.present(q, seed=attempt.seed, concepts=bank.concepts)
+                if (q := found.get(qid)) is not None
+                else None
+            ),
+        }
+        for qid in attempt.question_ids
+    ]
     return {
         "assignment": assignment,
         "attempt": attempt,
-        "items": [(qid, found.get(qid), answers.get(qid)) for qid in attempt.question_ids],
+        "items": items,
         "show_time": assignments.show_time,
         "clock": assignments.show_clock,
         "teacher": teacher,
         "summary": class_report.class_report([attempt], found, attempt.question_ids).students[0],
+        "profile": student_report.profile_of(ordered),
+        "checks": student_report.checks_of(attempt, feedback),
+        "concepts": bank.concepts,
     }

@@ -88,6 +88,8 @@ def show_lti_dashboard(
         return RedirectResponse(
             path_for(request, "show_lti_link_picker", token=lms_access.lti_token(request)), 303
         )
+    if htmx and dashboard.unchanged(session, assignment, request.query_params.get("v")):
+        return lms_access.private(Response(status_code=204, headers={"Vary": "HX-Request"}))
     context = _dashboard_context(request, session, bank, lti, assignment)
     names = ("lti/dashboard.html", "teacher/_live.html")
     return lms_access.private(

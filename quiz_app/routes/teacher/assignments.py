@@ -147,6 +147,8 @@ def _dashboard(
 @router.get("/assignments/{assignment_id}")
 def show_assignment(page: TeacherPageDep, assignment_id: int, htmx: IsHtmx) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
+    if htmx and dashboard.unchanged(page.session, assignment, page.request.query_params.get("v")):
+        return Response(status_code=204, headers={"Vary": "HX-Request"})  # htmx keeps the page
     context = _dashboard(page.request, page.session, page.bank, page.teacher, assignment)
     if not htmx:  # the log is outside the live part the poll swaps
         context["events"] = store.students.list_events(page.session, assignment=assignment)

@@ -185,7 +185,7 @@ def test_instructor_reads_a_students_answers_in_the_lms_frame(
     _class(app, platform)
     teacher, url = _dashboard(app, platform)
     page = teacher.get(url).text
-    link = re.search(r'<a href="([^"]+)">Sam Rivera</a>', page)
+    link = re.search(r'<a id="student-\d+" href="([^"]+)">Sam Rivera</a>', page)
     assert link and link.group(1).startswith(url.removesuffix("/dashboard") + "/attempts/")
     answers = teacher.get(link.group(1))
     assert answers.status_code == 200
@@ -333,3 +333,19 @@ def test_a_closed_activity_tells_a_new_student_and_keeps_earlier_work_readable(
     assert refused.status_code == 403
     assert "Your teacher has closed this activity" in refused.text
     assert launch(browser(app), platform, STUDENT).headers["location"] == f"/a/{sam}"
+
+
+def test_lms_dashboard_poll_of_an_unchanged_class_is_204_until_a_grade_moves(
+    app: FastAPI, platform: FakePlatform
+) -> None:
+    _class(app, platform)
+    teacher, url = _dashboard(app, platform)
+    page = teacher.get(url).text
+    version = re.search(r"hx-vals='\{&#34;v&#34;: &#34;([^&]+)&#34;\}'|\"v\": \"([^\"]+)\"", page)
+    assert version
+    since = version.group(1) or version.group(2)
+    same = teacher.get(url, params={"v": since}, headers={"HX-Request": "true"})
+    assert same.status_code == 204 and same.headers["cache-control"] == "no-store"
+    _finish(app, platform, FOURTH)  # Noor answers: the next poll brings the roster again
+    again = teacher.get(url, params={"v": since}, headers={"HX-Request": "true"})
+    assert again.status_code == 200 and '<div id="live"' in again.text

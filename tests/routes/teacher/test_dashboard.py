@@ -61,7 +61,7 @@ def _row(page: str, first_cell: str) -> list[str]:
 def test_dashboard_shows_roster_with_progress_score_and_links(app: FastAPI) -> None:
     teacher, _csrf, assignment_id, _tokens = _class(app)
     page = teacher.get(f"/teacher/assignments/{assignment_id}").text
-    assert "2</span> started, 1 finished" in page
+    assert "2 started, 1 finished, 5 answers." in page  # the status line above the roster
     ana, ben = _row(page, "Ana"), _row(page, "Ben")
     assert ana[1:3] == ["3/3", "3 of 3 (100%)"]
     assert ben[1:3] == ["2/3", "0 of 2 (0%)"]
@@ -120,7 +120,16 @@ def test_dashboard_confusion_table_counts_truth_against_answers(app: FastAPI) ->
     table = page[page.index('class="data confusion"') :]
     for truth, row in expected.items():
         cells = _row(table, truth.capitalize())
-        assert cells[1:] == [str(row[a]) for a in VERDICTS]
+        right = " (right)"  # said to screen readers on the diagonal
+        assert cells[1:] == [str(row[a]) + (right if a == truth else "") for a in VERDICTS]
+
+
+def _version(page: str) -> str:
+    found = re.search(
+        r"hx-vals='\{&#34;v&#34;: &#34;([^&]+)&#34;\}'|hx-vals='\{\"v\": \"([^\"]+)\"\}'", page
+    )
+    assert found, "the live region carries the version it shows"
+    return found.group(1) or found.group(2)
 
 
 def test_dashboard_live_fragment_polls_itself_and_has_no_page(app: FastAPI) -> None:
@@ -128,13 +137,69 @@ def test_dashboard_live_fragment_polls_itself_and_has_no_page(app: FastAPI) -> N
     page = teacher.get(f"/teacher/assignments/{assignment_id}").text
     url = f"/teacher/assignments/{assignment_id}"
     assert f'<div id="live" class="live" hx-get="{url}" hx-trigger="every 3s"' in page
-    assert f'<a href="{url}">Refresh</a>' in page
+    assert f'<a id="live-refresh" href="{url}">Refresh</a>' in page
+    assert '<p id="live-summary" class="live-summary" role="status"' in page
     fragment = teacher.get(url, headers=HTMX)
     assert fragment.status_code == 200
     assert "<html" not in fragment.text
-    assert fragment.text.lstrip().startswith('<div id="live"')
+    # The polite one-line summary (swapped into the page's own status line), then the region.
+    assert fragment.text.lstrip().startswith('<p id="live-summary"')
+    assert 'hx-swap-oob="innerHTML"' in fragment.text
+    assert "2 started, 1 finished, 5 answers." in fragment.text
+    assert '<div id="live"' in fragment.text
     assert 'hx-trigger="every 3s"' in fragment.text
     assert "HX-Request" in fragment.headers["vary"]
+
+
+def test_dashboard_poll_of_an_unchanged_class_is_204_and_a_new_answer_swaps(
+    app: FastAPI,
+) -> None:
+    teacher, _csrf, assignment_id, tokens = _class(app)
+    url = f"/teacher/assignments/{assignment_id}"
+    version = _version(teacher.get(url).text)
+    same = teacher.get(url, params={"v": version}, headers=HTMX)
+    assert same.status_code == 204 and same.text == ""
+    # Without htmx, the version is ignored: the page is always there.
+    assert teacher.get(url, params={"v": version}).status_code == 200
+    student = TestClient(app, follow_redirects=False, cookies={})
+    answer(student, tokens["Ben"], PICKED[2], "research")
+    changed = teacher.get(url, params={"v": version}, headers=HTMX)
+    assert changed.status_code == 200
+    assert _row(changed.text, "Ben")[1] == "3/3"
+    assert _version(changed.text) != version
+
+
+def test_dashboard_focusable_elements_keep_their_ids_across_polls(app: FastAPI) -> None:
+    """htmx puts focus back on the element with the focused one's id after a swap."""
+    teacher, _csrf, assignment_id, _tokens = _class(app)
+    url = f"/teacher/assignments/{assignment_id}"
+    first = teacher.get(url, headers=HTMX).text
+    again = teacher.get(url, headers=HTMX).text
+    with app.state.sessions() as session:
+        ids = [a.id for a in session.query(Attempt)]
+    for element_id in [*(f"student-{i}" for i in ids), "roster-region", "questions-region"]:
+        assert f'id="{element_id}"' in first and f'id="{element_id}"' in again
+    for region in ("roster-region", "confusion-region", "questions-region"):
+        tag = re.search(rf'<div class="table-wrap" id="{region}"[^>]*>', first)
+        assert tag and 'role="region"' in tag[0] and 'tabindex="0"' in tag[0]
+        assert "aria-labelledby=" in tag[0]
+
+
+def test_dashboard_shows_class_over_trust_and_over_doubt(app: FastAPI) -> None:
+    teacher, _csrf, assignment_id, _tokens = _class(app)
+    page = html.unescape(teacher.get(f"/teacher/assignments/{assignment_id}").text)
+    verdicts = [question(app, qid).verdict for qid in PICKED]
+    weak = sum(v != "research" for v in verdicts) + sum(v != "research" for v in verdicts[:2])
+    research = verdicts.count("research") + verdicts[:2].count("research")
+    ben_weak = sum(v != "research" for v in verdicts[:2])
+    ben_research = verdicts[:2].count("research")
+    trust = re.sub(r"<[^>]+>", "", re.search(r'<li id="class-over-trust">(.*?)</li>', page)[1])
+    doubt = re.sub(r"<[^>]+>", "", re.search(r'<li id="class-over-doubt">(.*?)</li>', page)[1])
+    if weak:
+        assert trust.startswith(f"{ben_weak} of {weak} (")
+    if research:
+        assert doubt.startswith(f"{ben_research} of {research} (")
+    assert "The class" in page and "A lean is named once" in page
 
 
 def test_dashboard_fragment_picks_up_new_answers(app: FastAPI) -> None:
