@@ -181,7 +181,10 @@ class Assignment(Base):
     # The matching question ids, fixed when the assignment is made, so that later changes to
     # the bank never change what the class answers.
     pool: Mapped[list[str]] = mapped_column(JSON)
-    question_count: Mapped[int] = mapped_column(Integer)
+    question_count: Mapped[int] = mapped_column(Integer)  # practice questions per student
+    # The set's two parallel check forms, asked before and after the practice (empty without).
+    check_in: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    check_out: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     shuffle: Mapped[bool]
     feedback_mode: Mapped[str] = mapped_column(String(16))  # "immediate" | "after_submit"
     attempts_allowed: Mapped[int] = mapped_column(Integer)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Self, TypeVar
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from quiz_app.bank.draw import draw
+from quiz_app.bank.draw import check_forms, draw
 from quiz_app.bank.glossary import Glossary, Term, glossary_problems
 from quiz_app.bank.items import (
     KINDS,
@@ -187,15 +187,7 @@ class Bank:
             pool = draw(pool, verdicts, count, rng)
         if qset.shuffle:
             rng.shuffle(pool)
-        check_in, check_out = list(qset.check_in), list(qset.check_out)
-        if seed % 2:
-            # Counterbalanced: half of the students (odd seeds) take the check_out form first,
-            # so form difficulty and learning do not add up (docs/scoring.md, section 11).
-            check_in, check_out = check_out, check_in
-        if qset.shuffle:
-            forms = random.Random(f"{seed}:checks")
-            forms.shuffle(check_in)
-            forms.shuffle(check_out)
+        check_in, check_out = check_forms(qset.check_in, qset.check_out, seed, qset.shuffle)
         return Phases(check_in, pool, check_out)
 
 

@@ -36,3 +36,23 @@ def draw(
     rest = [i for i in pool if i in verdicts and i not in classify]
     classify.update(rng.sample(rest, picks - len(classify)))
     return [i for i in pool if i in others or i in classify]
+
+
+def check_forms(
+    first: Sequence[str], second: Sequence[str], seed: int, shuffle: bool
+) -> tuple[list[str], list[str]]:
+    """Return one student's check-in and check-out forms, from a set's two parallel forms.
+
+    The one copy of the rule: bundled sets (catalog.Bank.phases) and teachers' assignments
+    (classroom.assignments.phases_for_student) both call it.
+    """
+    check_in, check_out = list(first), list(second)
+    if seed % 2:
+        # Counterbalanced: half of the students (odd seeds) take the check_out form first,
+        # so form difficulty and learning do not add up (docs/scoring.md, section 11).
+        check_in, check_out = check_out, check_in
+    if shuffle:
+        forms = random.Random(f"{seed}:checks")
+        forms.shuffle(check_in)
+        forms.shuffle(check_out)
+    return check_in, check_out

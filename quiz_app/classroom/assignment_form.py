@@ -3,7 +3,7 @@ an Assignment's columns or a problem per field (parse_form), and the filter that
 questions, shared with the bank browser. Pure functions; no I/O."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -118,8 +118,8 @@ def source_of(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def filtered(questions: Iterable[AnyQuestion], source: Mapping[str, Any]) -> list[AnyQuestion]:
-    """Return the questions an assignment's filter takes: of a kind the quiz can show, and
-    passing each of the filter's lists (themes, verdicts, kinds, difficulties as typed).
+    """Return the questions an assignment's filter takes: those passing each of the filter's
+    lists (themes, verdicts, kinds, difficulties as typed); every kind can be assigned.
 
     The bank browser shows the teacher what the same filter would assign.
     """
@@ -127,8 +127,7 @@ def filtered(questions: Iterable[AnyQuestion], source: Mapping[str, Any]) -> lis
     return [
         q
         for q in questions
-        if q.kind in PLAYABLE_KINDS
-        and matches(
+        if matches(
             q,
             themes=source.get("themes", ()),
             verdicts=source.get("verdicts", ()),
@@ -138,31 +137,38 @@ def filtered(questions: Iterable[AnyQuestion], source: Mapping[str, Any]) -> lis
     ]
 
 
+@dataclass(frozen=True)
+class Pool:
+    """The questions a source gives: the practice pool (bank order) and, for a set with check
+    forms, its two parallel forms, asked before and after the practice."""
+
+    ids: list[str]
+    check_in: list[str] = field(default_factory=list)
+    check_out: list[str] = field(default_factory=list)
+
+
 def pool_for(
     source: Mapping[str, Any], bank: Bank, own: Mapping[str, AnyQuestion]
-) -> tuple[list[str], str | None]:
-    """Return the question ids a source matches (bank order), or a problem saying why none.
+) -> tuple[Pool, str | None]:
+    """Return the questions a source matches, or a problem saying why there are none.
 
     `own` is the teacher's own questions by namespaced id; only they and the bank can be used.
     """
     if "set_id" in source:
         qset = bank.sets.get(source["set_id"])
         if qset is None:
-            return [], "choose one of the question sets"
-        ids = [q.id for q in bank.matching(qset.selection) if q.kind in PLAYABLE_KINDS]
-        return ids, None if ids else "this set has no questions the quiz can show"
+            return Pool([]), "choose one of the question sets"
+        ids = [q.id for q in bank.matching(qset.selection, exclude=qset.check_ids)]
+        pool = Pool(ids, list(qset.check_in), list(qset.check_out))
+        return pool, None if ids else "this set has no questions to ask"
     if "ids" in source:
         ids = list(dict.fromkeys(source["ids"]))
         unknown = [i for i in ids if i not in bank.questions and i not in own]
         if unknown:
-            return [], f"these questions do not exist or are not yours: {', '.join(unknown)}"
-        questions = {**bank.questions, **own}
-        unplayable = [i for i in ids if questions[i].kind not in PLAYABLE_KINDS]
-        if unplayable:
-            return [], f"the quiz cannot show these kinds of question yet: {', '.join(unplayable)}"
-        return ids, None if ids else "pick at least one question"
+            return Pool([]), f"these questions do not exist or are not yours: {', '.join(unknown)}"
+        return Pool(ids), None if ids else "pick at least one question"
     ids = [q.id for q in filtered(bank.questions.values(), source)]
-    return ids, None if ids else "no question matches this filter; choose fewer filters"
+    return Pool(ids), None if ids else "no question matches this filter; choose fewer filters"
 
 
 def _settings(
@@ -207,7 +213,7 @@ def _schedule(values: dict[str, Any], problems: Problems) -> dict[str, Any]:
 
 
 def _bad_filter_values(source: Mapping[str, Any]) -> list[str]:
-    """Return the filter's values that are no theme, verdict, playable kind or difficulty."""
+    """Return the filter's values that are no theme, verdict, kind or difficulty."""
     allowed = {"themes": THEMES, "verdicts": VERDICTS, "kinds": PLAYABLE_KINDS}
     allowed["difficulties"] = DIFFICULTIES
     return [v for key, known in allowed.items() for v in source.get(key, []) if v not in known]
@@ -221,13 +227,14 @@ def _questions(
         _problem(problems, "source", "choose where the questions come from")
         values["source"] = "set"
     source = source_of(values)
-    pool: list[str] = []
+    found = Pool([])
     if bad_filter := _bad_filter_values(source):
         _problem(problems, "source", f"unknown filter values: {bad_filter}")
     else:
-        pool, problem = pool_for(source, bank, own)
+        found, problem = pool_for(source, bank, own)
         if problem:
             _problem(problems, "source", problem)
+    pool = found.ids
     count = _int(values["question_count"], "question_count", 1, MAX_QUESTIONS, problems)
     if "set_id" in source and count is None and source["set_id"] in bank.sets:
         count = bank.sets[source["set_id"]].selection.count
@@ -237,6 +244,8 @@ def _questions(
     return {
         "source": source,
         "pool": pool,
+        "check_in": found.check_in,
+        "check_out": found.check_out,
         "question_count": min(count or len(pool), len(pool)),
         "shuffle": values["shuffle"],
     }

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from quiz_app.bank.catalog import Bank
-from quiz_app.bank.draw import draw
+from quiz_app.bank.catalog import Bank, Phases
+from quiz_app.bank.draw import check_forms, draw
+from quiz_app.bank.items import KINDS
 from quiz_app.bank.vocabulary import THEMES
 from quiz_app.models import Assignment
 
@@ -20,7 +21,12 @@ from quiz_app.models import Assignment
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 CODE_CANDIDATES = 20  # join codes tried before giving up (31^6 codes: a clash is rare)
-PLAYABLE_KINDS = ("classify",)  # the kinds the student quiz can show
+PLAYABLE_KINDS = KINDS  # the kinds the student quiz can show: every kind
+KIND_LABELS = {  # as the assignment form and the bank browser name them
+    "classify": "Research, hypothesis or unsupported?",
+    "best-evidence": "Which study would settle it?",
+    "fix-claim": "Which rewording is honest?",
+}
 DIFFICULTIES = ("1", "2", "3")  # as the assignment form and the bank browser offer them
 FILTER_KEYS = ("themes", "verdicts", "kinds", "difficulties")  # an assignment's filter source
 FEEDBACK_MODES = {
@@ -84,19 +90,29 @@ def name_key(name: str) -> str:
 # --- students ---------------------------------------------------------------------------
 
 
-def questions_for_student(
-    assignment: Assignment, seed: int, verdicts: Mapping[str, str]
-) -> list[str]:
-    """Return one student's questions, balanced by verdict (`verdicts` gives the verdict of
-    each classify question of the pool); the same seed always gives the same list."""
+def phases_for_student(assignment: Assignment, seed: int, verdicts: Mapping[str, str]) -> Phases:
+    """Return one student's check-in form, practice and check-out form, as a bundled set's
+    Bank.phases gives them: the practice drawn from the pool balanced by verdict (`verdicts`
+    gives the verdict of each classify question of the pool), the two check forms
+    counterbalanced by seed. The same seed always gives the same questions."""
+    check_in, check_out = check_forms(
+        assignment.check_in or [], assignment.check_out or [], seed, assignment.shuffle
+    )
     pool = list(assignment.pool)
     count = min(assignment.question_count, len(pool))
     if not assignment.shuffle:
-        return pool[:count]
+        return Phases(check_in, pool[:count], check_out)
     rng = random.Random(seed)
     chosen = draw(pool, verdicts, count, rng)
     rng.shuffle(chosen)
-    return chosen
+    return Phases(check_in, chosen, check_out)
+
+
+def questions_for_student(
+    assignment: Assignment, seed: int, verdicts: Mapping[str, str]
+) -> list[str]:
+    """Return one student's questions in order: check-in, practice, check-out."""
+    return phases_for_student(assignment, seed, verdicts).all
 
 
 Status = Literal["open", "closed", "not-yet-open", "ended"]

@@ -21,13 +21,17 @@ def start_next_attempt(
     """Start the LMS student's attempt number `number`; return its token."""
     seed = seeds.new_seed()
     verdicts = lookup.verdicts_of(session, bank, assignment.pool)
+    # As for a student who joins with the code: check-in, practice, check-out, by seed.
+    phases = assignments.phases_for_student(assignment, seed, verdicts)
     attempt = store.lti.start_attempt(
         session,
         user=user,
         assignment=assignment,
         link=link,
         number=number,
-        question_ids=assignments.questions_for_student(assignment, seed, verdicts),
+        question_ids=phases.all,
         seed=seed,
+        check_in_count=len(phases.check_in),
+        check_out_count=len(phases.check_out),
     )
     return attempt.token

@@ -109,14 +109,24 @@ def assignment_set_id(assignment: Assignment) -> str:
 
 
 def new_assignment_attempt(
-    assignment: Assignment, *, student_name: str, question_ids: list[str], seed: int
+    assignment: Assignment,
+    *,
+    student_name: str,
+    question_ids: list[str],
+    seed: int,
+    check_in_count: int = 0,
+    check_out_count: int = 0,
 ) -> Attempt:
-    """Return a new attempt of a student at the assignment, with a fresh token (not stored)."""
+    """Return a new attempt of a student at the assignment, with a fresh token (not stored).
+
+    The first check_in_count and last check_out_count questions are the check forms."""
     return Attempt(
         token=new_token(),
         set_id=assignment_set_id(assignment),
         seed=seed,
         question_ids=list(question_ids),
+        check_in_count=check_in_count,
+        check_out_count=check_out_count,
         assignment_id=assignment.id,
         student_name=student_name,
     )
@@ -129,9 +139,16 @@ def create_assignment_attempt(
     student_name: str,
     question_ids: list[str],
     seed: int,
+    check_in_count: int = 0,
+    check_out_count: int = 0,
 ) -> Attempt:
     attempt = new_assignment_attempt(
-        assignment, student_name=student_name, question_ids=question_ids, seed=seed
+        assignment,
+        student_name=student_name,
+        question_ids=question_ids,
+        seed=seed,
+        check_in_count=check_in_count,
+        check_out_count=check_out_count,
     )
     session.add(attempt)
     session.commit()

@@ -241,13 +241,20 @@ def start_attempt(
     number: int,
     question_ids: list[str],
     seed: int,
+    check_in_count: int = 0,
+    check_out_count: int = 0,
 ) -> Attempt:
     """Store the user's attempt number `number` (attempt and its LMS owner in one commit).
 
     Two launches at once both try the same number: the unique constraint keeps one, and the
     other returns it."""
     attempt = new_assignment_attempt(
-        assignment, student_name=user.name, question_ids=question_ids, seed=seed
+        assignment,
+        student_name=user.name,
+        question_ids=question_ids,
+        seed=seed,
+        check_in_count=check_in_count,
+        check_out_count=check_out_count,
     )
     session.add(attempt)
     session.flush()

@@ -29,7 +29,7 @@ def test_assignment_input_from_form_reads_lists_and_ignores_files() -> None:
 
 def test_parse_form_reports_every_field_problem_at_once() -> None:
     bank = load_bank(bundled("questions"))
-    form = {"title": "x", "source": "filter", "kinds": ["best-evidence"], "attempts_allowed": "0"}
+    form = {"title": "x", "source": "filter", "kinds": ["essay"], "attempts_allowed": "0"}
     form |= {
         "opens_at": "2026-03-14 10:00",
         "closes_at": "2026-03-14 09:00",
@@ -43,7 +43,7 @@ def test_parse_form_reports_every_field_problem_at_once() -> None:
         "attempts_allowed": ["enter a number from 1 to 10"],
         "timezone": ["enter a time zone like Europe/London or America/New_York"],
         "closes_at": ["the closing time must be after the opening time"],
-        "source": ["unknown filter values: ['best-evidence']"],
+        "source": ["unknown filter values: ['essay']"],
     }
 
 

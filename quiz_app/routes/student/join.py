@@ -191,14 +191,16 @@ def join_assignment(
         extra = {"error": error, "name": student}
         return _page(request, templates, session, assignment, extra, 409)
     seed = seeds.new_seed()
+    verdicts = lookup.verdicts_of(session, request.app.state.bank, assignment.pool)
+    phases = assignments.phases_for_student(assignment, seed, verdicts)
     attempt = store.assignments.create_assignment_attempt(
         session,
         assignment=assignment,
         student_name=student,
-        question_ids=assignments.questions_for_student(
-            assignment, seed, lookup.verdicts_of(session, request.app.state.bank, assignment.pool)
-        ),
+        question_ids=phases.all,
         seed=seed,
+        check_in_count=len(phases.check_in),
+        check_out_count=len(phases.check_out),
     )
     response = RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
     cookie = RESUME_COOKIE.format(id=assignment.id)

@@ -85,7 +85,7 @@ def _form_context(
         "sets": bank.sets.values(),
         "themes": THEMES.values(),
         "verdicts": VERDICTS,
-        "kinds": assignments.PLAYABLE_KINDS,
+        "kinds": assignments.KIND_LABELS,
         "feedback_modes": assignments.FEEDBACK_MODES,
         "identities": assignments.IDENTITIES,
         "picked": picked,
@@ -348,7 +348,7 @@ def browse_bank(page: TeacherPageDep) -> Response:
         "mine": assignment_form.filtered(own.values(), source),
         "themes": THEMES.values(),
         "verdicts": VERDICTS,
-        "kinds": assignments.PLAYABLE_KINDS,
+        "kinds": assignments.KIND_LABELS,
         "difficulties": assignments.DIFFICULTIES,
     }
     return page.render("teacher/bank.html", context)

@@ -7,6 +7,7 @@ import re
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from quiz_app import auth, store
 from quiz_app.bank import lookup
@@ -76,13 +77,24 @@ def test_browse_bank_for_every_filter_shows_what_the_assignment_takes(app: FastA
         assert set(shown) == _assigned(app.state.bank, own, source), source
 
 
-def test_browse_bank_by_kind_leaves_out_own_questions_the_quiz_cannot_show(app: FastAPI) -> None:
+def test_browse_bank_shows_own_and_bundled_questions_of_every_kind(app: FastAPI) -> None:
+    """Every kind can be assigned, so the browser shows every kind, and a kind filter keeps
+    exactly that kind (an option question's card shows its right option, not a verdict)."""
     client, own = _own_questions(app)
     mine = {q.kind: i for i, q in own.items()}
-    for params in ({}, {"kinds": "classify"}):
-        shown = set(PICKED.findall(client.get("/teacher/bank", params=params).text))
-        assert mine["classify"] in shown
-        assert mine["best-evidence"] not in shown and mine["fix-claim"] not in shown
+    page = client.get("/teacher/bank").text
+    assert set(mine.values()) <= set(PICKED.findall(page))
+    bundled = app.state.bank.questions.values()
+    assert f"Bundled questions ({len(app.state.bank.questions)})" in page
+    for kind in KINDS:
+        shown = set(PICKED.findall(client.get("/teacher/bank", params={"kinds": kind}).text))
+        assert {i for k, i in mine.items() if k == kind} <= shown
+        assert not {i for k, i in mine.items() if k != kind} & shown
+        assert shown - set(own) == {q.id for q in bundled if q.kind == kind}
+    option = next(q for q in bundled if q.kind == "fix-claim")
+    right = next(o for o in option.options if o.correct)
+    options = client.get("/teacher/bank", params={"kinds": "fix-claim"}).text
+    assert f"<strong>Right: {escape(right.text)}</strong>" in options
 
 
 def test_browse_bank_with_a_filter_value_nothing_has_shows_nothing(app: FastAPI) -> None:
