@@ -7,80 +7,20 @@ arithmetic is unit-tested in tests/learning/test_item_stats.py)."""
 
 import html
 import re
-from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.learning import item_stats, scoring
 from quiz_app.learning.percentages import whole_percent
-from quiz_app.models import Attempt
-from tests.support.factories import HTMX, answer, right_reason, wrong_reason, wrong_verdict
+from tests.support.dashboard_class import RIGHT, before_after_class, wrong_reason_on_right_verdict
+from tests.support.factories import HTMX, answer, wrong_reason
 from tests.support.teacher_factories import (
     create_assignment,
     get_assignment,
     join_token,
     teacher_client,
 )
-
-# Whether student n answers question i (0-5) right: check-in is questions 0-1 (form A, every
-# seed even), practice 2-3, check-out 4-5 (form B).
-RIGHT: list[Callable[[int], bool]] = [
-    lambda n: n % 2 == 0,
-    lambda n: n % 4 == 0,
-    lambda n: n % 3 != 0,
-    lambda n: n % 3 != 1,
-    lambda n: n % 5 != 0,
-    lambda n: n % 2 == 0 or n % 3 == 0,
-]
-
-
-def _wrong_reason_on_right_verdict(n: int, i: int) -> bool:
-    return (n + i) % 7 == 0
-
-
-def _picked(app: FastAPI) -> list[ClassifyQuestion]:
-    """Two bundled classify questions of each verdict that ask a reason, by id."""
-    found: list[ClassifyQuestion] = []
-    for verdict in ("research", "hypothesis", "unsupported"):
-        found += sorted(
-            (
-                q
-                for q in app.state.bank.questions.values()
-                if isinstance(q, ClassifyQuestion) and q.verdict == verdict and q.reason_options
-            ),
-            key=lambda q: q.id,
-        )[:2]
-    return [found[i] for i in (0, 2, 4, 1, 3, 5)]  # each form holds two different verdicts
-
-
-def _before_after_class(app: FastAPI, students: int) -> tuple[TestClient, int, list]:
-    """A teacher's 6-question assignment (no shuffle) taken as check-in (2), practice (2) and
-    check-out (2) by `students` students, who answer by RIGHT with a confidence: certain
-    when right, unsure when wrong."""
-    teacher, csrf, _ = teacher_client(app)
-    picked = _picked(app)
-    ids = [q.id for q in picked]
-    assignment_id = create_assignment(teacher, csrf, source="ids", ids=ids, shuffle=None)
-    code = get_assignment(app, assignment_id).join_code
-    for n in range(students):
-        student = TestClient(app, follow_redirects=False)
-        token = join_token(student, code, f"S{n:02d}")
-        with app.state.sessions() as session:  # the check forms the assignment will give
-            attempt = session.query(Attempt).filter_by(token=token).one()
-            attempt.seed, attempt.check_in_count, attempt.check_out_count = 2 * n, 2, 2
-            session.commit()
-        for i, q in enumerate(picked):
-            right = RIGHT[i](n)
-            reason = right_reason(q)
-            if not right or _wrong_reason_on_right_verdict(n, i):
-                reason = wrong_reason(q)
-            verdict = q.verdict if right else wrong_verdict(q)
-            confidence = "certain" if right else "unsure"
-            response = answer(student, token, q.id, verdict, reason=reason, confidence=confidence)
-            assert response.status_code in (200, 303), response.text
-    return teacher, assignment_id, picked
 
 
 def _text(fragment: str) -> str:
@@ -116,13 +56,11 @@ def _points(fraction: float) -> str:
 
 
 def test_dashboard_shows_each_students_reasons_confidence_and_change(app: FastAPI) -> None:
-    teacher, assignment_id, _picked_questions = _before_after_class(app, 20)
+    teacher, assignment_id, _picked_questions = before_after_class(app, 20)
     page = teacher.get(f"/teacher/assignments/{assignment_id}").text
     for n in (0, 1, 7, 14):
         rights = [RIGHT[i](n) for i in range(6)]
-        wrong_reasons = sum(
-            r and _wrong_reason_on_right_verdict(n, i) for i, r in enumerate(rights)
-        )
+        wrong_reasons = sum(r and wrong_reason_on_right_verdict(n, i) for i, r in enumerate(rights))
         reasons = sum(rights) - wrong_reasons
 
         def cell(heading: str, n: int = n) -> str:
@@ -144,7 +82,7 @@ def test_dashboard_shows_each_students_reasons_confidence_and_change(app: FastAP
 
 
 def test_dashboard_shows_the_class_change_kr20_concepts_and_teach_next(app: FastAPI) -> None:
-    teacher, assignment_id, picked = _before_after_class(app, 20)
+    teacher, assignment_id, picked = before_after_class(app, 20)
     page = teacher.get(f"/teacher/assignments/{assignment_id}").text
     changes = [
         (sum(RIGHT[i](n) for i in (4, 5)) - sum(RIGHT[i](n) for i in (0, 1))) / 2 for n in range(20)
@@ -178,7 +116,7 @@ def test_dashboard_shows_the_class_change_kr20_concepts_and_teach_next(app: Fast
 def test_dashboard_shows_each_questions_reasons_confidence_and_item_statistics(
     app: FastAPI,
 ) -> None:
-    teacher, assignment_id, picked = _before_after_class(app, 20)
+    teacher, assignment_id, picked = before_after_class(app, 20)
     page = teacher.get(f"/teacher/assignments/{assignment_id}").text
     concepts = app.state.bank.concepts
     headings, rows = _table(page, "questions")
@@ -186,7 +124,7 @@ def test_dashboard_shows_each_questions_reasons_confidence_and_item_statistics(
     for i, q in enumerate(picked):
         row = dict(zip(headings, rows[" ".join(q.claim.split())], strict=True))
         right = [RIGHT[i](n) for n in range(20)]
-        reasons = sum(r and not _wrong_reason_on_right_verdict(n, i) for n, r in enumerate(right))
+        reasons = sum(r and not wrong_reason_on_right_verdict(n, i) for n, r in enumerate(right))
         assert row["Right reason"] == f"{whole_percent(reasons / 20)}% ({reasons}/20)"
         assert row["Most common wrong reason"] == (
             f"{concepts[wrong_reason(q)].name} ({20 - reasons})"
@@ -207,7 +145,7 @@ def test_dashboard_shows_each_questions_reasons_confidence_and_item_statistics(
 def test_dashboard_says_what_each_number_needs_until_there_are_enough_answers(
     app: FastAPI,
 ) -> None:
-    teacher, assignment_id, picked = _before_after_class(app, 3)
+    teacher, assignment_id, picked = before_after_class(app, 3)
     page = teacher.get(f"/teacher/assignments/{assignment_id}").text
     text = _text(page)
     headings, rows = _table(page, "questions")
