@@ -11,7 +11,7 @@ from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.classroom import assignments
-from quiz_app.learning import class_report, presentation, student_report
+from quiz_app.learning import class_report, item_stats, presentation, student_report
 from quiz_app.learning.scoring import Rate, Trust
 from quiz_app.lti import grades
 from quiz_app.models import Assignment, Attempt, Teacher, utcnow
@@ -61,6 +61,11 @@ def dashboard_context(
         "teacher": teacher,
         "assignment": assignment,
         "report": report,
+        # The item statistics' minimum counts and one-line meanings, the concepts by id (for
+        # their names) and the class's questions by id (for the concepts most missed).
+        "stats": item_stats,
+        "concepts": bank.concepts,
+        "by_id": {row.question_id: row for row in report.questions},
         "verdicts": VERDICTS,
         "status": assignments.status(assignment, utcnow()),
         "code": assignments.format_code(assignment.join_code),

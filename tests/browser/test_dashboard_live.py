@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from quiz_app import auth
 from quiz_app.models import Attempt
 from tests.browser.conftest import LiveServer
+from tests.support.dashboard_class import before_after_class
 from tests.support.factories import answer
 from tests.support.teacher_factories import (
     create_assignment,
@@ -149,4 +150,46 @@ def test_wide_tables_scroll_in_their_own_labelled_region(
             break
         page.wait_for_timeout(100)
     assert roster.evaluate("e => e.scrollLeft") > 0, "the arrow keys scroll the region"
+    assert _sideways(page) == 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_number_of_a_before_after_class_fits_a_phone_and_its_meanings_stay_open(
+    live_server: LiveServer, open_page: Callable[..., Page], scheme: str
+) -> None:
+    app = live_server.app
+    assert app is not None
+    teacher, assignment_id, picked = before_after_class(app, 20)
+    page = open_page(viewport=PHONE, color_scheme=scheme)
+    page.context.add_cookies(
+        [
+            {
+                "name": auth.SESSION_COOKIE,
+                "value": teacher.cookies[auth.SESSION_COOKIE],
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/teacher/assignments/{assignment_id}")
+    expect(page.get_by_role("heading", name="What to teach next")).to_be_visible()
+    expect(page.locator("#teach-next li")).to_have_count(2)
+    expect(page.locator("#kr20-A")).to_contain_text(re.compile(r"Form A: −?\d\.\d\d"))
+    expect(page.locator("#class-change")).to_contain_text("On average the class changed")
+    assert _sideways(page) == 0
+    # The teacher opens what the question numbers mean: it stays open, with the focus, when a
+    # new answer swaps the results in.
+    _tab_to(page, "questions-meanings-summary")
+    page.keyboard.press("Enter")
+    meanings = page.locator("#questions-meanings")
+    expect(meanings).to_have_attribute("open", "")
+    expect(meanings.get_by_text("point-biserial", exact=False)).to_be_visible()
+    assert _violations(page) == []
+    late = TestClient(app, follow_redirects=False)
+    code = get_assignment(app, assignment_id).join_code
+    answer(late, join_token(late, code, "Late"), picked[0].id, picked[0].verdict)
+    expect(page.locator("#live-summary")).to_have_text(
+        "21 started, 20 finished, 121 answers.", timeout=POLL_MS
+    )
+    expect(meanings).to_have_attribute("open", "")
+    assert _focused_id(page) == "questions-meanings-summary"
     assert _sideways(page) == 0

@@ -2,6 +2,7 @@
 and Resend, a student's answers, another attempt for a student, the way into the full teacher
 pages, and what an LTI session may not reach."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from quiz_app import auth
+from quiz_app.learning import item_stats
 from quiz_app.lti import ags
 from quiz_app.lti.tables import LtiSession
 from quiz_app.models import Attempt, utcnow
@@ -169,6 +171,21 @@ def test_resend_of_another_assignments_student_is_not_found(
     page = teacher.get(f"{token_path}/attempts/{lea}")
     assert page.status_code == 404
     assert "This activity has no such student attempt." in page.text
+
+
+def test_the_lms_dashboard_shows_the_same_numbers_and_what_they_need(
+    app: FastAPI, platform: FakePlatform
+) -> None:
+    """The LMS twin shares the teacher dashboard's partials: the same numbers and meanings."""
+    _class(app, platform)
+    teacher, url = _dashboard(app, platform)
+    page = html.unescape(teacher.get(url).text)
+    for heading in ("Right reason", "Right for the wrong reason", "Confidence", "Discrimination"):
+        assert f'<th scope="col">{heading}</th>' in page
+    assert "What to teach next" in page
+    needs = rf"Needs at least {item_stats.MIN_ITEM_ANSWERS} answers</span> <span[^>]*>\(\d so far"
+    assert re.search(needs, page)  # three students: too few for any question's statistics
+    assert item_stats.MEANINGS["discrimination"] in page
 
 
 def test_dashboard_refreshes_as_an_htmx_fragment(app: FastAPI, platform: FakePlatform) -> None:

@@ -65,7 +65,7 @@ def test_dashboard_shows_roster_with_progress_score_and_links(app: FastAPI) -> N
     ana, ben = _row(page, "Ana"), _row(page, "Ben")
     assert ana[1:3] == ["3/3", "3 of 3 (100%)"]
     assert ben[1:3] == ["2/3", "0 of 2 (0%)"]
-    assert ben[6] == "working" and ana[6] != "working"
+    assert ben[9] == "working" and ana[9] != "working"
     with app.state.sessions() as session:
         ids = {a.student_name: a.id for a in session.query(Attempt)}
     assert f'href="/teacher/assignments/{assignment_id}/attempts/{ids["Ben"]}"' in page
@@ -83,11 +83,11 @@ def test_dashboard_shows_over_trust_and_over_doubt_per_student(app: FastAPI) -> 
     verdicts = [question(app, qid).verdict for qid in PICKED]
     weak, research = sum(v != "research" for v in verdicts), verdicts.count("research")
     ana, ben = _row(page, "Ana"), _row(page, "Ben")
-    assert ana[3:5] == [_counts(0, weak), _counts(0, research)]
+    assert ana[6:8] == [_counts(0, weak), _counts(0, research)]
     # Ben answered the first two: every weak claim as research, every research claim doubted.
     ben_weak = sum(v != "research" for v in verdicts[:2])
     ben_research = verdicts[:2].count("research")
-    assert ben[3:5] == [_counts(ben_weak, ben_weak), _counts(ben_research, ben_research)]
+    assert ben[6:8] == [_counts(ben_weak, ben_weak), _counts(ben_research, ben_research)]
 
 
 def test_dashboard_shows_per_question_percent_and_most_common_wrong(app: FastAPI) -> None:
