@@ -202,6 +202,11 @@ class Assignment(Base):
         back_populates="assignment", order_by="Attempt.id", passive_deletes=True
     )
 
+    @property
+    def every_question(self) -> list[str]:
+        """Return every question a student may be asked: the check forms and the pool."""
+        return list(dict.fromkeys([*self.check_in, *self.pool, *self.check_out]))
+
 
 class TeacherQuestion(Base):
     """A question a teacher wrote, private to them: the bank's YAML shape, stored as JSON."""

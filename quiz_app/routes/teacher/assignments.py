@@ -312,10 +312,10 @@ def _export_questions(file_format: QuestionFormat) -> Callable[..., Response]:
     def export_assignment_questions(
         assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
     ) -> Response:
-        """Return the assignment's questions (its whole pool, the teacher's own ones included)
-        as a file for an LMS, with the answer key: a teacher-only download."""
+        """Return the assignment's questions (its check forms and whole pool, the teacher's own
+        ones included) as a file for an LMS, with the answer key: a teacher-only download."""
         assignment = _assignment(session, teacher, assignment_id)
-        found = lookup.resolve_many(session, bank, assignment.pool)
+        found = lookup.resolve_many(session, bank, assignment.every_question)
         if not found:
             raise HTTPException(
                 404, "None of this assignment's questions is left in the bank: nothing to export."

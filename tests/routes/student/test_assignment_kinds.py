@@ -128,3 +128,17 @@ def test_a_pick_of_option_questions_with_feedback_after_submit_is_graded(app: Fa
         saved = store.attempts.answers_by_question(session, attempt=_attempt(app, token))
         assert {q: a.correct for q, a in saved.items()} == {q: q != picked[2] for q in picked}
     assert "<strong>2 of 3</strong> right" in student.get(f"/a/{token}/results").text
+
+
+def test_before_and_after_assignment_page_and_question_file_include_the_check_forms(
+    app: FastAPI,
+) -> None:
+    qset = app.state.bank.sets["before-and-after"]
+    teacher, csrf, _ = teacher_client(app)
+    assignment_id = create_assignment(teacher, csrf, set_id=qset.id)
+    page = teacher.get(f"/teacher/assignments/{assignment_id}").text
+    n = len(qset.check_in)
+    assert f"after a check-in of {n} and before a check-out of {n}" in page
+    gift = teacher.get(f"/teacher/assignments/{assignment_id}/export/gift.txt").text
+    for qid in (*qset.check_in, *qset.check_out):
+        assert f"::{qid}::" in gift, qid
