@@ -22,9 +22,16 @@ POLL_SECONDS = 3  # how often the dashboard asks for fresh results
 def unchanged(session: Session, assignment: Assignment, since: str | None) -> bool:
     """Return whether the class's results are still those of version `since` (the version the
     dashboard's poll last showed), so the poll can answer 204 and leave the page as it is."""
-    return since is not None and since == store.assignments.results_version(
-        session, assignment=assignment
-    )
+    return since is not None and since == _version(session, assignment)
+
+
+def _version(session: Session, assignment: Assignment) -> str:
+    """Return the class's results version, queried once per request (the poll's check and the
+    fragment it then renders share it)."""
+    key = ("results_version", assignment.id)
+    if key not in session.info:
+        session.info[key] = store.assignments.results_version(session, assignment=assignment)
+    return str(session.info[key])
 
 
 def class_trust(report: class_report.ClassReport) -> Trust:
@@ -53,7 +60,7 @@ def dashboard_context(
     session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
 ) -> dict[str, Any]:
     """Return what the dashboard of an assignment shows, whoever opens it."""
-    version = store.assignments.results_version(session, assignment=assignment)
+    version = _version(session, assignment)
     report, _found = class_results(session, bank, assignment)
     return {
         "version": version,

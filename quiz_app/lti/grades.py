@@ -101,10 +101,10 @@ class GradeBoard:
 def board(session: Session, *, assignment: Assignment) -> GradeBoard | None:
     """Return the assignment's LMS grades, or None when no LMS link opens it and no LMS student
     took it (then the dashboard shows no grade column)."""
-    if not store.lti.is_linked(session, assignment=assignment):
+    linked, lms_attempts, found = store.grades.grade_board(session, assignment=assignment)
+    if not linked and not lms_attempts:
         return None
-    lms_attempts = store.grades.lms_attempt_ids(session, assignment=assignment)
-    return GradeBoard(lms_attempts, store.grades.grades_of(session, attempt_ids=lms_attempts))
+    return GradeBoard(lms_attempts, found)
 
 
 def make_due(session: Session, *, grade: LtiGrade, now: datetime) -> bool:

@@ -5,12 +5,12 @@ outcomes. What is queued and when, and how a grade is sent, are lti/grades.py an
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quiz_app.learning import progress
-from quiz_app.lti.tables import PENDING, SENDING, LtiAttempt, LtiGrade
+from quiz_app.lti.tables import PENDING, SENDING, LtiAttempt, LtiGrade, LtiResourceLink
 from quiz_app.models import Answer, Assignment, Attempt
 
 
@@ -65,19 +65,28 @@ def complete_ungraded(session: Session, *, limit: int) -> list[Attempt]:
     return complete[:limit]
 
 
-def lms_attempt_ids(session: Session, *, assignment: Assignment) -> set[int]:
-    """Return the ids of the assignment's attempts made through an LMS launch."""
-    return set(
-        session.scalars(
-            select(LtiAttempt.attempt_id).where(LtiAttempt.assignment_id == assignment.id)
-        )
+def grade_board(
+    session: Session, *, assignment: Assignment
+) -> tuple[bool, set[int], dict[int, LtiGrade]]:
+    """Return, in one query, whether an LMS link opens the assignment, the ids of its attempts
+    made through an LMS launch, and their grades by attempt id (attempts without one left out)."""
+    links = (
+        select(func.count())
+        .select_from(LtiResourceLink)
+        .where(LtiResourceLink.assignment_id == assignment.id)
+        .scalar_subquery()
     )
-
-
-def grades_of(session: Session, *, attempt_ids: set[int]) -> dict[int, LtiGrade]:
-    """Return the grades of these attempts, by attempt id (attempts without one left out)."""
-    rows = session.scalars(select(LtiGrade).where(LtiGrade.attempt_id.in_(attempt_ids)))
-    return {row.attempt_id: row for row in rows}
+    one = select(literal(1).label("one")).subquery()  # one row, even with no LMS attempts
+    rows = session.execute(
+        select(links, LtiAttempt.attempt_id, LtiGrade)
+        .select_from(one)
+        .outerjoin(LtiAttempt, LtiAttempt.assignment_id == assignment.id)
+        .outerjoin(LtiGrade, LtiGrade.attempt_id == LtiAttempt.attempt_id)
+    ).all()
+    linked = bool(rows and rows[0][0])
+    lms_attempts = {attempt_id for _links, attempt_id, _grade in rows if attempt_id is not None}
+    grades = {grade.attempt_id: grade for _links, _id, grade in rows if grade is not None}
+    return linked, lms_attempts, grades
 
 
 def grade_of(session: Session, *, assignment: Assignment, attempt_id: int) -> LtiGrade | None:
