@@ -50,7 +50,17 @@ def class_results(
     session: Session, bank: Bank, assignment: Assignment
 ) -> tuple[class_report.ClassReport, dict[str, AnyQuestion]]:
     """Return the assignment's class report and every question it names, by id."""
-    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
+    return _report(
+        session,
+        bank,
+        assignment,
+        store.assignments.attempts_with_answers(session, assignment=assignment),
+    )
+
+
+def _report(
+    session: Session, bank: Bank, assignment: Assignment, attempts: list[Attempt]
+) -> tuple[class_report.ClassReport, dict[str, AnyQuestion]]:
     asked = [q for a in attempts for q in a.question_ids]
     found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
     return class_report.class_report(attempts, found, assignment.pool), found
@@ -61,7 +71,8 @@ def dashboard_context(
 ) -> dict[str, Any]:
     """Return what the dashboard of an assignment shows, whoever opens it."""
     version = _version(session, assignment)
-    report, _found = class_results(session, bank, assignment)
+    rows = store.assignments.class_rows(session, assignment=assignment)  # with the grades
+    report, _found = _report(session, bank, assignment, rows.attempts)
     return {
         "version": version,
         "class_trust": class_trust(report),
@@ -78,7 +89,7 @@ def dashboard_context(
         "poll_seconds": POLL_SECONDS,
         "feedback_modes": assignments.FEEDBACK_MODES,
         "identities": assignments.IDENTITIES,
-        "grades": grades.board(session, assignment=assignment),  # None: not in an LMS
+        "grades": grades.board(rows),  # None: not in an LMS
     }
 
 

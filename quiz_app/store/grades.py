@@ -1,16 +1,16 @@
 """The LMS grade queue's rows (lti_grades), as keyword-only functions over a session: queuing a
-grade once per attempt, the dashboard's grade column, and the grade sender's claims and
+grade once per attempt and the grade sender's claims and
 outcomes. What is queued and when, and how a grade is sent, are lti/grades.py and lti/ags.py."""
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quiz_app.learning import progress
-from quiz_app.lti.tables import PENDING, SENDING, LtiAttempt, LtiGrade, LtiResourceLink
+from quiz_app.lti.tables import PENDING, SENDING, LtiAttempt, LtiGrade
 from quiz_app.models import Answer, Assignment, Attempt
 
 
@@ -63,30 +63,6 @@ def complete_ungraded(session: Session, *, limit: int) -> list[Attempt]:
     ).all()
     complete = [a for a, n in rows if progress.is_complete(a, answered=n or 0)]
     return complete[:limit]
-
-
-def grade_board(
-    session: Session, *, assignment: Assignment
-) -> tuple[bool, set[int], dict[int, LtiGrade]]:
-    """Return, in one query, whether an LMS link opens the assignment, the ids of its attempts
-    made through an LMS launch, and their grades by attempt id (attempts without one left out)."""
-    links = (
-        select(func.count())
-        .select_from(LtiResourceLink)
-        .where(LtiResourceLink.assignment_id == assignment.id)
-        .scalar_subquery()
-    )
-    one = select(literal(1).label("one")).subquery()  # one row, even with no LMS attempts
-    rows = session.execute(
-        select(links, LtiAttempt.attempt_id, LtiGrade)
-        .select_from(one)
-        .outerjoin(LtiAttempt, LtiAttempt.assignment_id == assignment.id)
-        .outerjoin(LtiGrade, LtiGrade.attempt_id == LtiAttempt.attempt_id)
-    ).all()
-    linked = bool(rows and rows[0][0])
-    lms_attempts = {attempt_id for _links, attempt_id, _grade in rows if attempt_id is not None}
-    grades = {grade.attempt_id: grade for _links, _id, grade in rows if grade is not None}
-    return linked, lms_attempts, grades
 
 
 def grade_of(session: Session, *, assignment: Assignment, attempt_id: int) -> LtiGrade | None:
