@@ -22,9 +22,16 @@ POLL_SECONDS = 3  # how often the dashboard asks for fresh results
 def unchanged(session: Session, assignment: Assignment, since: str | None) -> bool:
     """Return whether the class's results are still those of version `since` (the version the
     dashboard's poll last showed), so the poll can answer 204 and leave the page as it is."""
-    return since is not None and since == store.assignments.results_version(
-        session, assignment=assignment
-    )
+    return since is not None and since == _version(session, assignment)
+
+
+def _version(session: Session, assignment: Assignment) -> str:
+    """Return the class's results version, queried once per request (the poll's check and the
+    fragment it then renders share it)."""
+    key = ("results_version", assignment.id)
+    if key not in session.info:
+        session.info[key] = store.assignments.results_version(session, assignment=assignment)
+    return str(session.info[key])
 
 
 def class_trust(report: class_report.ClassReport) -> Trust:
@@ -43,7 +50,17 @@ def class_results(
     session: Session, bank: Bank, assignment: Assignment
 ) -> tuple[class_report.ClassReport, dict[str, AnyQuestion]]:
     """Return the assignment's class report and every question it names, by id."""
-    attempts = store.assignments.attempts_with_answers(session, assignment=assignment)
+    return _report(
+        session,
+        bank,
+        assignment,
+        store.assignments.attempts_with_answers(session, assignment=assignment),
+    )
+
+
+def _report(
+    session: Session, bank: Bank, assignment: Assignment, attempts: list[Attempt]
+) -> tuple[class_report.ClassReport, dict[str, AnyQuestion]]:
     asked = [q for a in attempts for q in a.question_ids]
     found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
     return class_report.class_report(attempts, found, assignment.pool), found
@@ -53,8 +70,9 @@ def dashboard_context(
     session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
 ) -> dict[str, Any]:
     """Return what the dashboard of an assignment shows, whoever opens it."""
-    version = store.assignments.results_version(session, assignment=assignment)
-    report, _found = class_results(session, bank, assignment)
+    version = _version(session, assignment)
+    rows = store.assignments.class_rows(session, assignment=assignment)  # with the grades
+    report, _found = _report(session, bank, assignment, rows.attempts)
     return {
         "version": version,
         "class_trust": class_trust(report),
@@ -76,7 +94,7 @@ def dashboard_context(
         "poll_seconds": POLL_SECONDS,
         "feedback_modes": assignments.FEEDBACK_MODES,
         "identities": assignments.IDENTITIES,
-        "grades": grades.board(session, assignment=assignment),  # None: not in an LMS
+        "grades": grades.board(rows),  # None: not in an LMS
     }
 
 

@@ -82,6 +82,7 @@ class QuestionRow:
     confidence_right: list[float] = field(default_factory=list)
     confidence_wrong: list[float] = field(default_factory=list)
     discrimination: float | None = None  # point-biserial against the rest (item_stats)
+    options: int | None = None  # how many answers it offers (set by _count, once)
 
     @property
     def percent(self) -> int:
@@ -165,7 +166,9 @@ def _count(row: QuestionRow, answer: Answer) -> None:
             row.wrong_reasons[answer.reason] += 1
     level = CONFIDENCE_LEVELS.get(answer.confidence or "")
     if level is not None and row.question is not None:
-        chance = level.chance(options_of(row.question))
+        if row.options is None:  # looked up once per question, not once per answer
+            row.options = options_of(row.question)
+        chance = level.chance(row.options)
         (row.confidence_right if answer.correct else row.confidence_wrong).append(chance)
 
 
@@ -236,6 +239,8 @@ def _kr20(attempts: Sequence[Attempt]) -> dict[str, float | None]:
     for attempt in attempts:
         right = {a.question_id: a.correct for a in attempt.answers}
         by_form: dict[str, list[str]] = {}
+        if not _has_forms(attempt):
+            continue
         for qid in attempt.question_ids:
             if (form := form_of(attempt, qid)) is not None:
                 by_form.setdefault(form, []).append(qid)

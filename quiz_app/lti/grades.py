@@ -20,7 +20,7 @@ from quiz_app.lti.tables import PENDING as PENDING
 from quiz_app.lti.tables import SENDING as SENDING
 from quiz_app.lti.tables import SENT as SENT
 from quiz_app.lti.tables import LtiGrade
-from quiz_app.models import Answer, Assignment, Attempt, utcnow
+from quiz_app.models import Answer, Attempt, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +98,12 @@ class GradeBoard:
         return self.grades.get(attempt_id)
 
 
-def board(session: Session, *, assignment: Assignment) -> GradeBoard | None:
-    """Return the assignment's LMS grades, or None when no LMS link opens it and no LMS student
-    took it (then the dashboard shows no grade column)."""
-    if not store.lti.is_linked(session, assignment=assignment):
+def board(rows: store.assignments.ClassRows) -> GradeBoard | None:
+    """Return the assignment's LMS grades (loaded with its attempts), or None when no LMS link
+    opens it and no LMS student took it (then the dashboard shows no grade column)."""
+    if not rows.linked and not rows.lms_attempts:
         return None
-    lms_attempts = store.grades.lms_attempt_ids(session, assignment=assignment)
-    return GradeBoard(lms_attempts, store.grades.grades_of(session, attempt_ids=lms_attempts))
+    return GradeBoard(rows.lms_attempts, rows.grades)
 
 
 def make_due(session: Session, *, grade: LtiGrade, now: datetime) -> bool:

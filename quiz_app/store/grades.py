@@ -1,5 +1,5 @@
 """The LMS grade queue's rows (lti_grades), as keyword-only functions over a session: queuing a
-grade once per attempt, the dashboard's grade column, and the grade sender's claims and
+grade once per attempt and the grade sender's claims and
 outcomes. What is queued and when, and how a grade is sent, are lti/grades.py and lti/ags.py."""
 
 from datetime import datetime, timedelta
@@ -63,21 +63,6 @@ def complete_ungraded(session: Session, *, limit: int) -> list[Attempt]:
     ).all()
     complete = [a for a, n in rows if progress.is_complete(a, answered=n or 0)]
     return complete[:limit]
-
-
-def lms_attempt_ids(session: Session, *, assignment: Assignment) -> set[int]:
-    """Return the ids of the assignment's attempts made through an LMS launch."""
-    return set(
-        session.scalars(
-            select(LtiAttempt.attempt_id).where(LtiAttempt.assignment_id == assignment.id)
-        )
-    )
-
-
-def grades_of(session: Session, *, attempt_ids: set[int]) -> dict[int, LtiGrade]:
-    """Return the grades of these attempts, by attempt id (attempts without one left out)."""
-    rows = session.scalars(select(LtiGrade).where(LtiGrade.attempt_id.in_(attempt_ids)))
-    return {row.attempt_id: row for row in rows}
 
 
 def grade_of(session: Session, *, assignment: Assignment, attempt_id: int) -> LtiGrade | None:

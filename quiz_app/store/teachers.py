@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from quiz_app import auth
 from quiz_app.models import LoginThrottle, Teacher, TeacherSession, utcnow
@@ -68,7 +68,7 @@ def get_session(session: Session, *, token: str) -> TeacherSession | None:
     """Return the live session of a cookie token, with its teacher, or None."""
     row = session.scalar(
         select(TeacherSession)
-        .options(selectinload(TeacherSession.teacher))
+        .options(joinedload(TeacherSession.teacher))  # one query, not two
         .where(TeacherSession.token_hash == auth.token_hash(token))
     )
     if row is None or row.expires_at <= utcnow():
