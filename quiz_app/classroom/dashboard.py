@@ -62,8 +62,8 @@ def _report(
     session: Session, bank: Bank, assignment: Assignment, attempts: list[Attempt]
 ) -> tuple[class_report.ClassReport, dict[str, AnyQuestion]]:
     asked = [q for a in attempts for q in a.question_ids]
-    found = lookup.resolve_many(session, bank, [*assignment.pool, *asked])
-    return class_report.class_report(attempts, found, assignment.pool), found
+    found = lookup.resolve_many(session, bank, [*assignment.every_question, *asked])
+    return class_report.class_report(attempts, found, assignment.every_question), found
 
 
 def dashboard_context(
