@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from sqlalchemy import func, select
 
 from quiz_app import auth, store
 from quiz_app.bank import lookup
@@ -130,3 +131,14 @@ GOOD_QUESTION_FORM: dict[str, Any] = {
     "ladder_rated_down": ["no-study"],
     "review_by": "2027-09-01",
 }
+
+
+def row_count(app: FastAPI, model: type) -> int:
+    """Return how many rows the table of `model` holds."""
+    with app.state.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def student_client(app: FastAPI) -> TestClient:
+    """Return a browser of its own for one student, which does not follow redirects."""
+    return TestClient(app, follow_redirects=False)

@@ -19,6 +19,7 @@ from tests.support.teacher_factories import (
     create_assignment,
     get_assignment,
     join_token,
+    student_client,
     teacher_client,
 )
 
@@ -43,10 +44,6 @@ def _take(app: FastAPI, student: TestClient, token: str) -> str:
     return page.text
 
 
-def _student(app: FastAPI) -> TestClient:
-    return TestClient(app, follow_redirects=False)
-
-
 @pytest.mark.parametrize("set_id", BUNDLED_SETS)
 def test_every_bundled_set_is_assigned_and_taken_as_the_public_set_gives_it(
     app: FastAPI, set_id: str
@@ -55,7 +52,7 @@ def test_every_bundled_set_is_assigned_and_taken_as_the_public_set_gives_it(
     qset = bank.sets[set_id]
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf, set_id=set_id)).join_code
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, code, "Ada")
     attempt = _attempt(app, token)
     phases = bank.phases(qset, attempt.seed)
@@ -81,7 +78,7 @@ def test_before_and_after_is_counterbalanced_by_seed_in_an_assignment(
     given = itertools.count(40)  # seeds 40, 41, 42, 43: both parities, twice
     monkeypatch.setattr(seeds, "new_seed", lambda: next(given))
     for name in ("Ada", "Ben", "Cy", "Di"):
-        attempt = _attempt(app, join_token(_student(app), code, name))
+        attempt = _attempt(app, join_token(student_client(app), code, name))
         ids, n = attempt.question_ids, len(qset.check_in)
         first, last = set(ids[:n]), set(ids[-n:])
         if attempt.seed % 2:
@@ -98,7 +95,7 @@ def test_a_filter_over_all_three_kinds_is_assigned_and_taken(app: FastAPI) -> No
     assignment = get_assignment(app, create_assignment(teacher, csrf, **form))
     assert {bank.questions[i].kind for i in assignment.pool} == set(KINDS)
     assert len(assignment.pool) == len(bank.questions)
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, assignment.join_code, "Ada")
     ids = _attempt(app, token).question_ids
     assert len(ids) == 12 and set(ids) <= set(assignment.pool)
@@ -114,7 +111,7 @@ def test_a_pick_of_option_questions_with_feedback_after_submit_is_graded(app: Fa
     teacher, csrf, _ = teacher_client(app)
     form = {"source": "ids", "ids": picked, "feedback_mode": "after_submit"}
     assignment = get_assignment(app, create_assignment(teacher, csrf, **form))
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, assignment.join_code, "Ada")
     assert sorted(_attempt(app, token).question_ids) == sorted(picked)
     first = student.get(f"/a/{token}/q/1").text

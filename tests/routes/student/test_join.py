@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from quiz_app.models import Attempt
 from tests.support.teacher_factories import (
@@ -15,23 +15,16 @@ from tests.support.teacher_factories import (
     get_assignment,
     join,
     join_token,
+    row_count,
+    student_client,
     teacher_client,
 )
-
-
-def _count(app: FastAPI, model: type) -> int:
-    with app.state.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def _student(app: FastAPI) -> TestClient:
-    return TestClient(app, follow_redirects=False)
 
 
 def test_join_with_typed_code_any_case_and_dashes_reaches_name_page(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf)).join_code
-    student = _student(app)
+    student = student_client(app)
     typed = f" {code[:3].lower()}-{code[3:].lower()} "
     response = student.post("/join", data={"code": typed})
     assert response.status_code == 303
@@ -63,7 +56,7 @@ def test_join_mistyped_code_is_404_with_help_and_the_form_again(
 def test_join_starts_attempt_with_name_and_goes_to_quiz(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     assignment = get_assignment(app, create_assignment(teacher, csrf))
-    student = _student(app)
+    student = student_client(app)
     response = join(student, assignment.join_code, "  Sam   Lee ")
     assert response.status_code == 303
     token = response.headers["location"].rsplit("/", 1)[-1]
@@ -83,7 +76,7 @@ def test_join_starts_attempt_with_name_and_goes_to_quiz(app: FastAPI) -> None:
 def test_join_nickname_mode_asks_for_nickname_not_name(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf, identity="nickname")).join_code
-    page = _student(app).get(f"/j/{code}").text
+    page = student_client(app).get(f"/j/{code}").text
     assert "A nickname (not your real name" in page
     assert 'autocomplete="name"' not in page
 
@@ -92,35 +85,35 @@ def test_join_nickname_mode_asks_for_nickname_not_name(app: FastAPI) -> None:
 def test_join_without_usable_name_is_422_and_starts_nothing(app: FastAPI, name: str) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf)).join_code
-    response = join(_student(app), code, name)
+    response = join(student_client(app), code, name)
     assert response.status_code == 422
     assert "Type your name, from 1 to 40 characters" in response.text
-    assert _count(app, Attempt) == 0
+    assert row_count(app, Attempt) == 0
 
 
 def test_join_more_than_attempts_allowed_is_409_with_advice(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf, attempts_allowed="2")).join_code
-    join_token(_student(app), code, "Sam")
-    join_token(_student(app), code, "sam ")
-    response = join(_student(app), code, "SAM")
+    join_token(student_client(app), code, "Sam")
+    join_token(student_client(app), code, "sam ")
+    response = join(student_client(app), code, "SAM")
     assert response.status_code == 409
     text = html.unescape(response.text)
     assert "already taken this assignment 2 times" in text
     assert "add something to your name" in text
-    assert _count(app, Attempt) == 2
-    assert join(_student(app), code, "Sam K.").status_code == 303
+    assert row_count(app, Attempt) == 2
+    assert join(student_client(app), code, "Sam K.").status_code == 303
 
 
 def test_join_again_in_same_browser_offers_to_carry_on(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf)).join_code
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, code, "Sam")
     page = student.get(f"/j/{code}").text
     assert f'href="/a/{token}"' in page
     assert "Carry on where you left off" in page
-    assert "Carry on" not in _student(app).get(f"/j/{code}").text
+    assert "Carry on" not in student_client(app).get(f"/j/{code}").text
 
 
 def test_join_closed_assignment_is_403_with_message(app: FastAPI) -> None:
@@ -128,11 +121,11 @@ def test_join_closed_assignment_is_403_with_message(app: FastAPI) -> None:
     assignment_id = create_assignment(teacher, csrf)
     code = get_assignment(app, assignment_id).join_code
     teacher.post(f"/teacher/assignments/{assignment_id}/close", data={"csrf_token": csrf})
-    for response in (_student(app).get(f"/j/{code}"), join(_student(app), code, "Sam")):
+    for response in (student_client(app).get(f"/j/{code}"), join(student_client(app), code, "Sam")):
         assert response.status_code == 403
         assert "Your teacher has closed this assignment" in response.text
         assert 'name="name"' not in response.text
-    assert _count(app, Attempt) == 0
+    assert row_count(app, Attempt) == 0
 
 
 def test_join_before_opening_time_is_403_saying_when(app: FastAPI) -> None:
@@ -140,16 +133,16 @@ def test_join_before_opening_time_is_403_saying_when(app: FastAPI) -> None:
     opens = (datetime.now(UTC) + timedelta(days=2)).replace(second=0, microsecond=0)
     assignment_id = create_assignment(teacher, csrf, opens_at=opens.strftime("%Y-%m-%dT%H:%M"))
     code = get_assignment(app, assignment_id).join_code
-    response = join(_student(app), code, "Sam")
+    response = join(student_client(app), code, "Sam")
     assert response.status_code == 403
     assert f"This assignment opens on {opens:%a %d %b %Y, %H:%M} UTC" in response.text
-    assert _count(app, Attempt) == 0
+    assert row_count(app, Attempt) == 0
 
 
 def test_join_after_closing_time_is_403(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     closes = datetime.now(UTC) - timedelta(hours=1)
     assignment_id = create_assignment(teacher, csrf, closes_at=closes.strftime("%Y-%m-%dT%H:%M"))
-    response = _student(app).get(f"/j/{get_assignment(app, assignment_id).join_code}")
+    response = student_client(app).get(f"/j/{get_assignment(app, assignment_id).join_code}")
     assert response.status_code == 403
     assert "This assignment closed on" in response.text

@@ -28,18 +28,10 @@ from tests.support.teacher_factories import (
     join,
     join_token,
     questions_for,
+    row_count,
+    student_client,
     teacher_client,
 )
-
-
-def _count(app: FastAPI, model: type) -> int:
-    with app.state.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def _student(app: FastAPI) -> TestClient:
-    return TestClient(app, follow_redirects=False)
-
 
 # --- making an assignment ------------------------------------------------------------------
 
@@ -204,7 +196,7 @@ def test_shuffle_gives_each_student_own_reproducible_selection(app: FastAPI) -> 
     assignment = get_assignment(app, create_assignment(teacher, csrf, question_count="5"))
     orders = set()
     for name in ("Ana", "Ben", "Cy", "Di", "Ed", "Flo"):
-        token = join_token(_student(app), assignment.join_code, name)
+        token = join_token(student_client(app), assignment.join_code, name)
         with app.state.sessions() as session:
             attempt = session.scalar(select(Attempt).where(Attempt.token == token))
             assert attempt is not None
@@ -222,7 +214,7 @@ def test_without_shuffle_every_student_gets_the_same_list(app: FastAPI) -> None:
     lists = {
         tuple(question_ids(app, s, join_token(s, assignment.join_code, n)))
         for n in ("Ana", "Ben", "Cy")
-        for s in [_student(app)]
+        for s in [student_client(app)]
     }
     assert lists == {tuple(assignment.pool[:4])}
 
@@ -233,7 +225,7 @@ def test_without_shuffle_every_student_gets_the_same_list(app: FastAPI) -> None:
 def test_immediate_mode_answers_get_feedback_like_public_sets(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf)).join_code
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, code, "Sam")
     qid = question_ids(app, student, token)[0]
     response = answer(student, token, qid, question(app, qid).verdict, htmx=True)
@@ -246,7 +238,7 @@ def _hidden_assignment(app: FastAPI) -> tuple[TestClient, str, str]:
     code = get_assignment(
         app, create_assignment(teacher, csrf, feedback_mode="after_submit", question_count="4")
     ).join_code
-    student = _student(app)
+    student = student_client(app)
     return student, join_token(student, code, "Sam"), csrf
 
 
@@ -323,7 +315,7 @@ def test_submit_my_answers_reveals_full_results_and_locks_answers(app: FastAPI) 
 def test_retry_missed_of_an_assignment_is_409(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf)).join_code
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, code, "Sam")
     qid = question_ids(app, student, token)[0]
     answer(student, token, qid, wrong_verdict(question(app, qid)))
@@ -351,7 +343,7 @@ def test_close_stops_answers_keeps_saved_ones_and_reopen_resumes(app: FastAPI) -
     teacher, csrf, _ = teacher_client(app)
     assignment_id = create_assignment(teacher, csrf)
     code = get_assignment(app, assignment_id).join_code
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, code, "Sam")
     qids = question_ids(app, student, token)
     answer(student, token, qids[0], "research")
@@ -373,7 +365,7 @@ def test_edit_assignment_changes_settings_and_keeps_questions_and_answers(app: F
     teacher, csrf, _ = teacher_client(app)
     assignment_id = create_assignment(teacher, csrf)
     before = get_assignment(app, assignment_id)
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, before.join_code, "Sam")
     answer(student, token, question_ids(app, student, token)[0], "research")
     response = teacher.post(
@@ -418,7 +410,7 @@ def test_delete_asks_for_confirmation_then_deletes_results(app: FastAPI) -> None
     teacher, csrf, _ = teacher_client(app)
     assignment_id = create_assignment(teacher, csrf)
     code = get_assignment(app, assignment_id).join_code
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, code, "Sam")
     for qid in question_ids(app, student, token)[:2]:
         answer(student, token, qid, "research")
@@ -428,23 +420,23 @@ def test_delete_asks_for_confirmation_then_deletes_results(app: FastAPI) -> None
     confirm = teacher.get(f"/teacher/assignments/{assignment_id}/delete")
     assert confirm.status_code == 200
     assert "1 student attempt and 2 answers" in confirm.text
-    assert _count(app, Attempt) == 2  # the confirmation page deletes nothing
+    assert row_count(app, Attempt) == 2  # the confirmation page deletes nothing
     response = teacher.post(
         f"/teacher/assignments/{assignment_id}/delete", data={"csrf_token": csrf}
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/teacher"
     assert teacher.get(f"/teacher/assignments/{assignment_id}").status_code == 404
-    assert _count(app, Attempt) == 1 and _count(app, Answer) == 1
+    assert row_count(app, Attempt) == 1 and row_count(app, Answer) == 1
     assert student.get(f"/a/{token}").status_code == 404
-    assert join(_student(app), code, "Sam").status_code == 404
+    assert join(student_client(app), code, "Sam").status_code == 404
 
 
 def test_teacher_home_lists_own_assignments_with_counts(app: FastAPI) -> None:
     teacher, csrf, _ = teacher_client(app)
     assignment_id = create_assignment(teacher, csrf, title="Year 10 <script>")
     code = get_assignment(app, assignment_id).join_code
-    join_token(_student(app), code, "Sam")
+    join_token(student_client(app), code, "Sam")
     page = teacher.get("/teacher").text
     assert "Year 10 &lt;script&gt;" in page
     assert f"<code>{code[:3]}-{code[3:]}</code>" in page

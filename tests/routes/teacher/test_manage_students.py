@@ -16,12 +16,9 @@ from tests.support.teacher_factories import (
     get_assignment,
     join,
     join_token,
+    student_client,
     teacher_client,
 )
-
-
-def _student(app: FastAPI) -> TestClient:
-    return TestClient(app, follow_redirects=False)
 
 
 def _attempt(app: FastAPI, token: str) -> Attempt:
@@ -75,7 +72,7 @@ def _text(response: object) -> str:
 def _set_up(app: FastAPI, **settings: str) -> tuple[TestClient, str, int, TestClient, str]:
     teacher, csrf, _ = teacher_client(app)
     assignment_id = create_assignment(teacher, csrf, **settings)
-    student = _student(app)
+    student = student_client(app)
     token = join_token(student, get_assignment(app, assignment_id).join_code, "Sam Lee")
     return teacher, csrf, assignment_id, student, token
 
@@ -90,7 +87,7 @@ def _in_an_hour() -> str:
 def test_another_attempt_lets_the_student_join_again_and_is_logged(app: FastAPI) -> None:
     teacher, csrf, assignment_id, student, token = _set_up(app)
     code = get_assignment(app, assignment_id).join_code
-    assert join(_student(app), code, "sam lee").status_code == 409  # one attempt allowed
+    assert join(student_client(app), code, "sam lee").status_code == 409  # one attempt allowed
     attempt = _attempt(app, token)
     page = _text(teacher.get(_student_page(assignment_id, attempt.id)))
     assert "Manage this student" in page
@@ -104,12 +101,12 @@ def test_another_attempt_lets_the_student_join_again_and_is_logged(app: FastAPI)
     assert _events(app, assignment_id) == [
         ("another-attempt", "Sam Lee", "May now start 2 attempts (the assignment allows 1).")
     ]
-    again = join(_student(app), code, "Sam Lee")
+    again = join(student_client(app), code, "Sam Lee")
     assert again.status_code == 303
-    assert join(_student(app), code, "Sam Lee").status_code == 409  # only one more
+    assert join(student_client(app), code, "Sam Lee").status_code == 409  # only one more
     # Someone else of the class still has the assignment's one attempt.
-    assert join(_student(app), code, "Ana").status_code == 303
-    assert join(_student(app), code, "Ana").status_code == 409
+    assert join(student_client(app), code, "Ana").status_code == 303
+    assert join(student_client(app), code, "Ana").status_code == 409
 
     dashboard = _text(teacher.get(f"/teacher/assignments/{assignment_id}"))
     assert "Changes for single students" in dashboard
@@ -122,7 +119,7 @@ def test_another_attempt_lets_the_student_join_again_and_is_logged(app: FastAPI)
 
 def test_extra_time_lets_the_student_answer_after_the_closing_time(app: FastAPI) -> None:
     teacher, csrf, assignment_id, student, token = _set_up(app, closes_at=_in_an_hour())
-    other = _student(app)
+    other = student_client(app)
     other_token = join_token(other, get_assignment(app, assignment_id).join_code, "Ana")
     attempt = _attempt(app, token)
     _close_now(app, assignment_id)
@@ -161,13 +158,13 @@ def test_extra_time_opens_the_join_page_to_that_student_only(app: FastAPI) -> No
     )
     code = get_assignment(app, assignment_id).join_code
     _close_now(app, assignment_id)
-    assert join(_student(app), code, "Sam Lee").status_code == 403
+    assert join(student_client(app), code, "Sam Lee").status_code == 403
     url = _student_page(assignment_id, _attempt(app, token).id) + "/extra-time"
     form = {"csrf_token": csrf, "closes_at": _in_an_hour(), "timezone": "UTC"}
     assert teacher.post(url, data=form).status_code == 303
-    assert _student(app).get(f"/j/{code}").status_code == 200
-    assert join(_student(app), code, "Sam Lee").status_code == 303
-    refused = join(_student(app), code, "Ana")
+    assert student_client(app).get(f"/j/{code}").status_code == 200
+    assert join(student_client(app), code, "Sam Lee").status_code == 303
+    refused = join(student_client(app), code, "Ana")
     assert refused.status_code == 403
     assert "This assignment closed on" in _text(refused)
 
@@ -208,7 +205,7 @@ def test_extra_time_without_a_closing_time_is_422(app: FastAPI) -> None:
 
 def test_delete_asks_first_then_removes_only_that_attempt(app: FastAPI) -> None:
     teacher, csrf, assignment_id, student, token = _set_up(app)
-    other = _student(app)
+    other = student_client(app)
     other_token = join_token(other, get_assignment(app, assignment_id).join_code, "Ana")
     for client, tok in ((student, token), (other, other_token)):
         for qid in question_ids(app, client, tok)[:2]:
@@ -240,7 +237,7 @@ def test_delete_asks_first_then_removes_only_that_attempt(app: FastAPI) -> None:
     # The student's link now leads nowhere, and the attempt they used is free again.
     assert student.get(f"/a/{token}").status_code == 404
     code = get_assignment(app, assignment_id).join_code
-    assert join(_student(app), code, "Sam Lee").status_code == 303
+    assert join(student_client(app), code, "Sam Lee").status_code == 303
 
 
 def test_a_missing_attempt_is_404_with_a_message(app: FastAPI) -> None:
