@@ -43,6 +43,10 @@ MEANINGS: dict[str, str] = {
         "could plausibly be in (95 % interval)."
     ),
     "concepts_missed": "The ideas about evidence the class got wrong most often.",
+    "class_trust": (
+        "Over-trust: unsupported or open claims the class took for established research. "
+        "Over-doubt: established research the class took for an open or unsupported claim."
+    ),
 }
 
 

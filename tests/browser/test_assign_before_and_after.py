@@ -1,6 +1,7 @@
 """In headless Chromium: a teacher assigns "Before and after", two students join it on their
 own devices and answer everything (check-in, practice of every kind, check-out), and each
-student's results page shows the change from check-in to check-out."""
+student's results page shows the change from check-in to check-out, and the teacher's dashboard,
+left open all along, shows each student's change as it happens."""
 
 import re
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from tests.browser.conftest import LiveServer
 pytestmark = pytest.mark.browser
 
 PRACTICE = 2  # practice questions per student, between the two check forms of 9
+POLL_MS = 10_000  # the dashboard polls every 3 s: three polls and some slack
 
 
 def _axe_violations(page: Page) -> list[str]:
@@ -105,3 +107,19 @@ def test_two_students_take_an_assigned_before_and_after_and_see_their_change(
         "From check-in to check-out, your accuracy stayed the same."
     )
     expect(ben.locator(".score")).to_contain_text("20 of 20")
+    _dashboard_shows_each_change(teacher, live_server)
+
+
+def _dashboard_shows_each_change(teacher: Page, server: LiveServer) -> None:
+    """The assignment page the teacher left open has polled in both students' change; the class
+    mean waits for more students."""
+    roster = teacher.get_by_role("region", name=re.compile("progress, score"))
+    heading = roster.get_by_role("columnheader").all_inner_texts()
+    column = heading.index("Check-in → check-out")
+    for name, change in (("Ana", "+100 points"), ("Ben", "0 points")):
+        row = roster.locator("tr", has=teacher.get_by_role("link", name=name))
+        expect(row.locator("td").nth(column - 1)).to_have_text(change, timeout=POLL_MS)
+    expect(teacher.locator("#live-summary")).to_contain_text("2 started, 2 finished")
+    expect(teacher.locator("#class-change")).to_contain_text("Needs at least 5 students")
+    expect(teacher.locator("#class-change")).to_contain_text("(2 so far)")
+    assert _axe_violations(teacher) == []

@@ -95,7 +95,7 @@ def test_dashboard_shows_the_class_change_kr20_concepts_and_teach_next(app: Fast
         assert value is not None
         assert _by_id(page, f"kr20-{form}") == f"Form {form}: {value:.2f}"
     text = html.unescape(page)
-    for key in ("mean_change", "kr20", "concepts_missed"):
+    for key in ("mean_change", "kr20", "concepts_missed", "class_trust"):
         assert item_stats.MEANINGS[key] in text
     # The concepts most missed, and what to teach next: worked out from the answers given.
     wrong = {q.id: (20, sum(not RIGHT[i](n) for n in range(20))) for i, q in enumerate(picked)}
