@@ -1,6 +1,8 @@
 """Managing one student of an assignment: another attempt, a later closing time (extra time),
-deleting an attempt. The rules and the log's words; the rows are in store/students.py."""
+deleting an attempt. The rules and the log's words; the rows are in store/students.py. A student
+who came from an LMS is managed the same way, by their LMS user (LmsLimits)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -8,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from quiz_app import store
-from quiz_app.classroom.assignments import closing_time, name_key, show_time
+from quiz_app.classroom.assignments import closing_time, show_time
+from quiz_app.lti.tables import LtiUser
 from quiz_app.models import Assignment, Attempt, StudentAllowance, utcnow
 
 # What the assignment's log calls each action.
@@ -27,6 +30,20 @@ def attempts_allowed(assignment: Assignment, allowance: StudentAllowance | None)
 def extra_closing(allowance: StudentAllowance | None) -> datetime | None:
     """Return the student's own closing time, or None when they have none."""
     return allowance.closes_at if allowance else None
+
+
+@dataclass(frozen=True)
+class LmsLimits:
+    """What one LMS student may do in the assignment their course's link opens."""
+
+    attempts: int  # attempts they may start: the assignment's, plus any their teacher gave
+    closes_at: datetime | None  # their own later closing time, or None
+
+
+def lms_limits(session: Session, assignment: Assignment, user: LtiUser) -> LmsLimits:
+    key = store.students.lms_student_key(user)
+    allowance = store.students.get_allowance(session, assignment=assignment, student_key=key)
+    return LmsLimits(attempts_allowed(assignment, allowance), extra_closing(allowance))
 
 
 def parse_closing_time(
@@ -84,9 +101,8 @@ def delete_details(attempt: Attempt, zone: str) -> str:
 def manage_context(session: Session, assignment: Assignment, attempt: Attempt) -> dict[str, Any]:
     """Return what the "Manage this student" controls of a student's page show."""
     allowance = store.students.allowance_of(session, attempt=attempt)
-    used = store.assignments.count_student_attempts(
-        session, assignment=assignment, student_key=name_key(attempt.student_name or "")
-    )
+    key = store.students.student_key_of(session, attempt=attempt) or ""
+    used = store.students.count_attempts_of(session, assignment=assignment, student_key=key)
     closes = closing_time(assignment, extra_closing(allowance))
     return {
         "manage": {

@@ -2,8 +2,9 @@
 assignment's settings (another attempt, a later closing time), and the assignment's log of what
 the teacher did, as keyword-only functions over a session.
 
-A student is the name they joined with, compared casefolded (classroom.assignments.name_key),
-as the join page counts their attempts.
+A student who joined with the code is the name they typed, compared casefolded
+(classroom.assignments.name_key), as the join page counts their attempts; a student who came from
+an LMS is their LMS user (lms_student_key), whatever name the LMS sends.
 """
 
 from datetime import UTC, datetime
@@ -11,8 +12,43 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from quiz_app.lti.tables import LtiAttempt, LtiUser
 from quiz_app.models import Assignment, AssignmentEvent, Attempt, StudentAllowance, Teacher
+from quiz_app.store.assignments import count_student_attempts
 from quiz_app.store.attempts import delete_attempt
+
+# An LMS user's student key. A typed name never holds a tab (clean_name drops control
+# characters), so no student who joins with the code can take an LMS student's allowance.
+LMS_KEY = "lti\t{}"
+
+
+def lms_student_key(user: LtiUser) -> str:
+    return LMS_KEY.format(user.id)
+
+
+def student_key_of(session: Session, *, attempt: Attempt) -> str | None:
+    """Return the key of the student who made the attempt: their LMS user, or their name."""
+    user_id = session.scalar(
+        select(LtiAttempt.lti_user_id).where(LtiAttempt.attempt_id == attempt.id)
+    )
+    if user_id is not None:
+        return LMS_KEY.format(user_id)
+    return None if attempt.student_name is None else attempt.student_name.casefold()
+
+
+def count_attempts_of(session: Session, *, assignment: Assignment, student_key: str) -> int:
+    """Return how many attempts of the assignment the student (by student key) started."""
+    if not student_key.startswith(LMS_KEY.format("")):
+        return count_student_attempts(session, assignment=assignment, student_key=student_key)
+    user_id = int(student_key.removeprefix(LMS_KEY.format("")))
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LtiAttempt)
+            .where(LtiAttempt.lti_user_id == user_id, LtiAttempt.assignment_id == assignment.id)
+        )
+        or 0
+    )
 
 
 def get_allowance(
@@ -28,11 +64,12 @@ def get_allowance(
 
 def allowance_of(session: Session, *, attempt: Attempt) -> StudentAllowance | None:
     """Return the allowance of the student who made an assignment's attempt, if any."""
-    if attempt.assignment is None or attempt.student_name is None:
+    if attempt.assignment is None:
         return None
-    return get_allowance(
-        session, assignment=attempt.assignment, student_key=attempt.student_name.casefold()
-    )
+    key = student_key_of(session, attempt=attempt)
+    if key is None:
+        return None
+    return get_allowance(session, assignment=attempt.assignment, student_key=key)
 
 
 def latest_closing(session: Session, *, assignment: Assignment) -> datetime | None:
@@ -82,11 +119,12 @@ def give_another_attempt(
     *,
     assignment: Assignment,
     teacher: Teacher,
+    student_key: str,
     student_name: str,
     details: str,
 ) -> StudentAllowance:
     """Allow the student one more attempt than before, and log it; return the allowance."""
-    allowance = _allowance(session, assignment, student_name.casefold())
+    allowance = _allowance(session, assignment, student_key)
     allowance.extra_attempts = (allowance.extra_attempts or 0) + 1
     _log(session, assignment, teacher, "another-attempt", student_name, details)
     session.commit()
@@ -98,12 +136,13 @@ def set_closing_time(
     *,
     assignment: Assignment,
     teacher: Teacher,
+    student_key: str,
     student_name: str,
     closes_at: datetime,
     details: str,
 ) -> StudentAllowance:
     """Give the student their own closing time, and log it; return the allowance."""
-    allowance = _allowance(session, assignment, student_name.casefold())
+    allowance = _allowance(session, assignment, student_key)
     allowance.closes_at = closes_at
     _log(session, assignment, teacher, "extra-time", student_name, details)
     session.commit()

@@ -79,12 +79,18 @@ def test_allowances_belong_to_one_student_of_one_assignment(app: FastAPI) -> Non
         later = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
         for _ in range(2):
             store.students.give_another_attempt(
-                session, assignment=first, teacher=teacher, student_name="Sam Lee", details="+1"
+                session,
+                assignment=first,
+                teacher=teacher,
+                student_key="sam lee",
+                student_name="Sam Lee",
+                details="+1",
             )
         store.students.set_closing_time(
             session,
             assignment=first,
             teacher=teacher,
+            student_key="sam lee",
             student_name="Sam Lee",
             closes_at=later,
             details="later",

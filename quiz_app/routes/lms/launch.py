@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from quiz_app import store
-from quiz_app.classroom import assignments
+from quiz_app.classroom import assignments, students
 from quiz_app.classroom.lms_attempts import start_next_attempt
 from quiz_app.deps import FormDataDep, SessionDep, TemplatesDep
 from quiz_app.links import public_base, tool_urls
@@ -178,10 +178,13 @@ def _land_learner(
             title="Not ready yet",
         )
     latest = store.lti.latest_attempt(session, user=user, assignment=assignment)
-    blocked = assignments.unavailable(assignment, utcnow(), noun="activity")
+    limits = students.lms_limits(session, assignment, user)
+    blocked = assignments.unavailable(
+        assignment, utcnow(), noun="activity", closes_at=limits.closes_at
+    )
     if latest is not None:
         finished = store.attempts.is_complete(session, attempt=latest.attempt)
-        if finished and latest.number < assignment.attempts_allowed and not blocked:
+        if finished and latest.number < limits.attempts and not blocked:
             token = store.lti.open_session(
                 session, kind="learner", user=user, platform=link.platform, link=link
             )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from quiz_app import lms_access, messages, store
 from quiz_app.bank.catalog import Bank
-from quiz_app.classroom import assignments, dashboard
+from quiz_app.classroom import assignments, dashboard, students
 from quiz_app.classroom.lms_attempts import start_next_attempt
 from quiz_app.deps import (
     BankDep,
@@ -186,11 +186,14 @@ def show_lti_attempts(
     if assignment is None:
         raise HTTPException(404, messages.NO_QUESTIONS_CHOSEN)
     latest = store.lti.latest_attempt(session, user=lti.lti_user, assignment=assignment)
+    limits = students.lms_limits(session, assignment, lti.lti_user)
     context = {
         "assignment": assignment,
         "latest": latest,
-        "left": assignment.attempts_allowed - (latest.number if latest else 0),
-        "blocked": assignments.unavailable(assignment, utcnow(), noun="activity"),
+        "left": limits.attempts - (latest.number if latest else 0),
+        "blocked": assignments.unavailable(
+            assignment, utcnow(), noun="activity", closes_at=limits.closes_at
+        ),
     }
     return lms_access.render(request, templates, "lti/attempts.html", context)
 
@@ -207,9 +210,12 @@ def start_lti_attempt(request: Request, lti: CurrentLti, session: SessionDep) ->
     if latest is not None and not store.attempts.is_complete(session, attempt=latest.attempt):
         token = latest.attempt.token  # still unfinished: carry on with it
         return RedirectResponse(path_for(request, "resume_attempt", token=token), 303)
-    if number > assignment.attempts_allowed:
+    limits = students.lms_limits(session, assignment, lti.lti_user)
+    if number > limits.attempts:
         raise HTTPException(409, "You have used every attempt this activity allows.")
-    blocked = assignments.unavailable(assignment, utcnow(), noun="activity")
+    blocked = assignments.unavailable(
+        assignment, utcnow(), noun="activity", closes_at=limits.closes_at
+    )
     if blocked:
         raise HTTPException(403, blocked)
     token = start_next_attempt(

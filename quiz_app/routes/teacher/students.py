@@ -28,6 +28,10 @@ def _find(page: TeacherPage, assignment_id: int, attempt_id: int) -> tuple[Assig
     return assignment, attempt
 
 
+def _key(page: TeacherPage, attempt: Attempt) -> str:
+    return store.students.student_key_of(page.session, attempt=attempt) or ""
+
+
 def _back(page: TeacherPage, assignment: Assignment, attempt: Attempt) -> Response:
     url = path_for(
         page.request, "show_student_answers", assignment_id=assignment.id, attempt_id=attempt.id
@@ -44,6 +48,7 @@ def give_another_attempt(page: TeacherPageDep, assignment_id: int, attempt_id: i
         page.session,
         assignment=assignment,
         teacher=page.teacher,
+        student_key=_key(page, attempt),
         student_name=attempt.student_name or "",
         details=students.another_attempt_details(assignment, before),
     )
@@ -76,6 +81,7 @@ def give_extra_time(
         page.session,
         assignment=assignment,
         teacher=page.teacher,
+        student_key=_key(page, attempt),
         student_name=attempt.student_name or "",
         closes_at=when,
         details=students.extra_time_details(assignment, when, zone),
