@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from quiz_app import auth
 from quiz_app.bank.catalog import BankError, check_bank
 from quiz_app.config import Settings
+from quiz_app.outages import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,9 @@ def _serve(args: argparse.Namespace) -> int:
         print("The question bank has problems; fix them and start again:", file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
         return 1
     print(f"Claim Check is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

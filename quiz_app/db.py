@@ -20,7 +20,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
-    if parsed.database and parsed.database != ":memory:":
+    # A plain file path gets its folder; a SQLite URI filename (file:…?mode=ro, with uri=true)
+    # names a file that must exist already.
+    if parsed.database and parsed.database != ":memory:" and parsed.query.get("uri") != "true":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
 

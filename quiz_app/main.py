@@ -1,5 +1,6 @@
 """The application factory."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,9 +12,10 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from quiz_app import db, messages
+from quiz_app import db, messages, outages
 from quiz_app.bank.catalog import load_bank
 from quiz_app.config import Settings
 from quiz_app.deps import LoginRequired, is_htmx
@@ -27,6 +29,7 @@ from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
 GZIP_MIN_BYTES = 500  # smaller responses are not worth compressing
+LOG = logging.getLogger("quiz_app")
 ROUTERS = (
     quiz.router,
     practice.router,
@@ -49,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     bank = load_bank(settings.questions_dir)
     engine = db.make_engine(settings.resolved_database_url())
-    db.upgrade(engine)
+    outages.open_database(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -97,10 +100,23 @@ def _add_routes(app: FastAPI) -> None:
 def _add_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
     """Answer every error with a page a person can act on (a fragment for htmx)."""
 
-    def error_page(request: Request, status: int, message: str) -> Response:
+    def error_page(
+        request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> Response:
         name = "_error.html" if is_htmx(request) else "error.html"
         context = {"status": status, "message": message}
-        return templates.TemplateResponse(request, name, context, status_code=status)
+        return templates.TemplateResponse(
+            request, name, context, status_code=status, headers=headers
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        what = outages.outage_of(exc)
+        if what is None:
+            raise exc  # a bug in a query, not an outage: the server error it is
+        LOG.error("The database is %s: %s", what, exc.orig)
+        retry = {"Retry-After": str(outages.RETRY_AFTER_SECONDS)}
+        return error_page(request, 503, outages.STUDENT_MESSAGE, retry)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
