@@ -8,6 +8,7 @@ import functools
 import hashlib
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +24,7 @@ SESSION_TOKEN_BYTES = 32  # 256 random bits in the cookie; the database keeps on
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256  # hashing a huge password would tie up the server
 MIN_LOCAL_PART = 3  # shorter email local parts ("jo@…") are too common to forbid in passwords
+MIN_DISTINCT = 5  # different characters a password needs: "aaaaaaaaaa" or "ababababab" is weak
 
 # Failed logins: this many failures of one key within the window lock that key.
 MAX_FAILURES = 5
@@ -122,6 +124,14 @@ def password_problems(password: str, email: str) -> list[str]:
         problems.append("Do not put your email name in your password.")
     if password.lower() in COMMON_PASSWORDS:
         problems.append("This password is one of the most common ones; choose another.")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in password):
+        problems.append(
+            "Use only characters you can type: no control characters such as tabs or NUL."
+        )
+    elif len(set(password.casefold())) < MIN_DISTINCT:
+        problems.append(
+            f"Use at least {MIN_DISTINCT} different characters, not one or two repeated."
+        )
     return problems
 
 

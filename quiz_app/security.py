@@ -20,6 +20,13 @@ TEACHER_PATHS = "/teacher"
 # Security: teacher pages show the answer key and class results, so besides frame-ancestors
 # 'none', old browsers get X-Frame-Options too, and no shared cache may keep them.
 TEACHER_HEADERS = [(b"x-frame-options", b"DENY"), (b"cache-control", b"no-store")]
+# A student's attempt pages and the join page (which remembers who was here) hold one
+# student's answers: no shared computer's cache or school proxy may keep them either.
+STUDENT_PRIVATE_PATHS = ("/a/", "/j/")
+NO_STORE = [(b"cache-control", b"no-store")]
+# Over https, browsers keep to https for a year (no includeSubDomains: a district's other hosts
+# are not ours to decide). Behind a proxy, the scheme comes from its trusted forwarded headers.
+HSTS = [(b"strict-transport-security", b"max-age=31536000")]
 
 
 def _policy(settings: Settings) -> str:
@@ -61,6 +68,10 @@ class SecurityHeaders:
                 headers = [*self.headers, (b"content-security-policy", csp)]
                 if scope["path"].startswith(TEACHER_PATHS):
                     headers += TEACHER_HEADERS
+                elif scope["path"].startswith(STUDENT_PRIVATE_PATHS):
+                    headers += NO_STORE
+                if scope.get("scheme") == "https":
+                    headers += HSTS
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in headers if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]

@@ -8,8 +8,11 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from confusable_homoglyphs import confusables
 
 from quiz_app.bank.catalog import Bank, Phases
 from quiz_app.bank.draw import check_forms, draw
@@ -76,11 +79,20 @@ def format_code(code: str) -> str:
 
 
 def clean_name(typed: str) -> str:
-    """Return a student's name with control characters removed and spaces collapsed."""
+    """Return a student's name with control characters removed and spaces collapsed, in NFKC:
+    full-width letters, ligatures and letters typed with combining marks become the plain
+    letters they look like, so "Ｓａｍ" and "Sam" are one student."""
     text = "".join(
-        c for c in unicodedata.normalize("NFC", typed) if unicodedata.category(c)[0] != "C"
+        c for c in unicodedata.normalize("NFKC", typed) if unicodedata.category(c)[0] != "C"
     )
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)  # names repeat on every dashboard poll
+def looks_disguised(name: str) -> bool:
+    """Return whether a name mixes alphabets with look-alike letters (a Cyrillic "а" among
+    Latin ones), so that it could pass for another student's name on the dashboard."""
+    return not name.isascii() and bool(confusables.is_dangerous(name))
 
 
 def name_key(name: str) -> str:

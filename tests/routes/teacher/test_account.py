@@ -304,4 +304,26 @@ def test_student_pages_stay_embeddable(client: TestClient) -> None:
 def test_password_policy_accepts_a_long_passphrase() -> None:
     assert auth.password_problems("correct horse battery", "ada@school.org") == []
     assert auth.password_problems(auth.generate_password(), "ada@school.org") == []
-    assert auth.password_problems("x" * 300, "ada@school.org") == ["Use at most 256 characters."]
+    assert auth.password_problems("xy3#Z" * 60, "ada@school.org") == [
+        "Use at most 256 characters."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("aaaaaaaaaa", "Use at least 5 different characters"),
+        ("abababababab", "Use at least 5 different characters"),
+        ("AaAaAaAaAaBb", "Use at least 5 different characters"),  # capitals are no new letters
+        ("\x00" * 10, "no control characters"),
+        ("long enough\tpassword", "no control characters"),
+        ("zero\u200bwidth password", "no control characters"),
+    ],
+)
+def test_signup_refuses_a_repeated_or_untypable_password_saying_why(
+    app: FastAPI, client: TestClient, password: str, problem: str
+) -> None:
+    response = _signup(client, "new@school.org", password)
+    assert getattr(response, "status_code", None) == 422
+    assert problem in html.unescape(getattr(response, "text", ""))
+    assert _teachers(app) == []
