@@ -304,9 +304,7 @@ def test_student_pages_stay_embeddable(client: TestClient) -> None:
 def test_password_policy_accepts_a_long_passphrase() -> None:
     assert auth.password_problems("correct horse battery", "ada@school.org") == []
     assert auth.password_problems(auth.generate_password(), "ada@school.org") == []
-    assert auth.password_problems("xy3#Z" * 60, "ada@school.org") == [
-        "Use at most 256 characters."
-    ]
+    assert auth.password_problems("xy3#Z" * 60, "ada@school.org") == ["Use at most 256 characters."]
 
 
 @pytest.mark.parametrize(
