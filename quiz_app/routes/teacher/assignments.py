@@ -98,7 +98,7 @@ def show_teacher_home(page: TeacherPageDep) -> Response:
     rows = store.assignments.list_assignments(page.session, teacher=page.teacher)
     now = utcnow()
     items = [(a, n, assignments.status(a, now)) for a, n in rows]
-    context = {"teacher": page.teacher, "items": items}
+    context = {"teacher": page.teacher, "items": items, "sets": page.bank.sets.values()}
     return page.render("teacher/home.html", context)
 
 
