@@ -20,6 +20,7 @@ from quiz_app.deps import LoginRequired, is_htmx
 from quiz_app.head_requests import HeadAsGet
 from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
+from quiz_app.routes import about
 from quiz_app.routes.lms import launch, pages, picker
 from quiz_app.routes.student import embed, join, practice, quiz
 from quiz_app.routes.teacher import account, assignments, questions, set_files, students
@@ -41,6 +42,7 @@ ROUTERS = (
     pages.router,
     picker.router,
     pages.teacher_router,
+    about.router,
 )
 
 
