@@ -40,6 +40,8 @@ def test_export_bundled_set_downloads_a_named_file(
         f'attachment; filename="claim-check-micro-not-safe-{suffix}"'
     )
     assert response.headers["x-content-type-options"] == "nosniff"
+    # The answer key: never kept by a shared cache, never shown in another site's frame.
+    assert response.headers["cache-control"] == "no-store"
 
 
 def test_export_qti_zip_holds_a_manifest_and_every_question_the_set_matches(
