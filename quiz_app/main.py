@@ -22,9 +22,10 @@ from quiz_app.deps import LoginRequired, is_htmx
 from quiz_app.head_requests import HeadAsGet
 from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
-from quiz_app.routes.lms import launch, pages, picker, question_files
+from quiz_app.routes import about
+from quiz_app.routes.lms import launch, pages, picker
 from quiz_app.routes.student import embed, join, practice, quiz
-from quiz_app.routes.teacher import account, assignments, questions, students
+from quiz_app.routes.teacher import account, assignments, questions, set_files, students
 from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
@@ -34,7 +35,7 @@ ROUTERS = (
     quiz.router,
     practice.router,
     embed.router,
-    question_files.router,
+    set_files.router,
     join.router,
     account.router,
     assignments.router,
@@ -44,6 +45,7 @@ ROUTERS = (
     pages.router,
     picker.router,
     pages.teacher_router,
+    about.router,
 )
 
 

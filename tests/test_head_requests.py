@@ -6,6 +6,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from tests.support.teacher_factories import teacher_client
+
 
 def assert_head_matches_get(client: TestClient, path: str) -> int:
     got = client.get(path)
@@ -24,8 +26,6 @@ def assert_head_matches_get(client: TestClient, path: str) -> int:
         "/sources",
         "/sets/micro-not-safe",
         "/embed/sets/micro-not-safe",
-        "/sets/micro-not-safe/export/qti.zip",
-        "/sets/micro-not-safe/export/gift.txt",
         "/join",
         "/teacher/login",
         "/teacher/signup",
@@ -46,8 +46,17 @@ def test_head_quiz_pages_of_an_attempt_answer_like_get(client: TestClient) -> No
     assert "Question 1 of" in client.get(question).text
 
 
-def test_head_teacher_page_without_login_redirects_like_get(client: TestClient) -> None:
-    assert assert_head_matches_get(client, "/teacher") == 303
+@pytest.mark.parametrize("path", ["/teacher", "/teacher/sets/micro-not-safe/export/qti.zip"])
+def test_head_teacher_page_without_login_redirects_like_get(client: TestClient, path: str) -> None:
+    assert assert_head_matches_get(client, path) == 303
+
+
+def test_head_bundled_set_file_of_a_teacher_answers_like_get(app: FastAPI) -> None:
+    teacher, _csrf, _ = teacher_client(app)
+    for name in ("qti.zip", "gift.txt"):
+        assert (
+            assert_head_matches_get(teacher, f"/teacher/sets/micro-not-safe/export/{name}") == 200
+        )
 
 
 def test_head_unknown_page_is_404_without_body(client: TestClient) -> None:

@@ -288,3 +288,18 @@ def form_values(assignment: Assignment, timezone: str) -> dict[str, Any]:
         "timezone": timezone,
         "embed_origins": assignment.embed_origins,
     }
+
+
+def public_question_count(question_ids: Iterable[str], bank: Bank) -> int:
+    """Return how many of the questions are bundled ones, whose answers anyone can read in the
+    open-source bank (a teacher's own questions are private to them)."""
+    return sum(1 for qid in dict.fromkeys(question_ids) if qid in bank.questions)
+
+
+def draws_on_public_answers(values: Mapping[str, Any], bank: Bank) -> bool:
+    """Return whether the form as typed takes bundled questions: a set, a filter over the bank,
+    or at least one picked bank question."""
+    source = source_of(values)
+    if "ids" in source:
+        return public_question_count(source["ids"], bank) > 0
+    return True

@@ -5,7 +5,12 @@ import io
 from starlette.datastructures import FormData, UploadFile
 
 from quiz_app.bank.catalog import load_bank
-from quiz_app.classroom.assignment_form import AssignmentInput, parse_form
+from quiz_app.classroom.assignment_form import (
+    AssignmentInput,
+    draws_on_public_answers,
+    parse_form,
+    public_question_count,
+)
 from quiz_app.paths import bundled
 
 
@@ -53,3 +58,17 @@ def test_parse_form_settings_only_leaves_the_questions_alone() -> None:
     parsed = parse_form(form, bank, {}, settings_only=True)
     assert parsed.problems == {}
     assert "pool" not in parsed.fields and parsed.fields["attempts_allowed"] == 1
+
+
+def test_draws_on_public_answers_is_false_only_for_the_teachers_own_picks() -> None:
+    bank = load_bank(bundled("questions"))
+    assert draws_on_public_answers({"source": "set", "set_id": "micro-not-safe"}, bank)
+    assert draws_on_public_answers({"source": "filter", "themes": ["legal"]}, bank)
+    assert draws_on_public_answers({"source": "ids", "ids": ["t1.mine", "legal-01"]}, bank)
+    assert not draws_on_public_answers({"source": "ids", "ids": ["t1.mine", "t1.other"]}, bank)
+
+
+def test_public_question_count_counts_each_bundled_question_once() -> None:
+    bank = load_bank(bundled("questions"))
+    assert public_question_count(["legal-01", "t1.mine", "legal-01"], bank) == 1
+    assert public_question_count([], bank) == 0

@@ -90,6 +90,7 @@ def _form_context(
         "identities": assignments.IDENTITIES,
         "picked": picked,
         "site_ancestors": _site_ancestors(request),
+        "answers_public": assignment_form.draws_on_public_answers(values, bank),
     }
 
 
@@ -98,7 +99,7 @@ def show_teacher_home(page: TeacherPageDep) -> Response:
     rows = store.assignments.list_assignments(page.session, teacher=page.teacher)
     now = utcnow()
     items = [(a, n, assignments.status(a, now)) for a, n in rows]
-    context = {"teacher": page.teacher, "items": items}
+    context = {"teacher": page.teacher, "items": items, "sets": page.bank.sets.values()}
     return page.render("teacher/home.html", context)
 
 
@@ -110,6 +111,9 @@ def new_assignment(page: TeacherPageDep) -> Response:
     if ids:
         context["values"] = {**context["values"], "source": "ids", "ids": ids}
         context["picked"] = {i: q for i in ids if (q := page.bank.questions.get(i) or own.get(i))}
+        context["answers_public"] = assignment_form.draws_on_public_answers(
+            context["values"], page.bank
+        )
     return page.render("teacher/assignment_form.html", context)
 
 
@@ -141,6 +145,7 @@ def _dashboard(
         "snippet": embed_snippet(public_base(request), embed_path, assignment.title),
         "frame_ancestors": frame_ancestors_for(_site_ancestors(request), assignment.embed_origins),
         "join_url": str(request.url_for("show_join_code", code=assignment.join_code)),
+        "public_count": assignment_form.public_question_count(assignment.every_question, bank),
     }
 
 

@@ -118,6 +118,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/teacher/questions/export/qti.zip", None, "own"),
     ("GET", "/teacher/questions/export/moodle.xml", None, "own"),
     ("GET", "/teacher/questions/export/gift.txt", None, "own"),
+    ("GET", "/teacher/sets/{set_id}/export/qti.zip", None, "own"),
+    ("GET", "/teacher/sets/{set_id}/export/moodle.xml", None, "own"),
+    ("GET", "/teacher/sets/{set_id}/export/gift.txt", None, "own"),
     ("POST", "/teacher/questions/upload", {"file": UPLOAD}, "own"),
     ("GET", "/teacher/login", None, "public"),
     ("POST", "/teacher/login", {"email": "x@school.org", "password": "nope"}, "public"),
@@ -192,6 +195,7 @@ def _victim(app: FastAPI) -> dict[str, Any]:
         "question_id": question_id,
         "token": token,
         "code": get_assignment(app, assignment_id).join_code,
+        "set_id": "micro-not-safe",  # a bundled set: the same for every teacher
     }
 
 
