@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from quiz_app.bank.catalog import AnyQuestion, Bank, Problem, unknown_concepts
 from quiz_app.bank.items import ID_PATTERN, KINDS, QUESTION
+from quiz_app.interop import safe_yaml
 from quiz_app.interop.drafts import Draft, ImportProblem, ImportResult, read_text
 from quiz_app.interop.gift import parse_gift, read_gift
 from quiz_app.interop.moodle import parse_moodle_xml, read_moodle_xml
@@ -19,6 +20,9 @@ from quiz_app.interop.moodle import parse_moodle_xml, read_moodle_xml
 MAX_LOCAL_ID = 50  # t<teacher id>.<id> must fit the 64 characters of a stored question id
 MAX_UPLOAD_BYTES = 1_000_000  # a bank file of a few hundred questions is far smaller
 MAX_UPLOAD_QUESTIONS = 500
+MAX_PROBLEMS = 100  # problems listed for one upload; the rest are counted
+MAX_PROBLEM_CHARS = 300  # one problem's line; a value quoted in it is cut short
+MAX_FILENAME = 120  # characters of an uploaded file's name repeated in its problems
 
 # The editor's fields, in the order of the form and of the YAML file.
 FORM_FIELDS = (
@@ -174,7 +178,9 @@ def parse_upload(
     if len(raw) > MAX_UPLOAD_BYTES:
         return {}, [Problem(name, "-", "(file)", "is larger than 1 MB; split it into parts")]
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = safe_yaml.load(raw.decode("utf-8"))
+    except safe_yaml.UnsafeYaml as exc:
+        return {}, [Problem(name, "-", "(file)", str(exc))]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         message = f"not valid YAML: {exc}".replace("\n", " ")
         return {}, [Problem(name, "-", "(file)", message)]
@@ -188,7 +194,9 @@ def parse_upload(
     found: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     for raw_item in items:
-        item_id = str(raw_item.get("id", "?")) if isinstance(raw_item, dict) else "?"
+        # Only a text id names the question in its problems (a list would be printed whole).
+        item_id = raw_item.get("id") if isinstance(raw_item, dict) else None
+        item_id = item_id[:MAX_FILENAME] if isinstance(item_id, str) else "?"
         if not isinstance(raw_item, dict):
             problems.append(Problem(name, item_id, "(question)", "must be a mapping of fields"))
             continue
@@ -217,6 +225,21 @@ YAML_SUFFIXES = (".yaml", ".yml")
 UPLOAD_ACCEPT = ",".join((*YAML_SUFFIXES, *IMPORTERS))  # for the file input's accept=""
 
 
+def capped(problems: list[str]) -> list[str]:
+    """Return at most MAX_PROBLEMS problems, each at most MAX_PROBLEM_CHARS long, and a last
+    line saying how many more there were: the reply stays in proportion to what is wrong."""
+    shown = [
+        p if len(p) <= MAX_PROBLEM_CHARS else p[: MAX_PROBLEM_CHARS - 1] + "…" for p in problems
+    ]
+    if len(shown) <= MAX_PROBLEMS:
+        return shown
+    more = len(shown) - MAX_PROBLEMS
+    return [
+        *shown[:MAX_PROBLEMS],
+        f"… and {more} more problems: fix these first, then upload again",
+    ]
+
+
 def read_question_file(
     raw: bytes, filename: str, bank: Bank, existing: Collection[str]
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -227,13 +250,14 @@ def read_question_file(
     questions with the same ids (`existing`); an imported one may not, since its ids come from
     another tool's names.
     """
-    name = filename or "upload"
+    name = (filename or "upload")[:MAX_FILENAME]
     suffix = PurePath(name).suffix.lower()
     if suffix in YAML_SUFFIXES:
         found, problems = parse_upload(raw, name, bank)
-        return found, [str(p) for p in problems]
+        return found, capped([str(p) for p in problems])
     if suffix in IMPORTERS:
-        return parse_import(raw, name, bank, existing)
+        found, lines = parse_import(raw, name, bank, existing)
+        return found, capped(lines)
     return {}, [
         f"{name}: cannot be read: upload a .yaml or .yml file (the bank's format), a .gift or "
         ".txt file (GIFT) or a .xml file (Moodle XML)"
