@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from quiz_app.bank.catalog import AnyQuestion, Bank, Problem, unknown_concepts
-from quiz_app.bank.editor import ERROR_FIELDS, Problems
+from quiz_app.bank.editor import ERROR_FIELDS, LIST_FIELDS, TEXT_FIELDS, Problems
 from quiz_app.bank.items import ID_PATTERN, KINDS, QUESTION
 from quiz_app.interop.drafts import Draft, ImportProblem, ImportResult, read_text
 from quiz_app.interop.gift import parse_gift, read_gift
@@ -23,25 +23,7 @@ MAX_UPLOAD_BYTES = 1_000_000  # a bank file of a few hundred questions is far sm
 MAX_UPLOAD_QUESTIONS = 500
 
 # The order of a question's fields in the YAML file, as in the bank's own files.
-YAML_ORDER = (
-    "id",
-    "kind",
-    "theme",
-    "source_section",
-    "difficulty",
-    "register",
-    "claim",
-    "seen_in",
-    "cue",
-    "verdict",
-    "explanation",
-    "needed_evidence",
-    "concepts",
-    "reason_options",
-    "ladder",
-    "review_by",
-    "options",
-)
+YAML_ORDER = ("id", "kind", *TEXT_FIELDS[1:], *LIST_FIELDS, "ladder", "review_by", "options")
 # A problem inside one of these fields is named by the field ("ladder: certainty: …"); one in
 # an option keeps its place ("options.1.text"), so the editor can put it next to that option.
 WHOLE_FIELDS = tuple(f for f in ERROR_FIELDS if f != "options")

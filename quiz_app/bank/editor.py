@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from string import ascii_lowercase
 from typing import Any
 
-# The fields every kind has, as the editor names them (the order of the YAML is YAML_ORDER).
-COMMON_FIELDS = (
+# The editor's text inputs, in the order of the YAML file; every kind has them but `verdict`.
+TEXT_FIELDS = (
     "id",
     "theme",
     "source_section",
@@ -16,10 +16,11 @@ COMMON_FIELDS = (
     "claim",
     "seen_in",
     "cue",
+    "verdict",
     "explanation",
     "needed_evidence",
 )
-TEXT_FIELDS = (*COMMON_FIELDS, "verdict")  # verdict: classify only
+COMMON_FIELDS = tuple(f for f in TEXT_FIELDS if f != "verdict")
 LIST_FIELDS = ("concepts", "reason_options")  # reason_options: classify only
 LADDER_INPUTS = ("ladder_best", "ladder_certainty", "ladder_note")
 OPTION_SLOTS = 4  # the editor offers four options, as the bundled option questions have

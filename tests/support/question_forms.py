@@ -1,7 +1,13 @@
 """A teacher's question form filled in right for each option kind (best-evidence, fix-claim),
-as the editor posts it: every test of these kinds changes one field of one of them."""
+as the editor posts it (every test of these kinds changes one field of one of them); reading a
+field's problems off the editor, and uploading a question file."""
 
+import html
+import re
 from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from tests.support.teacher_factories import GOOD_QUESTION_FORM
 
@@ -74,3 +80,20 @@ FORMS = {
 def right_option(form: dict[str, Any]) -> str:
     """Return the text of the option a form marks right."""
     return str(form[f"option_{form['correct']}_text"])
+
+
+def field_errors(page: str, field: str) -> str:
+    """Return the text of the problems the editor shows next to one field."""
+    match = re.search(rf'<div id="err-{field}" class="field-errors"[^>]*>(.*?)</div>', page, re.S)
+    assert match, f"no error slot for {field}"
+    return html.unescape(match.group(1))
+
+
+def upload_file(client: TestClient, csrf: str, body: str | bytes, name: str) -> Response:
+    """Upload a question file on the My questions page, as the teacher's browser sends it."""
+    content = body.encode() if isinstance(body, str) else body
+    return client.post(
+        "/teacher/questions/upload",
+        data={"csrf_token": csrf},
+        files={"file": (name, content, "application/octet-stream")},
+    )
