@@ -42,6 +42,9 @@ def _write_best_evidence_question(teacher: Page) -> None:
     expect(teacher.locator("#err-option_b_feedback")).to_contain_text("at least 10 characters")
     expect(teacher.locator("#problems")).to_contain_text("1 field to fix before saving")
     assert axe_violations(teacher) == []
+    teacher.emulate_media(color_scheme="dark")
+    assert axe_violations(teacher) == []
+    teacher.emulate_media(color_scheme="light")
     teacher.get_by_label("Feedback on option B").fill(FORM["option_b_feedback"])
     expect(teacher.locator("#problems")).to_contain_text("No problems found")
     teacher.get_by_role("button", name="Save the question").click()
