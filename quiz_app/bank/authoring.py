@@ -9,8 +9,10 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from quiz_app.bank.catalog import AnyQuestion, Bank, Problem, unknown_concepts
+from quiz_app.bank.editor import ERROR_FIELDS, LIST_FIELDS, TEXT_FIELDS, Problems
 from quiz_app.bank.items import ID_PATTERN, KINDS, QUESTION
 from quiz_app.interop import safe_yaml
 from quiz_app.interop.drafts import Draft, ImportProblem, ImportResult, read_text
@@ -24,94 +26,18 @@ MAX_PROBLEMS = 100  # problems listed for one upload; the rest are counted
 MAX_PROBLEM_CHARS = 300  # one problem's line; a value quoted in it is cut short
 MAX_FILENAME = 120  # characters of an uploaded file's name repeated in its problems
 
-# The editor's fields, in the order of the form and of the YAML file.
-FORM_FIELDS = (
-    "id",
-    "theme",
-    "source_section",
-    "difficulty",
-    "register",
-    "claim",
-    "cue",
-    "verdict",
-    "explanation",
-    "needed_evidence",
-)
-# The concepts and the evidence ladder: in the form too, as the bank's files carry them.
-V2_FIELDS = ("concepts", "reason_options", "ladder", "review_by")
-ERROR_FIELDS = (*FORM_FIELDS, *V2_FIELDS)  # each has its own slot for problems in the editor
-LADDER_INPUTS = ("ladder_best", "ladder_certainty", "ladder_note")
-# Fields the form does not show but an uploaded file may carry; editing keeps them.
-KEPT_FIELDS = ("options",)
-YAML_ORDER = ("id", "kind", *FORM_FIELDS[1:], *V2_FIELDS, "options")
-
-Problems = dict[str, list[str]]  # field name -> what is wrong with it
-
-
-def _text(form: Mapping[str, Any], name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _list(form: Mapping[str, Any], name: str) -> list[str]:
-    getter = getattr(form, "getlist", None)
-    values = getter(name) if getter else form.get(name, [])
-    return [v for v in values if isinstance(v, str) and v]
-
-
-def form_data(form: Mapping[str, Any], kept: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Return the YAML-shaped dict of a classify question typed into the editor."""
-    data: dict[str, Any] = {"kind": "classify"}
-    for name in FORM_FIELDS:
-        if value := _text(form, name):
-            data[name] = value
-    for name in ("concepts", "reason_options"):
-        if values := _list(form, name):
-            data[name] = values
-    rated_down = _list(form, "ladder_rated_down")
-    if any(_text(form, n) for n in LADDER_INPUTS) or rated_down:
-        ladder: dict[str, Any] = {"rated_down": rated_down}
-        for name in LADDER_INPUTS:
-            if value := _text(form, name):
-                ladder[name.removeprefix("ladder_")] = value
-        data["ladder"] = ladder
-    if review_by := _text(form, "review_by"):
-        data["review_by"] = review_by
-    for name in KEPT_FIELDS:
-        if kept and name in kept:
-            data[name] = kept[name]
-    return data
-
-
-def editor_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a stored question as the editor's inputs show it."""
-    ladder = data.get("ladder") or {}
-    return {
-        **{name: str(data.get(name, "")) for name in FORM_FIELDS},
-        "concepts": list(data.get("concepts", [])),
-        "reason_options": list(data.get("reason_options", [])),
-        "ladder_best": str(ladder.get("best", "")),
-        "ladder_certainty": str(ladder.get("certainty", "")),
-        "ladder_rated_down": list(ladder.get("rated_down", [])),
-        "ladder_note": str(ladder.get("note", "")),
-        "review_by": str(data.get("review_by", "")),
-    }
-
-
-def typed_values(form: Mapping[str, Any]) -> dict[str, Any]:
-    """Return what the teacher typed, to show it back in the editor."""
-    return {
-        **{name: _text(form, name) for name in (*FORM_FIELDS, *LADDER_INPUTS, "review_by")},
-        **{name: _list(form, name) for name in ("concepts", "reason_options")},
-        "ladder_rated_down": _list(form, "ladder_rated_down"),
-    }
+# The order of a question's fields in the YAML file, as in the bank's own files.
+YAML_ORDER = ("id", "kind", *TEXT_FIELDS[1:], *LIST_FIELDS, "ladder", "review_by", "options")
+# A problem inside one of these fields is named by the field ("ladder: certainty: …"); one in
+# an option keeps its place ("options.1.text"), so the editor can put it next to that option.
+WHOLE_FIELDS = tuple(f for f in ERROR_FIELDS if f != "options")
 
 
 def _field_of(loc: tuple[Any, ...], message: str) -> tuple[str, str]:
     """Return the editor field a problem belongs to, and its message."""
     parts = [str(p) for p in loc if p not in KINDS]
     if parts:
-        if parts[0] in ERROR_FIELDS:
+        if parts[0] in WHOLE_FIELDS:
             inner = [p for p in parts[1:] if not p.isdigit()]
             return parts[0], f"{'.'.join(inner)}: {message}" if inner else message
         return ".".join(parts), message
@@ -119,9 +45,27 @@ def _field_of(loc: tuple[Any, ...], message: str) -> tuple[str, str]:
         return "cue", message
     if "reason_options" in message:
         return "reason_options", message
+    if "option" in message:
+        return "options", message
     if "rated_down" in message:
         return "ladder", message
     return "(question)", message
+
+
+def _problem(error: ErrorDetails, data: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the field of one validation error and a message a teacher can act on."""
+    message = error["msg"].removeprefix("Value error, ")
+    loc = error["loc"]
+    if error["type"] == "string_pattern_mismatch" and loc[-1:] == ("id",):
+        message = "use lowercase letters, digits and single dashes, like my-claim-1"
+    elif error["type"] == "missing":
+        message = "this field is required"
+    elif error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return "kind", f"choose one of the kinds: {', '.join(KINDS)}"
+    elif error["type"] in ("too_short", "too_long") and loc[-1:] == ("options",):
+        count = len(data.get("options") or [])
+        message = f"give 3 to 5 options (there {'is' if count == 1 else 'are'} {count})"
+    return _field_of(loc, message)
 
 
 def validate(data: Mapping[str, Any], bank: Bank) -> tuple[AnyQuestion | None, Problems]:
@@ -137,12 +81,7 @@ def validate(data: Mapping[str, Any], bank: Bank) -> tuple[AnyQuestion | None, P
         question: AnyQuestion = QUESTION.validate_python(dict(data))
     except ValidationError as exc:
         for error in exc.errors():
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] == ("id",):
-                message = "use lowercase letters, digits and single dashes, like my-claim-1"
-            elif error["type"] == "missing":
-                message = "this field is required"
-            field, message = _field_of(error["loc"], message)
+            field, message = _problem(error, data)
             problems.setdefault(field, []).append(message)
         return None, problems
     for name, unknown in unknown_concepts(question, bank.concepts).items():

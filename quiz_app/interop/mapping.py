@@ -13,7 +13,7 @@ from typing import Any
 
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.items import ClassifyQuestion
-from quiz_app.bank.vocabulary import VERDICT_LABELS, VERDICTS
+from quiz_app.bank.vocabulary import THEMES, VERDICT_LABELS, VERDICTS
 
 # What the student is asked, shown before the claim. An importer drops a first paragraph that is
 # one of these, so the claim comes back without it.
@@ -43,6 +43,47 @@ META_FIELDS = (
     "options",  # per option, what the answer itself cannot say: its id letter and its rung
 )
 APP_NAME = "Claim Check"
+
+# What an importer tells a teacher to add for each metadata field: an example value, to paste
+# and change, and what the field is.
+METADATA_EXAMPLE: dict[str, Any] = {
+    "kind": "fix-claim",
+    "theme": "risks",
+    "difficulty": 2,
+    "register": "casual",
+    "cue": "words copied from the claim",
+    "explanation": "Why the right answer is right.",
+    "needed_evidence": "The study that would settle the claim.",
+    "concepts": ["anecdote"],
+    "reason_options": ["anecdote", "popularity", "authority"],
+    "ladder": {"best": "anecdote", "certainty": "very-low", "rated_down": ["no-study"]},
+    "review_by": "2028-09-01",
+}
+# Said when a question's answers are not the three verdicts and its metadata names no kind.
+GUESSED_KIND = (
+    "{format} has no place for the kind of question, so without “kind” in the metadata it is "
+    "taken for fix-claim (which rewording is honest?); write “best-evidence” for “Which study "
+    "would settle it?”, with each answer's rung. "
+)
+METADATA_HELP = {
+    "theme": "theme is one of " + ", ".join(THEMES),
+    "difficulty": "difficulty is 1 (easy), 2 or 3 (hard)",
+    "register": "register is the claim's voice: casual, scientific or alarming",
+    "cue": "cue is a phrase copied exactly from the claim that carries its evidence",
+    "explanation": "explanation says why the right answer is right (or give general feedback)",
+    "needed_evidence": "needed_evidence names the study that would make the claim stronger",
+    "concepts": "concepts lists 1 to 3 ids of the concepts the question teaches",
+    "reason_options": (
+        "reason_options lists 3 or 4 concept ids offered as the reason, exactly one of them "
+        "from concepts"
+    ),
+    "ladder": (
+        "ladder gives the best evidence there is (best: none, anecdote, case-reports, "
+        "observational, controlled-trials or systematic-reviews), its certainty (very-low, low, "
+        "moderate or high) and, unless high, why it is rated down (rated_down)"
+    ),
+    "review_by": "review_by is the date to check the evidence again, as YYYY-MM-DD",
+}
 
 # Characters XML 1.0 cannot carry at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -6,7 +6,7 @@ or, if anything at all is wrong, none of them and every problem, each with its l
 import json
 import re
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
@@ -20,7 +20,7 @@ from quiz_app.bank.items import (
     FixClaimQuestion,
     QuestionBase,
 )
-from quiz_app.bank.vocabulary import THEMES, VERDICTS
+from quiz_app.bank.vocabulary import THEMES, VERDICTS, Rung
 
 from .drafts import (
     MAX_PROBLEMS,
@@ -34,7 +34,14 @@ from .drafts import (
     slug,
     strip_prompt,
 )
-from .mapping import META_FIELDS, NATIVE_FIELDS, bank_dict
+from .mapping import (
+    GUESSED_KIND,
+    META_FIELDS,
+    METADATA_EXAMPLE,
+    METADATA_HELP,
+    NATIVE_FIELDS,
+    bank_dict,
+)
 
 # The bank fields an imported question must give: every required field of its kind's model that
 # the format does not carry itself. `explanation` may come from the general feedback instead, and
@@ -43,37 +50,6 @@ _MODELS: dict[str, type[QuestionBase]] = {
     "classify": ClassifyQuestion,
     "best-evidence": BestEvidenceQuestion,
     "fix-claim": FixClaimQuestion,
-}
-_EXAMPLE: dict[str, Any] = {
-    "theme": "risks",
-    "difficulty": 2,
-    "register": "casual",
-    "cue": "words copied from the claim",
-    "explanation": "Why the right answer is right.",
-    "needed_evidence": "The study that would settle the claim.",
-    "concepts": ["anecdote"],
-    "reason_options": ["anecdote", "popularity", "authority"],
-    "ladder": {"best": "anecdote", "certainty": "very-low", "rated_down": ["no-study"]},
-    "review_by": "2028-09-01",
-}
-_HELP = {
-    "theme": "theme is one of " + ", ".join(THEMES),
-    "difficulty": "difficulty is 1 (easy), 2 or 3 (hard)",
-    "register": "register is the claim's voice: casual, scientific or alarming",
-    "cue": "cue is a phrase copied exactly from the claim that carries its evidence",
-    "explanation": "explanation says why the right answer is right (or give general feedback)",
-    "needed_evidence": "needed_evidence names the study that would make the claim stronger",
-    "concepts": "concepts lists 1 to 3 ids of the concepts the question teaches",
-    "reason_options": (
-        "reason_options lists 3 or 4 concept ids offered as the reason, exactly one of them "
-        "from concepts"
-    ),
-    "ladder": (
-        "ladder gives the best evidence there is (best: none, anecdote, case-reports, "
-        "observational, controlled-trials or systematic-reviews), its certainty (very-low, low, "
-        "moderate or high) and, unless high, why it is rated down (rated_down)"
-    ),
-    "review_by": "review_by is the date to check the evidence again, as YYYY-MM-DD",
 }
 
 
@@ -177,13 +153,17 @@ def build(
     if not claim:
         problem(draft.line, "the question has no text. Write the claim as the question text.")
     right = _right_answers(draft, syntax, problem)
-    kind = _kind(draft, meta.pop("kind", None), meta_line, problem)
+    given_kind = meta.pop("kind", None)
+    kind = _kind(draft, given_kind, meta_line, problem)
     if kind is None:
         return None, problems
     if kind != "classify":
         _check_answers(draft, syntax, problem)
     _complete(meta, draft)
-    _check_required(kind, meta, draft, syntax, concepts, problem)
+    guessed = kind != "classify" and given_kind is None
+    _check_required(kind, meta, draft, syntax, concepts, problem, guessed=guessed)
+    if kind == "best-evidence":
+        _check_rungs(meta, draft, syntax, meta_line, problem)
     if problems:
         return None, problems
     question = _validated(draft, kind, meta, claim, right[0], meta_line, problem)
@@ -268,21 +248,46 @@ def _check_required(
     syntax: Syntax,
     concepts: Collection[str] | None,
     problem: Problem,
+    *,
+    guessed: bool = False,
 ) -> None:
-    """Note the required fields the metadata lacks, with an example to paste and what each is."""
+    """Note the required fields the metadata lacks, with an example to paste and what each is;
+    with `guessed`, say that the format has no place for the kind, and what it was taken for."""
     missing = [f for f in required_fields(kind) if f not in meta]
     if not missing:
         return
-    example = json.dumps({f: _EXAMPLE.get(f, "…") for f in missing}, ensure_ascii=False)
+    fields = (["kind"] if guessed else []) + missing
+    example = json.dumps({f: METADATA_EXAMPLE.get(f, "…") for f in fields}, ensure_ascii=False)
     known = f" (the bank's: {', '.join(sorted(concepts))})" if concepts else ""
     help_text = [
-        _HELP.get(f, f"{f}: see docs/writing-questions.md") + (known if f == "concepts" else "")
+        METADATA_HELP.get(f, f"{f}: see docs/writing-questions.md")
+        + (known if f == "concepts" else "")
         for f in missing
     ]
+    kind_text = GUESSED_KIND.format(format=syntax.name) if guessed else ""
     problem(
         draft.line,
-        f"Claim Check needs {', '.join(missing)}, which this question does not give. "
+        f"Claim Check needs {', '.join(missing)}, which this question does not give. {kind_text}"
         f"{syntax.add_metadata(example)} Then fill in your values: " + "; ".join(help_text) + ".",
+    )
+
+
+def _check_rungs(
+    meta: dict[str, Any], draft: Draft, syntax: Syntax, meta_line: int, problem: Problem
+) -> None:
+    """Note a best-evidence question whose answers have no rung on the evidence ladder: the
+    format has no place for one, so it travels in the metadata's "options"."""
+    options = meta.get("options")
+    if isinstance(options, list) and all(isinstance(o, dict) and "rung" in o for o in options):
+        return
+    example = json.dumps(
+        {"options": [{"id": OPTION_IDS[i], "rung": "anecdote"} for i in range(len(draft.answers))]}
+    )
+    problem(
+        meta_line,
+        "a best-evidence question says where each answer's study sits on the evidence ladder, "
+        f"and {syntax.name} has no place for that. Add to its Claim Check metadata, one per "
+        f"answer in order: {example[1:-1]}, with each rung one of {', '.join(get_args(Rung))}.",
     )
 
 

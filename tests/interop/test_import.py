@@ -91,6 +91,28 @@ def test_gift_without_metadata_names_each_missing_field_and_how_to_add_it() -> N
     assert "YYYY-MM-DD" in message
 
 
+def test_gift_option_question_without_metadata_says_its_kind_is_taken_for_fix_claim() -> None:
+    text = GIFT_FIX_CLAIM.split("\n", 1)[1]  # without its claim-check line
+    (error,) = parse_gift(text).errors
+    assert "GIFT has no place for the kind of question" in error.message
+    assert "taken for fix-claim" in error.message
+    assert '// claim-check: {"kind": "fix-claim", "theme": "risks"' in error.message
+
+
+@pytest.mark.parametrize("options", [None, [{"id": "a"}, {"id": "b"}, {"id": "c"}]])
+def test_moodle_best_evidence_without_rungs_says_where_they_go(options: object) -> None:
+    meta = fix_claim_meta(kind="best-evidence") | ({"options": options} if options else {})
+    answers = "".join(
+        f'<answer fraction="{100 if n == 1 else 0}"><text>Study number {n} here.</text>'
+        f"<feedback><text>Why study {n} does or does not settle it.</text></feedback></answer>"
+        for n in (1, 2, 3)
+    )
+    (error,) = parse_moodle_xml(moodle_file(moodle_question(meta=meta, answers=answers))).errors
+    assert "Moodle XML has no place for that" in error.message
+    assert '"options": [{"id": "a", "rung": "anecdote"}, {"id": "b"' in error.message
+    assert "controlled-trials" in error.message
+
+
 def test_gift_metadata_explanation_wins_over_the_general_feedback() -> None:
     meta = META | {"explanation": "A single story cannot show what happens to everyone else."}
     text = GIFT_CLASSIFY.replace(META_LINE, "// claim-check: " + json.dumps(meta))

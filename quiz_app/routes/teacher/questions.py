@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from quiz_app import store
-from quiz_app.bank import authoring, lookup
+from quiz_app.bank import authoring, editor, lookup
 from quiz_app.bank.catalog import Bank
 from quiz_app.bank.items import Ladder
 from quiz_app.bank.vocabulary import (
@@ -19,9 +19,11 @@ from quiz_app.bank.vocabulary import (
     RATED_DOWN_LABELS,
     RUNG_LABELS,
     SECTIONS,
+    SEEN_IN_LABELS,
     THEMES,
     VERDICTS,
 )
+from quiz_app.classroom.assignments import KIND_LABELS
 from quiz_app.deps import (
     CurrentTeacher,
     FormDataDep,
@@ -66,13 +68,16 @@ def _editor_context(
         "values": values,
         "errors": errors,
         "editing": editing,
-        "error_fields": authoring.ERROR_FIELDS,
+        "error_fields": editor.error_fields(values),
+        "kinds": KIND_LABELS,
+        "kind_hints": editor.KIND_HINTS,
         "themes": THEMES.values(),
         "sections": SECTIONS,
         "verdicts": VERDICTS,
         "registers": ("casual", "scientific", "alarming"),
         "concepts": bank.concepts.values(),
         "rungs": RUNG_LABELS,
+        "seen_in": SEEN_IN_LABELS,
         "certainties": CERTAINTY_LABELS,
         "rated_down": RATED_DOWN_LABELS,
         # A note on the ladder arrived with the grown bank; offer it where the model has it.
@@ -93,25 +98,31 @@ def _check(
 ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, list[str]]]:
     """Validate an editor form: return what was typed, the stored form (None when invalid),
     and the problems per field."""
-    data = authoring.form_data(form, editing.data if editing else None)
+    data = editor.form_data(form, editing.data if editing else None)
     if editing is not None:
         data["id"] = editing.local_id  # the id names the question in answers: it stays
-    question, problems = authoring.validate(data, bank)
+    question, found = authoring.validate(data, bank)
+    problems = editor.editor_problems(found, data)
     if editing is None and isinstance(data.get("id"), str):
         if store.teacher_questions.get_question(session, teacher=teacher, local_id=data["id"]):
             problems.setdefault("id", []).append(
                 "you already have a question with this id; choose another or edit that one"
             )
-    values = authoring.typed_values(form)
+    values = editor.typed_values(form)
     if editing is not None:
-        values["id"] = editing.local_id
+        values["id"], values["kind"] = editing.local_id, data["kind"]
     if problems or question is None:
         return values, None, problems
     return values, authoring.stored_form(question), {}
 
 
 def _list_context(rows: list[TeacherQuestion], problems: list[str]) -> dict[str, Any]:
-    return {"rows": rows, "problems": problems, "accept": authoring.UPLOAD_ACCEPT}
+    return {
+        "rows": rows,
+        "problems": problems,
+        "accept": authoring.UPLOAD_ACCEPT,
+        "kinds": KIND_LABELS,
+    }
 
 
 @router.get("/questions")
@@ -121,8 +132,11 @@ def list_questions(page: TeacherPageDep) -> Response:
 
 
 @router.get("/questions/new")
-def new_question(page: TeacherPageDep) -> Response:
-    values = {"difficulty": "2", "register": "casual"}
+def new_question(page: TeacherPageDep, kind: str = "classify") -> Response:
+    """Return an empty editor, with the kind chosen (?kind=best-evidence) or classify."""
+    if kind not in KIND_LABELS:
+        kind = "classify"
+    values = editor.editor_values({"kind": kind, "difficulty": 2, "register": "casual"})
     return _editor(page, _editor_context(page.bank, values, {}, None))
 
 
@@ -157,7 +171,7 @@ def edit_question(page: TeacherPageDep, local_id: str) -> Response:
     row = _question(page.session, page.teacher, local_id)
     return _editor(
         page,
-        _editor_context(page.bank, authoring.editor_values(row.data), {}, row),
+        _editor_context(page.bank, editor.editor_values(row.data), {}, row),
     )
 
 

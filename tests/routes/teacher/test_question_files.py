@@ -19,6 +19,7 @@ from quiz_app.interop.moodle import parse_moodle_xml
 from quiz_app.models import TeacherQuestion
 from tests.support.import_samples import GIFT_CLASSIFY, GIFT_FIX_CLAIM, moodle_file, moodle_question
 from tests.support.qti_check import check_package, qti_schemas
+from tests.support.question_forms import upload_file
 from tests.support.teacher_factories import GOOD_QUESTION_FORM as GOOD
 from tests.support.teacher_factories import create_assignment, teacher_client
 
@@ -38,15 +39,6 @@ def _save(client: TestClient, csrf: str, **changes: Any) -> None:
 def _rows(app: FastAPI) -> dict[str, TeacherQuestion]:
     with app.state.sessions() as session:
         return {r.question_id: r for r in session.scalars(select(TeacherQuestion))}
-
-
-def _upload(client: TestClient, csrf: str, body: str | bytes, name: str) -> Any:
-    content = body.encode() if isinstance(body, str) else body
-    return client.post(
-        "/teacher/questions/upload",
-        data={"csrf_token": csrf},
-        files={"file": (name, content, "application/octet-stream")},
-    )
 
 
 def _problems(page: str) -> list[str]:
@@ -235,7 +227,7 @@ def test_upload_gift_or_moodle_xml_stores_namespaced_questions(
     app: FastAPI, name: str, body: str
 ) -> None:
     teacher, csrf, me = teacher_client(app)
-    response = _upload(teacher, csrf, body, name)
+    response = upload_file(teacher, csrf, body, name)
     assert response.status_code == 303, response.text
     rows = _rows(app)
     expected = ["friend-s-claim", "fix-1"] if name != "week3.xml" else ["fix-1"]
@@ -250,7 +242,7 @@ def test_upload_gift_or_moodle_xml_stores_namespaced_questions(
 
 def test_imported_question_can_be_used_in_an_assignment(app: FastAPI) -> None:
     teacher, csrf, me = teacher_client(app)
-    assert _upload(teacher, csrf, GIFT_CLASSIFY, "week3.gift").status_code == 303
+    assert upload_file(teacher, csrf, GIFT_CLASSIFY, "week3.gift").status_code == 303
     bank_page = teacher.get("/teacher/bank").text
     assert f'name="ids" value="t{me.id}.friend-s-claim"' in bank_page
     create_assignment(teacher, csrf, source="ids", ids=[f"t{me.id}.friend-s-claim"])
@@ -261,7 +253,7 @@ def test_upload_gift_with_problems_stores_nothing_and_lists_each_by_line(app: Fa
     bad = GIFT_FIX_CLAIM.replace("makes everyone calmer", "makes everyone calmer at 5 mg")
     partial = GIFT_CLASSIFY.replace("=Unsupported", "~%50%Unsupported")
     body = GIFT_CLASSIFY.replace("Friend's claim", "good-one") + "\n" + bad + "\n" + partial
-    response = _upload(teacher, csrf, body, "week3.gift")
+    response = upload_file(teacher, csrf, body, "week3.gift")
     assert response.status_code == 422
     text = html.unescape(response.text)
     assert "Nothing was uploaded" in text
@@ -285,7 +277,7 @@ def test_upload_moodle_xml_with_unknown_concept_names_the_bank_concepts(app: Fas
     reasons = ["no-such-concept", "popularity", "authority"]
     unknown = {"concepts": ["no-such-concept"], "reason_options": reasons}
     body = moodle_file(moodle_question(meta={**meta, **unknown}))
-    response = _upload(teacher, csrf, body, "bank.xml")
+    response = upload_file(teacher, csrf, body, "bank.xml")
     assert response.status_code == 422
     (problem,) = _problems(response.text)
     assert problem.startswith("bank.xml: line 16: question “Friend's claim”: ")  # <claimcheck>
@@ -297,7 +289,7 @@ def test_upload_gift_with_an_id_already_used_is_refused_and_keeps_both(app: Fast
     teacher, csrf, me = teacher_client(app)
     _save(teacher, csrf, id="friend-s-claim")
     body = GIFT_FIX_CLAIM + "\n" + GIFT_CLASSIFY
-    response = _upload(teacher, csrf, body, "week3.gift")
+    response = upload_file(teacher, csrf, body, "week3.gift")
     assert response.status_code == 422
     (problem,) = _problems(response.text)
     assert problem.startswith(
@@ -315,7 +307,7 @@ def test_upload_gift_id_longer_than_own_questions_allow_is_named_with_its_line(
     teacher, csrf, _ = teacher_client(app)
     long_name = "a-" * 27 + "claim"  # 59 characters: a bank id, too long for a teacher's
     body = GIFT_CLASSIFY.replace("Friend's claim", long_name)
-    response = _upload(teacher, csrf, body, "week3.gift")
+    response = upload_file(teacher, csrf, body, "week3.gift")
     assert response.status_code == 422
     (problem,) = _problems(response.text)
     assert problem == (f"week3.gift: line 5: question “{long_name}”: id: use at most 50 characters")
@@ -328,7 +320,7 @@ def test_upload_own_export_again_after_deleting_restores_the_questions(app: Fast
     exported = teacher.get("/teacher/questions/export/moodle.xml").content
     teacher.post("/teacher/questions/cousin-legal/delete", data={"csrf_token": csrf})
     assert _rows(app) == {}
-    response = _upload(teacher, csrf, exported, "my-questions-moodle.xml")
+    response = upload_file(teacher, csrf, exported, "my-questions-moodle.xml")
     assert response.status_code == 303, response.text
     assert _rows(app)[f"t{me.id}.cousin-legal"].data == before
 
@@ -351,7 +343,7 @@ def test_upload_unreadable_file_is_422_saying_why(
     app: FastAPI, name: str, body: bytes, message: str
 ) -> None:
     teacher, csrf, _ = teacher_client(app)
-    response = _upload(teacher, csrf, body, name)
+    response = upload_file(teacher, csrf, body, name)
     assert response.status_code == 422
     problems = _problems(response.text)
     assert problems and problems[0].startswith(message), problems
@@ -362,4 +354,4 @@ def test_my_questions_page_offers_gift_and_moodle_xml_uploads(app: FastAPI) -> N
     teacher, _csrf, _ = teacher_client(app)
     page = teacher.get("/teacher/questions").text
     assert 'accept=".yaml,.yml,.gift,.txt,.xml"' in page
-    assert 'aria-describedby="file-hint"' in page
+    assert 'aria-describedby="file-hint file-kinds"' in page

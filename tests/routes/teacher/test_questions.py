@@ -2,7 +2,6 @@
 rules, private to them, usable in their assignments, and downloadable/uploadable as YAML."""
 
 import html
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from quiz_app.bank.catalog import check_bank
 from quiz_app.models import TeacherQuestion
 from quiz_app.paths import bundled
 from tests.support.factories import HTMX, answer, question_ids, question_url
+from tests.support.question_forms import field_errors
 from tests.support.teacher_factories import GOOD_QUESTION_FORM as GOOD
 from tests.support.teacher_factories import (
     create_assignment,
@@ -40,12 +40,6 @@ def _rows(app: FastAPI) -> list[TeacherQuestion]:
         return list(session.scalars(select(TeacherQuestion)))
 
 
-def _field_errors(page: str, field: str) -> str:
-    match = re.search(rf'<div id="err-{field}" class="field-errors"[^>]*>(.*?)</div>', page, re.S)
-    assert match, f"no error slot for {field}"
-    return html.unescape(match.group(1))
-
-
 def test_editor_validates_as_teacher_types(app: FastAPI) -> None:
     teacher, _csrf, _ = teacher_client(app)
     page = teacher.get("/teacher/questions/new").text
@@ -63,11 +57,11 @@ def test_validate_reports_each_problem_next_to_its_field(app: FastAPI) -> None:
     assert response.status_code == 200
     assert "<html" not in response.text
     assert 'id="problems"' in response.text
-    claim = _field_errors(response.text, "claim")
+    claim = field_errors(response.text, "claim")
     assert "dose amounts and units are not allowed" in claim
     assert "schedules are not allowed" in claim
-    assert "this field is required" in _field_errors(response.text, "verdict")
-    assert _field_errors(response.text, "explanation") == ""
+    assert "this field is required" in field_errors(response.text, "verdict")
+    assert field_errors(response.text, "explanation") == ""
     assert 'hx-swap-oob="true"' in response.text
     assert _rows(app) == []
 
@@ -83,7 +77,7 @@ def test_validate_cue_not_in_claim_names_the_cue(app: FastAPI) -> None:
     response = teacher.post(
         "/teacher/questions/validate", data={**GOOD, "cue": "totally safe"}, headers=_htmx(csrf)
     )
-    assert "must occur word for word in the claim" in _field_errors(response.text, "cue")
+    assert "must occur word for word in the claim" in field_errors(response.text, "cue")
 
 
 def test_save_question_stores_it_namespaced_and_lists_it(app: FastAPI) -> None:
@@ -120,7 +114,7 @@ def test_save_breaking_a_rule_is_422_saying_exactly_why(
     teacher, csrf, _ = teacher_client(app)
     response = _save(teacher, csrf, **changes)
     assert response.status_code == 422
-    assert message in _field_errors(response.text, field)
+    assert message in field_errors(response.text, field)
     if field in ("concepts", "ladder"):  # a group of inputs: its fieldset points at the problems
         assert f'<fieldset aria-describedby="err-{field}">' in response.text
     else:
@@ -135,7 +129,7 @@ def test_save_duplicate_id_is_422_and_keeps_the_first(app: FastAPI) -> None:
         teacher, csrf, claim="Another claim where a tiny amount is legal, my friend says."
     )
     assert response.status_code == 422
-    assert "already have a question with this id" in _field_errors(response.text, "id")
+    assert "already have a question with this id" in field_errors(response.text, "id")
     assert _rows(app)[0].data["claim"] == GOOD["claim"]
 
 
