@@ -2,11 +2,22 @@
 // and, inside a course page's frame, report the page height and remember the attempt.
 (function () {
   "use strict";
+  // The CDN's htmx did not arrive (blocked, offline, or refused by its integrity check): load
+  // the bundled copy. htmx 2 starts itself (reads its <meta> config, watches the history,
+  // processes the body) on DOMContentLoaded, or at once if the document is already "complete".
+  // A script added now would run after DOMContentLoaded but before "complete" (it holds back
+  // the load event), so it would wait for an event that never comes again. Added after the
+  // load event, it finds the document complete and starts at once, exactly as from the CDN.
   var me = document.currentScript;
   if (!window.htmx && me && me.dataset.htmxFallback) {
-    var local = document.createElement("script");
-    local.src = me.dataset.htmxFallback;
-    document.head.appendChild(local);
+    var fallback = me.dataset.htmxFallback;
+    var loadLocalHtmx = function () {
+      var local = document.createElement("script");
+      local.src = fallback;
+      document.head.appendChild(local);
+    };
+    if (document.readyState === "complete") loadLocalHtmx();
+    else window.addEventListener("load", loadLocalHtmx);
   }
   // After htmx swaps in new content, focus its marked heading so keyboard and screen-reader
   // users land on what changed (the feedback, or the next question).
