@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from quiz_app.config import HTMX_CDN_URL, HTMX_VERSION, Settings
 from quiz_app.paths import bundled
 from tests.browser.conftest import LiveServer
-from tests.support.network import only_the_app, sign_in, wait_for_htmx
+from tests.support.network import every_request, only_the_app, sign_in, wait_for_htmx
 from tests.support.teacher_factories import create_assignment, get_assignment, teacher_client
 
 pytestmark = pytest.mark.browser
@@ -73,6 +73,13 @@ def test_cdn_refused_local_htmx_swaps_answers_updates_dashboard_and_checks_quest
     student.get_by_role("button", name="Start the quiz").click()
     _answer_first_question(student)
     assert f"{cdn_server.url}{LOCAL_HTMX}" in fetched
+    # htmx started in full (its history too): the next question swaps in, Back restores.
+    student.get_by_role("link", name="Next question").click()
+    expect(student.get_by_text("Question 2 of 3")).to_be_visible()
+    assert student.evaluate(MARK) == "still here"
+    student.go_back()
+    expect(student.get_by_text("Question 1 of 3")).to_be_visible()
+    expect(student.locator("#feedback-heading")).to_be_visible()
     # The poll brings the answer in while the teacher watches.
     expect(dashboard.locator("#live-summary")).to_have_text(
         "1 started, 0 finished, 1 answer.", timeout=POLL_MS
@@ -111,3 +118,58 @@ def test_cdn_serving_the_pinned_file_passes_integrity_and_skips_the_local_copy(
     assert HTMX_CDN_URL in fetched
     assert refused == []
     assert not any(url.endswith(LOCAL_HTMX) for url in fetched)
+
+
+def _first_party(seen: list[str], app_url: str) -> list[str]:
+    """Return the requests of `seen` to anywhere but the app."""
+    return [url for url in seen if not url.startswith(app_url + "/")]
+
+
+def test_local_mode_pages_and_swaps_request_nothing_from_another_origin(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    assert live_server.settings.htmx_source == "local"
+    base = live_server.url
+    app = live_server.app
+    assert app is not None
+    client, csrf, teacher = teacher_client(app)
+    assignment_id = create_assignment(client, csrf, source="ids", ids=PICKED, shuffle=None)
+    code = get_assignment(app, assignment_id).join_code
+
+    student = open_page()
+    seen = every_request(student.context)
+    for path in ("/", "/sources", "/join", "/embed/sets/micro-not-safe", f"/embed/j/{code}"):
+        student.goto(base + path)
+    student.goto(f"{base}/j/{code}")
+    student.get_by_label("Your name").fill("Ana")
+    student.get_by_role("button", name="Start the quiz").click()
+    for number in range(1, 4):
+        expect(student.get_by_text(f"Question {number} of 3")).to_be_visible()
+        wait_for_htmx(student)
+        student.get_by_role("radio", name=re.compile("^Research")).check()
+        student.locator("#answer-form input[name=reason]").first.check()
+        student.get_by_role("button", name="Check my answer").click()
+        expect(student.locator("#feedback-heading")).to_be_visible()
+        student.locator("#feedback").get_by_role("link").first.click()
+    expect(student.get_by_role("heading", name=re.compile("results", re.I)).first).to_be_visible()
+
+    pages = open_page()
+    seen_by_teacher = every_request(pages.context)
+    sign_in(pages.context, app, base, teacher)
+    for path in (
+        "/teacher",
+        "/teacher/assignments/new",
+        "/teacher/bank",
+        "/teacher/questions",
+        f"/teacher/assignments/{assignment_id}",
+    ):
+        pages.goto(base + path)
+    pages.get_by_role("link", name="Ana").first.click()
+    expect(pages.get_by_role("heading", name="Ana's answers")).to_be_visible()
+    pages.goto(f"{base}/teacher/questions/new")
+    wait_for_htmx(pages)
+    pages.get_by_label(re.compile("^Claim")).fill("My cousin says 5 mg is legal.")
+    expect(pages.locator("#err-claim")).to_contain_text("dose amounts and units")
+
+    assert len(seen) > 20 and len(seen_by_teacher) > 10
+    assert _first_party(seen + seen_by_teacher, base) == []
