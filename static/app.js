@@ -29,6 +29,61 @@
     target.focus();
   });
 
+  // Network trouble is said where the person looks, never silently dropped. An element that
+  // makes htmx requests names its words: data-busy-text while its request is out (the place is
+  // aria-busy meanwhile, so a screen reader waits for the result), data-offline-text when the
+  // server cannot be reached, data-error-text when it answers with a server error. They go
+  // into the element its data-status selects, or else the request's target. While the last
+  // request failed, text that says the answers are saved ([data-says-saved]) is hidden.
+  var focusedBefore = null;
+  function statusPlace(detail) {
+    var selector = detail.elt && detail.elt.getAttribute("data-status");
+    return selector ? document.querySelector(selector) : detail.target;
+  }
+  function say(place, text, state) {
+    var note = place.querySelector(":scope > .network-note");
+    if (note && note.textContent === text) return; // said already: not announced again
+    note = document.createElement("span");
+    note.className = "network-note network-" + state;
+    note.textContent = text;
+    place.replaceChildren(note);
+  }
+  function showSaved(shown) {
+    document.querySelectorAll("[data-says-saved]").forEach(function (el) { el.hidden = !shown; });
+  }
+  function failed(event, words) {
+    var place = statusPlace(event.detail);
+    var text = event.detail.elt && event.detail.elt.getAttribute(words);
+    if (!place || !text) return;
+    say(place, text, "failed");
+    showSaved(false);
+    // The button was disabled while the request was out, which dropped the keyboard focus:
+    // give it back, so pressing it again is one key away.
+    var active = document.activeElement;
+    if (focusedBefore && focusedBefore.isConnected && (!active || active === document.body)) {
+      focusedBefore.focus();
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var place = statusPlace(event.detail);
+    var text = event.detail.elt && event.detail.elt.getAttribute("data-busy-text");
+    focusedBefore = document.activeElement;
+    if (!place || !text) return;
+    place.setAttribute("aria-busy", "true");
+    say(place, text, "busy");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var place = statusPlace(event.detail);
+    if (!place) return;
+    place.removeAttribute("aria-busy");
+    var done = event.detail.successful ? ".network-note" : ".network-busy";
+    place.querySelectorAll(":scope > " + done).forEach(function (el) { el.remove(); });
+    if (event.detail.successful) showSaved(true);
+  });
+  document.addEventListener("htmx:sendError", function (event) { failed(event, "data-offline-text"); });
+  document.addEventListener("htmx:timeout", function (event) { failed(event, "data-offline-text"); });
+  document.addEventListener("htmx:responseError", function (event) { failed(event, "data-error-text"); });
+
   // A poll that swaps the dashboard in again keeps each table where the teacher scrolled it
   // (htmx itself puts focus back on the element with the same id).
   var scrolled = {};
