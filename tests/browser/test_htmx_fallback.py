@@ -15,7 +15,7 @@ from quiz_app.config import HTMX_CDN_URL, HTMX_VERSION, Settings
 from quiz_app.paths import bundled
 from tests.browser.conftest import LiveServer
 from tests.support.network import every_request, only_the_app, sign_in, wait_for_htmx
-from tests.support.teacher_factories import create_assignment, get_assignment, teacher_client
+from tests.support.teacher_factories import assignment_of
 
 pytestmark = pytest.mark.browser
 
@@ -52,9 +52,7 @@ def test_cdn_refused_local_htmx_swaps_answers_updates_dashboard_and_checks_quest
 ) -> None:
     app = cdn_server.app
     assert app is not None
-    client, csrf, teacher = teacher_client(app)
-    assignment_id = create_assignment(client, csrf, source="ids", ids=PICKED, shuffle=None)
-    code = get_assignment(app, assignment_id).join_code
+    code, assignment_id, teacher = assignment_of(app, PICKED)
 
     dashboard = open_page()
     refused = only_the_app(dashboard.context, cdn_server.url)
@@ -132,9 +130,7 @@ def test_local_mode_pages_and_swaps_request_nothing_from_another_origin(
     base = live_server.url
     app = live_server.app
     assert app is not None
-    client, csrf, teacher = teacher_client(app)
-    assignment_id = create_assignment(client, csrf, source="ids", ids=PICKED, shuffle=None)
-    code = get_assignment(app, assignment_id).join_code
+    code, assignment_id, teacher = assignment_of(app, PICKED)
 
     student = open_page()
     seen = every_request(student.context)

@@ -13,15 +13,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 
-from quiz_app.models import Answer, Teacher
+from quiz_app.models import Answer
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
 from tests.support.network import sign_in, wait_for_htmx
-from tests.support.teacher_factories import (
-    create_assignment,
-    get_assignment,
-    row_count,
-    teacher_client,
-)
+from tests.support.teacher_factories import assignment_of, row_count
 
 pytestmark = pytest.mark.browser
 
@@ -67,17 +62,10 @@ def _violations(page: Page) -> list[str]:
     return [v["id"] for v in Axe().run(page).response["violations"]]
 
 
-def _assignment(server: LiveServer) -> tuple[str, int, Teacher]:
-    """Make a teacher's assignment of three classify questions; return its code, id, teacher."""
-    assert server.app is not None
-    client, csrf, teacher = teacher_client(server.app)
-    assignment_id = create_assignment(client, csrf, source="ids", ids=PICKED, shuffle=None)
-    return get_assignment(server.app, assignment_id).join_code, assignment_id, teacher
-
-
 def _on_first_question(page: Page, server: LiveServer, name: str = "Ana") -> None:
     """Join the assignment as a student, stop on question 1 with a verdict and reason picked."""
-    code, _, _ = _assignment(server)
+    assert server.app is not None
+    code, _, _ = assignment_of(server.app, PICKED)
     page.goto(f"{server.url}/j/{code}")
     page.get_by_label("Your name").fill(name)
     page.get_by_role("button", name="Start the quiz").click()
@@ -173,7 +161,7 @@ def test_teacher_offline_dashboard_says_reconnecting_and_question_form_says_not_
 ) -> None:
     app = live_server.app
     assert app is not None
-    _, assignment_id, teacher = _assignment(live_server)
+    _, assignment_id, teacher = assignment_of(app, PICKED)
     page = open_page()
     sign_in(page.context, app, live_server.url, teacher)
     page.goto(f"{live_server.url}/teacher/assignments/{assignment_id}")
