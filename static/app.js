@@ -34,7 +34,7 @@
   // aria-busy meanwhile, so a screen reader waits for the result), data-offline-text when the
   // server cannot be reached, data-error-text when it answers with a server error. They go
   // into the element its data-status selects, or else the request's target. While the last
-  // request failed, text that says the answers are saved ([data-says-saved]) is hidden.
+  // form sent failed, text that says the answers are saved ([data-says-saved]) is hidden.
   var focusedBefore = null;
   function statusPlace(detail) {
     var selector = detail.elt && detail.elt.getAttribute("data-status");
@@ -56,7 +56,7 @@
     var text = event.detail.elt && event.detail.elt.getAttribute(words);
     if (!place || !text) return;
     say(place, text, "failed");
-    showSaved(false);
+    if (event.detail.elt.tagName === "FORM") showSaved(false); // a link that failed lost nothing
     // The button was disabled while the request was out, which dropped the keyboard focus:
     // give it back, so pressing it again is one key away.
     var active = document.activeElement;

@@ -3,7 +3,7 @@ the server says "Not saved" (announced), keeps the student's choices and hides "
 are saved"; pressing the button again stores exactly one answer, even when the first post
 reached the server and only its reply was lost. A slow answer shows that it is working. The
 teacher's dashboard says "Reconnecting…" while its polls fail, and the question form says it
-could not check."""
+could not check. "Next question" says when it did not load."""
 
 import re
 from collections.abc import Callable, Iterator
@@ -125,6 +125,17 @@ def test_answer_post_fails_says_not_saved_keeps_choices_and_retry_stores_one_ans
     expect(page.get_by_text(SAVED_HINT)).to_be_visible()
     assert row_count(app, Answer) == 1
     assert networks == []
+
+    # Offline, "Next question" says it did not load; online again, it does.
+    page.context.set_offline(True)
+    page.get_by_role("link", name="Next question").click()
+    expect(page.locator("#next-status")).to_have_text(
+        "Not loaded: check your connection and press Next question again."
+    )
+    expect(page.get_by_text(SAVED_HINT)).to_be_visible()  # the answer itself is saved
+    page.context.set_offline(False)
+    page.get_by_role("link", name="Next question").click()
+    expect(page.get_by_text("Question 2 of 3")).to_be_visible()
 
 
 def test_slow_answer_shows_it_is_saving_with_a_busy_region_and_a_disabled_button(
