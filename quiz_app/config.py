@@ -34,8 +34,10 @@ class Settings(BaseSettings):
     )
     htmx_source: Literal["cdn", "local"] = Field(
         default="cdn",
-        description="'cdn' loads htmx from the CDN with the local copy as fallback; "
-        "'local' serves only the vendored copy (for networks that block the CDN, and tests).",
+        description="'cdn' loads htmx from the CDN (pinned, no Referer) with the local copy as "
+        "fallback; 'local' serves only the vendored copy, so no page talks to a third party "
+        "(for schools that must not share students' IP addresses, networks that block the CDN, "
+        "and tests).",
     )
 
     frame_ancestors: str = Field(

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz_app import auth
-from quiz_app.config import Settings
+from quiz_app.config import HTMX_CDN_URL, Settings
 
 FRAME_ANCESTORS = "frame_ancestors"  # request.state key a route sets to allow framing
 FORM_TARGET = "form_target"  # request.state key: another origin this page's form posts to
@@ -30,7 +30,9 @@ HSTS = [(b"strict-transport-security", b"max-age=31536000")]
 
 
 def _policy(settings: Settings) -> str:
-    script_src = "'self'" + (" https://cdn.jsdelivr.net" if settings.htmx_source == "cdn" else "")
+    # Security: in CDN mode, scripts may come from the one pinned htmx file on the CDN (a source
+    # with a full path matches only that path), never from anything else on that shared host.
+    script_src = "'self'" + (f" {HTMX_CDN_URL}" if settings.htmx_source == "cdn" else "")
     return (
         f"default-src 'self'; script-src {script_src}; style-src 'self'; "
         "img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"

@@ -2,11 +2,22 @@
 // and, inside a course page's frame, report the page height and remember the attempt.
 (function () {
   "use strict";
+  // The CDN's htmx did not arrive (blocked, offline, or refused by its integrity check): load
+  // the bundled copy. htmx 2 starts itself (reads its <meta> config, watches the history,
+  // processes the body) on DOMContentLoaded, or at once if the document is already "complete".
+  // A script added now would run after DOMContentLoaded but before "complete" (it holds back
+  // the load event), so it would wait for an event that never comes again. Added after the
+  // load event, it finds the document complete and starts at once, exactly as from the CDN.
   var me = document.currentScript;
   if (!window.htmx && me && me.dataset.htmxFallback) {
-    var local = document.createElement("script");
-    local.src = me.dataset.htmxFallback;
-    document.head.appendChild(local);
+    var fallback = me.dataset.htmxFallback;
+    var loadLocalHtmx = function () {
+      var local = document.createElement("script");
+      local.src = fallback;
+      document.head.appendChild(local);
+    };
+    if (document.readyState === "complete") loadLocalHtmx();
+    else window.addEventListener("load", loadLocalHtmx);
   }
   // After htmx swaps in new content, focus its marked heading so keyboard and screen-reader
   // users land on what changed (the feedback, or the next question).
@@ -17,6 +28,61 @@
     marked.forEach(function (el) { el.removeAttribute("data-autofocus"); });
     target.focus();
   });
+
+  // Network trouble is said where the person looks, never silently dropped. An element that
+  // makes htmx requests names its words: data-busy-text while its request is out (the place is
+  // aria-busy meanwhile, so a screen reader waits for the result), data-offline-text when the
+  // server cannot be reached, data-error-text when it answers with a server error. They go
+  // into the element its data-status selects, or else the request's target. While the last
+  // form sent failed, text that says the answers are saved ([data-says-saved]) is hidden.
+  var focusedBefore = null;
+  function statusPlace(detail) {
+    var selector = detail.elt && detail.elt.getAttribute("data-status");
+    return selector ? document.querySelector(selector) : detail.target;
+  }
+  function say(place, text, state) {
+    var note = place.querySelector(":scope > .network-note");
+    if (note && note.textContent === text) return; // said already: not announced again
+    note = document.createElement("span");
+    note.className = "network-note network-" + state;
+    note.textContent = text;
+    place.replaceChildren(note);
+  }
+  function showSaved(shown) {
+    document.querySelectorAll("[data-says-saved]").forEach(function (el) { el.hidden = !shown; });
+  }
+  function failed(event, words) {
+    var place = statusPlace(event.detail);
+    var text = event.detail.elt && event.detail.elt.getAttribute(words);
+    if (!place || !text) return;
+    say(place, text, "failed");
+    if (event.detail.elt.tagName === "FORM") showSaved(false); // a link that failed lost nothing
+    // The button was disabled while the request was out, which dropped the keyboard focus:
+    // give it back, so pressing it again is one key away.
+    var active = document.activeElement;
+    if (focusedBefore && focusedBefore.isConnected && (!active || active === document.body)) {
+      focusedBefore.focus();
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var place = statusPlace(event.detail);
+    var text = event.detail.elt && event.detail.elt.getAttribute("data-busy-text");
+    focusedBefore = document.activeElement;
+    if (!place || !text) return;
+    place.setAttribute("aria-busy", "true");
+    say(place, text, "busy");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var place = statusPlace(event.detail);
+    if (!place) return;
+    place.removeAttribute("aria-busy");
+    var done = event.detail.successful ? ".network-note" : ".network-busy";
+    place.querySelectorAll(":scope > " + done).forEach(function (el) { el.remove(); });
+    if (event.detail.successful) showSaved(true);
+  });
+  document.addEventListener("htmx:sendError", function (event) { failed(event, "data-offline-text"); });
+  document.addEventListener("htmx:timeout", function (event) { failed(event, "data-offline-text"); });
+  document.addEventListener("htmx:responseError", function (event) { failed(event, "data-error-text"); });
 
   // A poll that swaps the dashboard in again keeps each table where the teacher scrolled it
   // (htmx itself puts focus back on the element with the same id).

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import re
 
 from fastapi.testclient import TestClient
 
@@ -18,15 +19,23 @@ def test_vendored_htmx_matches_the_pinned_integrity_hash() -> None:
     assert f"htmx.org@{HTMX_VERSION}/" in HTMX_CDN_URL
 
 
-def test_cdn_mode_pins_cdn_with_integrity_and_local_fallback(database_url: str) -> None:
+def test_cdn_mode_pins_the_cdn_file_with_integrity_no_referrer_and_local_fallback(
+    database_url: str,
+) -> None:
     app = create_app(Settings(database_url=database_url, htmx_source="cdn"))
     with TestClient(app) as client:
         html = client.get("/").text
         csp = client.get("/").headers["content-security-policy"]
     app.state.engine.dispose()
-    assert f'src="{HTMX_CDN_URL}" integrity="{HTMX_SRI}" crossorigin="anonymous"' in html
+    assert (
+        f'src="{HTMX_CDN_URL}" integrity="{HTMX_SRI}" crossorigin="anonymous" '
+        'referrerpolicy="no-referrer"'
+    ) in html
     assert f'data-htmx-fallback="/static/htmx-{HTMX_VERSION}.min.js"' in html
-    assert "https://cdn.jsdelivr.net" in csp
+    script_src = re.search(r"script-src ([^;]*)", csp)
+    assert script_src is not None
+    # The one pinned file, not the whole shared host.
+    assert script_src[1].split() == ["'self'", HTMX_CDN_URL]
 
 
 def test_local_mode_never_references_the_cdn(client: TestClient) -> None:

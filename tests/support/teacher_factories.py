@@ -86,6 +86,14 @@ def create_assignment(client: TestClient, csrf: str, **overrides: Any) -> int:
     return int(response.headers["location"].rsplit("/", 1)[-1])
 
 
+def assignment_of(app: FastAPI, ids: list[str]) -> tuple[str, int, Teacher]:
+    """Make a new teacher's assignment of the questions `ids`, in that order; return its join
+    code, its id and the teacher."""
+    client, csrf, teacher = teacher_client(app)
+    assignment_id = create_assignment(client, csrf, source="ids", ids=ids, shuffle=None)
+    return get_assignment(app, assignment_id).join_code, assignment_id, teacher
+
+
 def get_assignment(app: FastAPI, assignment_id: int) -> Assignment:
     with app.state.sessions() as session:
         found = session.get(Assignment, assignment_id)
