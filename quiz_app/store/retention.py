@@ -192,7 +192,7 @@ def assignment_activity(
                 )
             )
             .group_by(StudentAllowance.assignment_id)
-        ).tuples()
+        ).all()
     )
     with_data.update(extended)
     return [
