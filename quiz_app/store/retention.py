@@ -313,22 +313,30 @@ def delete_targets(session: Session, *, cutoffs: Cutoffs, targets: Targets) -> N
 
 
 def _owned(session: Session, teacher: Teacher) -> tuple[list[int], list[int], list[int]]:
-    """Return the ids of the teacher's assignments and of their LMS identities: those that go,
-    and those that took another teacher's assignment as a learner (their attempts are that
-    class's data: the identity stays, no longer the teacher's)."""
+    """Return the ids of the teacher's assignments, of the LMS users that go with them (the
+    teacher's own LMS identities, and learners whose attempts were all in these assignments),
+    and of the teacher's LMS identities that took another teacher's assignment as a learner
+    (their attempts are that class's data: the identity stays, no longer the teacher's)."""
     assignments = list(
         session.scalars(select(Assignment.id).where(Assignment.teacher_id == teacher.id))
     )
-    elsewhere = exists().where(
-        LtiAttempt.lti_user_id == LtiUser.id, LtiAttempt.assignment_id.not_in(assignments)
-    )
+
+    def attempted(inside: bool) -> Any:
+        where = LtiAttempt.assignment_id.in_(assignments)
+        return exists().where(LtiAttempt.lti_user_id == LtiUser.id, where if inside else ~where)
+
     users = session.execute(
-        select(LtiUser.id, elsewhere.label("kept")).where(LtiUser.teacher_id == teacher.id)
+        select(LtiUser.id, LtiUser.teacher_id, attempted(False).label("elsewhere")).where(
+            or_(
+                LtiUser.teacher_id == teacher.id,
+                and_(LtiUser.teacher_id.is_(None), attempted(True)),
+            )
+        )
     ).all()
     return (
         assignments,
-        [u.id for u in users if not u.kept],
-        [u.id for u in users if u.kept],
+        [u.id for u in users if not u.elsewhere],
+        [u.id for u in users if u.elsewhere and u.teacher_id == teacher.id],
     )
 
 
