@@ -1,4 +1,4 @@
-"""The quiz-app command: serve the app, or check a question bank."""
+"""The quiz-app command: serve the app, check a question bank, manage teachers, LTI and data."""
 
 import argparse
 import sys
@@ -12,6 +12,8 @@ from quiz_app.config import Settings
 from quiz_app.outages import DatabaseUnavailable
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -219,6 +221,67 @@ def _lti_send_grades(settings: Settings, sessions: "sessionmaker[Session]") -> i
     return 0
 
 
+def _data(args: argparse.Namespace) -> int:
+    """Run one `quiz-app data …` command on the configured database."""
+    from quiz_app import db
+
+    settings = Settings()
+    engine = db.make_engine(settings.resolved_database_url())
+    db.upgrade(engine)
+    try:
+        with db.session_factory(engine)() as session:
+            if args.action == "purge":
+                return _data_purge(args, session, settings)
+            return _data_delete_student(args, session)
+    finally:
+        engine.dispose()
+
+
+def _print_counts(counts: "Counter[str]", dry_run: bool) -> None:
+    verb = "Would delete" if dry_run else "Deleted"
+    print(f"{verb} {counts.total()} row(s):")
+    for table, count in counts.items():
+        print(f"  {table + ':':<20} {count}")
+    if dry_run:
+        print("Nothing was deleted (--dry-run).")
+
+
+def _data_purge(args: argparse.Namespace, session: "Session", settings: Settings) -> int:
+    from quiz_app import retention
+
+    print(
+        f"Keeping public attempts {settings.keep_public_days} days, assignments' student data "
+        f"{settings.keep_assignment_days} days, expired login records "
+        f"{settings.keep_login_days} days, LMS users {settings.keep_lms_user_days} days."
+    )
+    _print_counts(retention.purge(session, settings, dry_run=args.dry_run), args.dry_run)
+    return 0
+
+
+def _data_delete_student(args: argparse.Namespace, session: "Session") -> int:
+    from quiz_app import store
+    from quiz_app.classroom.assignments import name_key
+
+    assignment = store.assignments.any_assignment(session, assignment_id=args.assignment)
+    if assignment is None:
+        print(f"There is no assignment {args.assignment}.", file=sys.stderr)
+        return 2
+    key = name_key(args.name)
+    attempts, events, allowances = store.students.student_rows(
+        session, assignment=assignment, student_key=key
+    )
+    if not (attempts or events or allowances):
+        print(f"Nobody called {args.name!r} is in “{assignment.title}”.", file=sys.stderr)
+        return 1
+    counts = store.retention.attempt_rows(session, attempt_ids=attempts)
+    counts.update(assignment_events=len(events), student_allowances=len(allowances))
+    print(f"{args.name!r} in “{assignment.title}” (assignment {assignment.id}):")
+    if not args.dry_run:
+        store.students.delete_student(session, assignment=assignment, student_key=key)
+    _print_counts(counts, args.dry_run)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quiz-app", description="Claim Check quiz server")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -244,7 +307,26 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(run=_teacher)
     _lti_parser(commands)
+    _data_parser(commands)
     return parser
+
+
+def _data_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    data = commands.add_parser("data", help="delete data past its time, or one student's")
+    actions = data.add_subparsers(dest="action", required=True)
+    purge = actions.add_parser(
+        "purge", help="delete what is past the QUIZ_KEEP_* times now (the app also does it)"
+    )
+    student = actions.add_parser(
+        "delete-student", help="delete one student's attempts, answers and log lines"
+    )
+    student.add_argument("--assignment", type=int, required=True, help="the assignment's id")
+    student.add_argument("--name", required=True, help="the name they joined with (any case)")
+    for sub in (purge, student):
+        sub.add_argument(
+            "--dry-run", action="store_true", help="print what would be deleted; delete nothing"
+        )
+        sub.set_defaults(run=_data)
 
 
 def _lti_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

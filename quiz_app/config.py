@@ -79,6 +79,43 @@ class Settings(BaseSettings):
         "the background sender off (then run `quiz-app lti send-grades` from cron).",
     )
 
+    keep_public_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Days a public attempt (a bundled set, no assignment) is kept after its "
+        "last answer; its practice rounds go with it.",
+    )
+    keep_assignment_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="Days an assignment's student data (attempts, answers, its log) is kept "
+        "after it closes, or after its last activity when that is later or it never closes; "
+        "the assignment itself stays until its teacher deletes it.",
+    )
+    keep_login_days: int = Field(
+        default=7,
+        ge=1,
+        le=365,
+        description="Days expired login records are kept: teacher and LMS sessions, LMS "
+        "logins in progress (their nonces), cached LMS tokens, and failed-login counts.",
+    )
+    keep_lms_user_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Days an LMS user (their name and LMS id) is kept after their first launch "
+        "once no attempt of theirs is left and no session is live; a new launch brings them back.",
+    )
+    retention_sweep_minutes: int = Field(
+        default=60,
+        ge=0,
+        le=7 * 24 * 60,
+        description="How often the app deletes what is past these times, in minutes (one "
+        "process at a time); 0 turns the sweep off (then run `quiz-app data purge` from cron).",
+    )
+
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to a SQLite file in data_dir."""
         if self.database_url:

@@ -22,6 +22,7 @@ from quiz_app.deps import LoginRequired, is_htmx
 from quiz_app.head_requests import HeadAsGet
 from quiz_app.lti.ags import GradeSender
 from quiz_app.paths import bundled
+from quiz_app.retention import Sweeper
 from quiz_app.routes import about
 from quiz_app.routes.lms import launch, pages, picker
 from quiz_app.routes.student import embed, join, practice, quiz
@@ -59,15 +60,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Each process sends the LMS grades that are due; claims keep them from sending twice.
-        sender = None
+        # Each process also tries the retention sweep; a lease lets one of them run it.
+        workers: list[GradeSender | Sweeper] = []
         if settings.lti_grade_poll_seconds > 0:
-            sender = GradeSender(app.state, settings.lti_grade_poll_seconds)
-            sender.start()
+            workers.append(GradeSender(app.state, settings.lti_grade_poll_seconds))
+        if settings.retention_sweep_minutes > 0:
+            workers.append(Sweeper(app.state.sessions, settings))
+        for worker in workers:
+            worker.start()
         try:
             yield
         finally:
-            if sender is not None:
-                await anyio.to_thread.run_sync(sender.stop)
+            for worker in workers:
+                await anyio.to_thread.run_sync(worker.stop)
 
     app = FastAPI(
         title="Claim Check", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan

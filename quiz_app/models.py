@@ -261,3 +261,14 @@ class AssignmentEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     teacher: Mapped[Teacher] = relationship()
+
+
+class Lease(Base):
+    """A named job that one app process at a time may run (the retention sweep): whoever
+    holds an unexpired lease runs it; an expired lease (a process that died) is free again."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -180,10 +180,7 @@ def show_time(when: datetime | None, timezone: str = "UTC") -> str:
     """Return a time as people read it, in the given zone and with the zone's name."""
     if when is None:
         return ""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone, timezone = ZoneInfo("UTC"), "UTC"
+    zone, timezone = _zone(timezone)
     local = when.astimezone(zone)
     text = f"{local:%a %d %b %Y, %H:%M} {timezone}"
     if timezone != "UTC":
@@ -214,8 +211,18 @@ def show_clock(when: datetime | None, timezone: str = "UTC") -> str:
     """Return a time of day in the given zone (14:05), for tables; '' for none."""
     if when is None:
         return ""
+    return f"{when.astimezone(_zone(timezone)[0]):%d %b %H:%M}"
+
+
+def show_date(when: datetime, timezone: str = "UTC") -> str:
+    """Return the day of a time in the given zone, as people read it: 1 June 2027."""
+    local = when.astimezone(_zone(timezone)[0])
+    return f"{local.day} {local:%B %Y}"
+
+
+def _zone(timezone: str) -> tuple[ZoneInfo, str]:
+    """Return the zone of a name and the name, or UTC when the name is not a zone."""
     try:
-        zone = ZoneInfo(timezone)
+        return ZoneInfo(timezone), timezone
     except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return f"{when.astimezone(zone):%d %b %H:%M}"
+        return ZoneInfo("UTC"), "UTC"

@@ -58,6 +58,11 @@ def get_assignment(session: Session, *, teacher: Teacher, assignment_id: int) ->
     )
 
 
+def any_assignment(session: Session, *, assignment_id: int) -> Assignment | None:
+    """Return the assignment of this id whoever's it is (for the admin's commands only)."""
+    return session.get(Assignment, assignment_id)
+
+
 def get_assignment_by_code(session: Session, *, code: str) -> Assignment | None:
     return session.scalar(select(Assignment).where(Assignment.join_code == code))
 

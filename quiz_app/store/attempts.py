@@ -1,6 +1,7 @@
 """Attempts at a question set and their answers, as keyword-only functions over a session."""
 
 import secrets
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from quiz_app.learning import progress
 from quiz_app.models import Answer, Attempt, PracticeRound
 
+IN_CHUNK = 500  # ids per IN (...) list: far below every database's limit on parameters
 TOKEN_BYTES = 18  # 144 random bits: an attempt's token is its only key, so it must be unguessable
 
 
@@ -167,15 +169,49 @@ def is_complete(session: Session, *, attempt: Attempt) -> bool:
     return progress.is_complete(attempt, answered=answer_count(session, attempt=attempt))
 
 
+def with_practice_rounds(session: Session, *, attempt_ids: list[int]) -> list[int]:
+    """Return the attempt ids and the ids of every practice round of them (which carry no
+    assignment of their own, so an attempt's data is always the attempt with its rounds)."""
+    found = dict.fromkeys(attempt_ids)
+    for chunk in chunks(attempt_ids):
+        rounds = session.scalars(
+            select(PracticeRound.attempt_id).where(PracticeRound.root_id.in_(chunk))
+        )
+        found.update(dict.fromkeys(rounds))
+    return list(found)
+
+
+def delete_attempt_rows(session: Session, *, attempt_ids: list[int]) -> None:
+    """Delete attempts, their practice rounds and all their answers (and whatever else points
+    at them: the database cascades), without committing: the caller commits its own deletions
+    with them (delete_attempts)."""
+    ids = with_practice_rounds(session, attempt_ids=attempt_ids)
+    for chunk in chunks(ids):
+        session.execute(delete(Answer).where(Answer.attempt_id.in_(chunk)))
+        session.execute(delete(Attempt).where(Attempt.id.in_(chunk)))
+
+
+def delete_attempts(session: Session, *, attempt_ids: list[int]) -> None:
+    """Delete attempts with their practice rounds and answers, and commit with whatever else
+    the session holds.
+
+    Every deletion of students' attempts comes here: a teacher deleting one, an admin deleting
+    a student, the retention sweep, a teacher deleting their account.
+    """
+    delete_attempt_rows(session, attempt_ids=attempt_ids)
+    session.commit()
+    session.expire_all()
+
+
 def delete_attempt(session: Session, *, attempt: Attempt) -> None:
-    """Delete one attempt, its practice rounds and all their answers (and whatever else points
-    at them: the database cascades), and commit with whatever the session holds.
+    """Delete one attempt with its practice rounds and answers (delete_attempts), and commit.
 
     Only these rows go: the student's other attempts and everyone else's stay.
     """
-    _root, rounds = practice_family(session, attempt=attempt)
-    ids = [attempt.id, *(r.id for r in rounds if r.id != attempt.id)]
-    session.execute(delete(Answer).where(Answer.attempt_id.in_(ids)))
-    session.execute(delete(Attempt).where(Attempt.id.in_(ids)))
-    session.commit()
-    session.expire_all()
+    delete_attempts(session, attempt_ids=[attempt.id])
+
+
+def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    """Yield the ids in lists short enough for one `IN (...)` on every database."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield list(ids[start : start + IN_CHUNK])

@@ -9,13 +9,13 @@ an LMS is their LMS user (lms_student_key), whatever name the LMS sends.
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz_app.lti.tables import LtiAttempt, LtiUser
 from quiz_app.models import Assignment, AssignmentEvent, Attempt, StudentAllowance, Teacher
 from quiz_app.store.assignments import count_student_attempts
-from quiz_app.store.attempts import delete_attempt
+from quiz_app.store.attempts import delete_attempt, delete_attempts
 
 # An LMS user's student key. A typed name never holds a tab (clean_name drops control
 # characters), so no student who joins with the code can take an LMS student's allowance.
@@ -155,6 +155,39 @@ def delete_student_attempt(
     """Delete one attempt of the assignment with its answers, and log it, in one commit."""
     _log(session, assignment, teacher, "delete-attempt", attempt.student_name or "", details)
     delete_attempt(session, attempt=attempt)
+
+
+def student_rows(
+    session: Session, *, assignment: Assignment, student_key: str
+) -> tuple[list[int], list[int], list[int]]:
+    """Return the ids of one student's attempts, log lines and allowance in an assignment
+    (the student is their name casefolded, as the join page counts their attempts)."""
+    attempts = session.execute(
+        select(Attempt.id, Attempt.student_name).where(Attempt.assignment_id == assignment.id)
+    )
+    events = session.execute(
+        select(AssignmentEvent.id, AssignmentEvent.student_name).where(
+            AssignmentEvent.assignment_id == assignment.id
+        )
+    )
+    allowance = get_allowance(session, assignment=assignment, student_key=student_key)
+    return (
+        [row.id for row in attempts if (row.student_name or "").casefold() == student_key],
+        [row.id for row in events if row.student_name.casefold() == student_key],
+        [allowance.id] if allowance is not None else [],
+    )
+
+
+def delete_student(session: Session, *, assignment: Assignment, student_key: str) -> None:
+    """Delete everything of one student in an assignment: their attempts (delete_attempts),
+    the log's lines about them and their allowance, in one commit. Nothing is logged, as a
+    log line would keep their name."""
+    attempts, events, allowances = student_rows(
+        session, assignment=assignment, student_key=student_key
+    )
+    session.execute(delete(AssignmentEvent).where(AssignmentEvent.id.in_(events)))
+    session.execute(delete(StudentAllowance).where(StudentAllowance.id.in_(allowances)))
+    delete_attempts(session, attempt_ids=attempts)
 
 
 def list_events(session: Session, *, assignment: Assignment) -> list[AssignmentEvent]:

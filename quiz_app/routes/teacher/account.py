@@ -1,4 +1,4 @@
-"""Teachers sign up, log in and log out."""
+"""Teachers sign up, log in, log out, and delete their account with everything it owns."""
 
 from typing import Annotated, Any
 
@@ -8,7 +8,14 @@ from pydantic import BaseModel, Field
 
 from quiz_app import auth, store
 from quiz_app.classroom.assignments import show_time
-from quiz_app.deps import CurrentTeacher, SessionDep, TemplatesDep
+from quiz_app.deps import (
+    CurrentTeacher,
+    FormDataDep,
+    SessionDep,
+    TeacherPage,
+    TeacherPageDep,
+    TemplatesDep,
+)
 from quiz_app.models import utcnow
 from quiz_app.security import check_csrf, set_cookie, set_session_cookie
 from quiz_app.templating import path_for
@@ -169,6 +176,45 @@ def signup(
 def logout(request: Request, teacher: CurrentTeacher, session: SessionDep) -> Response:
     token = request.cookies.get(auth.SESSION_COOKIE, "")
     store.teachers.end_session(session, token=token)
-    response = RedirectResponse(path_for(request, "show_login"), status_code=303)
+    return _log_out(RedirectResponse(path_for(request, "show_login"), status_code=303))
+
+
+def _log_out(response: Response) -> Response:
     response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
+
+
+@router.get("/account")
+def show_account(page: TeacherPageDep) -> Response:
+    keep_days = page.request.app.state.settings.keep_assignment_days
+    return page.render("teacher/account.html", {"teacher": page.teacher, "keep_days": keep_days})
+
+
+def _confirm_delete(page: TeacherPage, error: str | None = None) -> Response:
+    """Show what deleting the account takes, and the form that asks for the password."""
+    counts = store.retention.teacher_rows(page.session, teacher=page.teacher)
+    context = {"teacher": page.teacher, "counts": counts, "error": error}
+    return page.render("teacher/account_delete.html", context, 422 if error else 200)
+
+
+@router.get("/account/delete")
+def confirm_delete_account(page: TeacherPageDep) -> Response:
+    return _confirm_delete(page)
+
+
+@router.post("/account/delete")
+def delete_account(page: TeacherPageDep, form: FormDataDep) -> Response:
+    """Delete the teacher's account and everything it owns, once their password confirms it
+    (the session's CSRF token was checked by the teacher dependency)."""
+    password = str(form.get("password") or "")[:1000]
+    if not auth.verify_password(page.teacher.password_hash, password):
+        return _confirm_delete(
+            page, "That is not your password. Type the password you log in with to confirm."
+        )
+    store.retention.delete_teacher(page.session, teacher=page.teacher)
+    return _log_out(RedirectResponse(path_for(page.request, "show_account_deleted"), 303))
+
+
+@router.get("/account/deleted")
+def show_account_deleted(request: Request, templates: TemplatesDep) -> Response:
+    return templates.TemplateResponse(request, "teacher/account_deleted.html", {})

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quiz_app import messages, store
+from quiz_app import messages, retention, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import THEMES, VERDICTS
@@ -158,6 +158,9 @@ def show_assignment(page: TeacherPageDep, assignment_id: int, htmx: IsHtmx) -> R
     if not htmx:  # the log is outside the live part the poll swaps
         context["events"] = store.students.list_events(page.session, assignment=assignment)
         context["event_actions"] = students.ACTIONS
+        settings = page.request.app.state.settings
+        context["deletion"] = retention.deletion_of(page.session, settings, assignment)
+        context["show_date"] = assignments.show_date
     names = ("teacher/assignment.html", "teacher/_live.html")
     return page_or_fragment(page.templates, page.request, htmx, names, context)
 

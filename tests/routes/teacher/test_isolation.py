@@ -22,6 +22,7 @@ from quiz_app.models import (
 )
 from tests.support.factories import answer, question_ids, question_url
 from tests.support.teacher_factories import (
+    PASSWORD,
     create_assignment,
     get_assignment,
     join_token,
@@ -127,6 +128,11 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/teacher/signup", None, "public"),
     ("POST", "/teacher/signup", {"email": "x@school.org", "password": "nope"}, "public"),
     ("POST", "/teacher/logout", {}, "own"),
+    ("GET", "/teacher/account", None, "own"),
+    ("GET", "/teacher/account/delete", None, "own"),
+    # The other teacher deletes their own account: the victim's rows stay as they were.
+    ("POST", "/teacher/account/delete", {"password": PASSWORD}, "own"),
+    ("GET", "/teacher/account/deleted", None, "public"),
     ("GET", "/teacher/lti", None, "own"),
     (
         "POST",
