@@ -12,7 +12,7 @@ from quiz_app.bank import lookup
 from quiz_app.classroom import assignments, resume, seeds, students
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.links import oembed_link
-from quiz_app.models import Assignment, Attempt, utcnow
+from quiz_app.models import Assignment, Attempt, StudentAllowance, utcnow
 from quiz_app.security import allow_assignment_framing, allow_framing, set_cookie
 from quiz_app.templating import path_for
 
@@ -249,6 +249,25 @@ def _start(request: Request, session: SessionDep, assignment: Assignment, studen
     return _go_to(request, assignment, attempt)
 
 
+def _used_up(
+    session: SessionDep, assignment: Assignment, allowance: StudentAllowance | None, student: str
+) -> str | None:
+    """Return what to tell a student whose name has started every attempt it may, or None."""
+    key = assignments.name_key(student)
+    used = store.assignments.count_student_attempts(session, assignment=assignment, student_key=key)
+    allowed = students.attempts_allowed(assignment, allowance)
+    if used < allowed:
+        return None
+    times = "once" if allowed == 1 else f"{allowed} times"
+    what = "name" if assignment.identity == "name" else "nickname"
+    return (
+        f"Someone called “{student}” has already taken this assignment {times}, "
+        "which is all it allows. If that was you and your quiz is not finished, type the "
+        "resume code shown under each of your questions, below your name. "
+        f"If it was not you, add something to your {what} (like an initial)."
+    )
+
+
 @router.post("/j/{code}")
 def join_assignment(
     request: Request,
@@ -266,7 +285,7 @@ def join_assignment(
     what = "name" if assignment.identity == "name" else "nickname"
     if not student or len(student) > assignments.MAX_NAME:
         error = f"Type your {what}, from 1 to {assignments.MAX_NAME} characters."
-        extra = {"error": error, "name": name, "resume_typed": resume_code}
+        extra: dict[str, Any] = {"error": error, "name": name, "resume_typed": resume_code}
         return _page(request, templates, session, assignment, extra, 422)
     key = assignments.name_key(student)
     allowance = store.students.get_allowance(session, assignment=assignment, student_key=key)
@@ -275,16 +294,7 @@ def join_assignment(
         return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
     if resume_code.strip():
         return _rejoin(request, session, templates, assignment, student, resume_code)
-    used = store.assignments.count_student_attempts(session, assignment=assignment, student_key=key)
-    allowed = students.attempts_allowed(assignment, allowance)
-    if used >= allowed:
-        times = "once" if allowed == 1 else f"{allowed} times"
-        error = (
-            f"Someone called “{student}” has already taken this assignment {times}, "
-            "which is all it allows. If that was you and your quiz is not finished, type the "
-            "resume code shown under each of your questions, below your name. "
-            f"If it was not you, add something to your {what} (like an initial)."
-        )
-        extra: dict[str, Any] = {"error": error, "name": student, "resume_open": True}
+    if used_up := _used_up(session, assignment, allowance, student):
+        extra = {"error": used_up, "name": student, "resume_open": True}
         return _page(request, templates, session, assignment, extra, 409)
     return _start(request, session, assignment, student)
