@@ -63,6 +63,14 @@ class Settings(BaseSettings):
         le=24 * 30,
         description="How long a teacher stays logged in, in hours.",
     )
+    resume_hours: int = Field(
+        default=8,
+        ge=1,
+        le=24 * 7,
+        description="How long a browser offers 'Continue as <name>?' on an assignment's join "
+        "page after the student started there, in hours (a school day); a finished attempt "
+        "is never offered.",
+    )
 
     lti_http_timeout: float = Field(
         default=5.0,

@@ -71,6 +71,9 @@ class Attempt(Base):
     student_name: Mapped[str | None] = mapped_column(String(80))
     # When the student pressed "Submit my answers" (assignments that give feedback afterwards).
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What a student who joined with a name types with it to get back into this unfinished
+    # attempt (classroom/resume.py); random per attempt, and renewed when a teacher re-admits.
+    resume_code: Mapped[str | None] = mapped_column(String(8))
 
     assignment: Mapped["Assignment | None"] = relationship(back_populates="attempts")
     answers: Mapped[list["Answer"]] = relationship(

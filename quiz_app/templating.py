@@ -19,7 +19,7 @@ from quiz_app.bank.vocabulary import (
     THEMES,
     VERDICT_LABELS,
 )
-from quiz_app.classroom.assignments import looks_disguised
+from quiz_app.classroom.assignments import format_code, looks_disguised
 from quiz_app.config import HTMX_CDN_URL, HTMX_SRI, HTMX_VERSION, Settings
 from quiz_app.learning.percentages import whole_percent
 from quiz_app.learning.scoring import (
@@ -131,6 +131,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         }
     )
     env.filters["signed"] = signed
+    env.filters["code"] = format_code  # a join or resume code as people read it: ABC-DEF
     env.filters["percent"] = whole_percent
     env.filters["kappa_words"] = kappa_words
     env.filters["disguised"] = looks_disguised

@@ -1,6 +1,7 @@
-"""Managing one student of an assignment: another attempt, a later closing time (extra time),
-deleting an attempt. The rules and the log's words; the rows are in store/students.py. A student
-who came from an LMS is managed the same way, by their LMS user (LmsLimits)."""
+"""Managing one student of an assignment: letting them back in, another attempt, a later
+closing time (extra time), deleting an attempt. The rules and the log's words; the rows are in
+store/students.py. A student who came from an LMS is managed the same way, by their LMS user
+(LmsLimits)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +17,17 @@ from quiz_app.models import Assignment, Attempt, StudentAllowance, utcnow
 
 # What the assignment's log calls each action.
 ACTIONS = {
+    "re-admit": "Let back in",
     "another-attempt": "Another attempt",
     "extra-time": "Extra time",
     "delete-attempt": "Attempt deleted",
 }
+
+READMIT_DETAILS = "Gave their unfinished attempt a new resume code; the old one stopped working."
+FINISHED_CANNOT_REOPEN = (
+    "This attempt is finished, so there is nothing to let them back into. To let them try "
+    "again, allow one more attempt."
+)
 
 
 def attempts_allowed(assignment: Assignment, allowance: StudentAllowance | None) -> int:
@@ -106,6 +114,8 @@ def manage_context(session: Session, assignment: Assignment, attempt: Attempt) -
     closes = closing_time(assignment, extra_closing(allowance))
     return {
         "manage": {
+            "finished": store.attempts.is_complete(session, attempt=attempt),
+            "resume_code": attempt.resume_code,
             "allowed": attempts_allowed(assignment, allowance),
             "used": used,
             "closes_at": closes,

@@ -172,12 +172,19 @@ def get_assignment_attempt(
     )
 
 
+def student_attempts(
+    session: Session, *, assignment: Assignment, student_key: str
+) -> list[Attempt]:
+    """Return a student's attempts at this assignment (by normalized name), oldest first."""
+    attempts = session.scalars(
+        select(Attempt).where(Attempt.assignment_id == assignment.id).order_by(Attempt.id)
+    )
+    return [a for a in attempts if (a.student_name or "").casefold() == student_key]
+
+
 def count_student_attempts(session: Session, *, assignment: Assignment, student_key: str) -> int:
     """Return how many attempts of this assignment a student (by normalized name) started."""
-    names = session.scalars(
-        select(Attempt.student_name).where(Attempt.assignment_id == assignment.id)
-    )
-    return sum(1 for name in names if name is not None and name.casefold() == student_key)
+    return len(student_attempts(session, assignment=assignment, student_key=student_key))
 
 
 def assignment_set_id(assignment: Assignment) -> str:
@@ -218,6 +225,7 @@ def create_assignment_attempt(
     seed: int,
     check_in_count: int = 0,
     check_out_count: int = 0,
+    resume_code: str | None = None,
 ) -> Attempt:
     attempt = new_assignment_attempt(
         assignment,
@@ -227,6 +235,7 @@ def create_assignment_attempt(
         check_in_count=check_in_count,
         check_out_count=check_out_count,
     )
+    attempt.resume_code = resume_code
     session.add(attempt)
     session.commit()
     return attempt

@@ -149,6 +149,21 @@ def set_closing_time(
     return allowance
 
 
+def readmit(
+    session: Session,
+    *,
+    assignment: Assignment,
+    teacher: Teacher,
+    attempt: Attempt,
+    resume_code: str,
+    details: str,
+) -> None:
+    """Give the attempt a new resume code (the old one stops working), and log it."""
+    attempt.resume_code = resume_code
+    _log(session, assignment, teacher, "re-admit", attempt.student_name or "", details)
+    session.commit()
+
+
 def delete_student_attempt(
     session: Session, *, assignment: Assignment, teacher: Teacher, attempt: Attempt, details: str
 ) -> None:

@@ -7,10 +7,8 @@ import html
 import json
 import re
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +35,7 @@ from tests.browser.test_student_flow import (
     smallest_set,
     submit_answer,
 )
+from tests.support.course_site import COURSE_TEXT, CourseSite
 from tests.support.teacher_factories import assignment_form, make_teacher
 
 pytestmark = pytest.mark.browser
@@ -44,24 +43,6 @@ pytestmark = pytest.mark.browser
 OpenCoursePage = Callable[..., Page]
 
 FRAME = "iframe[data-claim-check]"
-COURSE_TEXT = "Read the article before you try the quiz below."
-COURSE_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Week 3: Evidence · Health course</title>
-</head>
-<body>
-<main>
-<h1>Week 3: Evidence</h1>
-<p>{text}</p>
-{content}
-</main>
-</body>
-</html>
-"""
-
 # Chromium 156 keeps the third-party cookie setting in the profile, not on the command line:
 # --test-third-party-cookie-phaseout and --block-third-party-cookies do not override a profile
 # that allows them (tried), and Playwright has no option for it. So each test starts Chromium
@@ -86,48 +67,6 @@ FRAMING_REFUSED = re.compile(
 )
 NARROW = {"width": 320, "height": 640}  # px: a small phone
 DARK_CHANNEL_MAX = 64  # 0-255: every channel of a dark background is below this
-
-
-class CourseSite:
-    """Course pages served on http://localhost:<port>, another site than the quiz's 127.0.0.1.
-
-    Sites compare scheme and registrable domain but not port, so the same pages reached at
-    http://127.0.0.1:<port> are on the quiz's own site: a control for the cookie check.
-    """
-
-    def __init__(self) -> None:
-        self.pages: dict[str, bytes] = {}
-        pages = self.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = pages.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, format: str, *args: Any) -> None:
-                """Keep the test output free of access logs."""
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def add(self, path: str, content: str, *, same_site: bool = False) -> str:
-        """Serve a course page with some text and `content`; return its address."""
-        page = COURSE_PAGE.format(text=COURSE_TEXT, content=content)
-        self.pages[path] = page.encode()
-        host = "127.0.0.1" if same_site else "localhost"
-        return f"http://{host}:{self.port}{path}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
 
 
 @pytest.fixture

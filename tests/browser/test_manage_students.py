@@ -58,6 +58,8 @@ def test_teacher_manages_one_student_with_the_keyboard(
     code = _make_assignment(teacher, base)
     _join(ana, base, code, "Ana")
     expect(ana.get_by_text("Question 1 of 3")).to_be_visible()
+    # Ana joins again on another computer (this browser would ask "Continue as Ana?").
+    ana = open_page()
     _join(ana, base, code, "Ana")
     expect(ana.get_by_text(re.compile("already taken this assignment once"))).to_be_visible()
 

@@ -9,17 +9,25 @@ from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import store
 from quiz_app.bank import lookup
-from quiz_app.classroom import assignments, seeds, students
+from quiz_app.classroom import assignments, resume, seeds, students
 from quiz_app.deps import SessionDep, TemplatesDep
 from quiz_app.links import oembed_link
-from quiz_app.models import Assignment, Attempt, utcnow
+from quiz_app.models import Assignment, Attempt, StudentAllowance, utcnow
 from quiz_app.security import allow_assignment_framing, allow_framing, set_cookie
 from quiz_app.templating import path_for
 
 router = APIRouter()
 
-RESUME_COOKIE = "cc_join_{id}"  # this browser's attempt at an assignment, to carry on later
-RESUME_DAYS = 30
+MEMORY_PATH = "/j"  # the memory cookie goes only to the join pages (not to /embed/j: no frame)
+WRONG_RESUME_CODE = (
+    "That resume code does not match an unfinished quiz by “{name}”. Check that you typed your "
+    "name as you did when you started, and the code shown under each of your questions (6 "
+    "letters and digits). If you cannot find it, ask your teacher to let you back in."
+)
+RESUMED_ATTEMPT_FINISHED = (
+    "You have finished this quiz, so there is nothing to carry on: your teacher has your "
+    "answers. If you need another try, ask your teacher."
+)
 NICKNAME_WORDS = (
     ("Curious", "Careful", "Sharp", "Patient", "Brave", "Calm", "Clever", "Steady"),
     ("Otter", "Falcon", "Badger", "Heron", "Lynx", "Panda", "Robin", "Fox"),
@@ -47,6 +55,7 @@ def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment
         return None, problem
     found = store.assignments.get_assignment_by_code(session, code=code)
     if found is None:
+        resume.record_wrong_code("join")
         return None, (
             f"No assignment has the code {assignments.format_code(code)}. Check it with your "
             "teacher: codes are 6 letters and digits, and never use 0, O, 1, I or L."
@@ -55,15 +64,23 @@ def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment
     return found, ""
 
 
-def _resumable(request: Request, session: SessionDep, assignment: Assignment) -> Attempt | None:
-    """Return this browser's unfinished attempt at the assignment, if it has one."""
-    token = request.cookies.get(RESUME_COOKIE.format(id=assignment.id))
+def _remembered(request: Request, session: SessionDep, assignment: Assignment) -> Attempt | None:
+    """Return the attempt this browser started at the assignment, while the join page may
+    still offer it: unfinished, and started less than a school day ago (resume_hours)."""
+    token = request.cookies.get(resume.MEMORY_COOKIE.format(id=assignment.id))
     attempt = store.attempts.get_attempt(session, token=token) if token else None
     if attempt is None or attempt.assignment_id != assignment.id:
+        return None
+    hours = request.app.state.settings.resume_hours
+    if not resume.memory_is_fresh(attempt, now=utcnow(), hours=hours):
         return None
     if store.attempts.is_complete(session, attempt=attempt):
         return None
     return attempt
+
+
+def _forget(response: Response, assignment: Assignment) -> None:
+    response.delete_cookie(resume.MEMORY_COOKIE.format(id=assignment.id), path=MEMORY_PATH)
 
 
 def _page(
@@ -74,17 +91,25 @@ def _page(
     extra: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """Render the assignment's name page; a memory that has ended is forgotten on the way."""
+    remembered = _remembered(request, session, assignment)
     context = {
         "assignment": assignment,
         "code": assignments.format_code(assignment.join_code),
-        "resume": _resumable(request, session, assignment),
+        "resume": remembered,
         "suggestion": _suggest_nickname(),
         "name": "",
+        "resume_typed": "",
         "error": None,
         "blocked": None,
         **(extra or {}),
     }
-    return templates.TemplateResponse(request, "join/name.html", context, status_code=status_code)
+    response = templates.TemplateResponse(
+        request, "join/name.html", context, status_code=status_code
+    )
+    if remembered is None and resume.MEMORY_COOKIE.format(id=assignment.id) in request.cookies:
+        _forget(response, assignment)
+    return response
 
 
 def _blocked(
@@ -158,38 +183,56 @@ def embed_join(
     return _page(request, templates, session, assignment, extra)
 
 
-@router.post("/j/{code}")
-def join_assignment(
+@router.post("/j/{code}/forget")
+def forget_attempt(
+    request: Request, code: str, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    """ "I'm someone else": forget this browser's attempt, and show the name form afresh.
+
+    It only deletes a cookie of this browser, so it needs no CSRF token: another site's form
+    could at worst make the student press "Continue" again."""
+    assignment, message = _find(request, session, code[:40])
+    if assignment is None:
+        return _not_found(request, templates, code[:40], message)
+    response = RedirectResponse(path_for(request, "show_join_code", code=assignment.join_code), 303)
+    _forget(response, assignment)
+    return response
+
+
+def _go_to(request: Request, assignment: Assignment, attempt: Attempt) -> Response:
+    """Send the student into their attempt, and remember it in this browser for a school day."""
+    response = RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
+    cookie = resume.MEMORY_COOKIE.format(id=assignment.id)
+    hours = request.app.state.settings.resume_hours
+    set_cookie(response, request, cookie, attempt.token, path=MEMORY_PATH, max_age=hours * 3600)
+    return response
+
+
+def _rejoin(
     request: Request,
-    code: str,
     session: SessionDep,
     templates: TemplatesDep,
-    name: Annotated[str, Form(max_length=200)] = "",
+    assignment: Assignment,
+    student: str,
+    typed_code: str,
 ) -> Response:
-    assignment = _joinable(request, session, templates, code[:40])
-    if isinstance(assignment, Response):
-        return assignment
-    student = assignments.clean_name(name)
-    what = "name" if assignment.identity == "name" else "nickname"
-    if not student or len(student) > assignments.MAX_NAME:
-        error = f"Type your {what}, from 1 to {assignments.MAX_NAME} characters."
-        return _page(request, templates, session, assignment, {"error": error, "name": name}, 422)
+    """Send a student back into their own unfinished attempt, named and proved by its code."""
     key = assignments.name_key(student)
-    allowance = store.students.get_allowance(session, assignment=assignment, student_key=key)
-    own_closing = students.extra_closing(allowance)
-    if blocked := assignments.unavailable(assignment, utcnow(), closes_at=own_closing):
-        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
-    used = store.assignments.count_student_attempts(session, assignment=assignment, student_key=key)
-    allowed = students.attempts_allowed(assignment, allowance)
-    if used >= allowed:
-        times = "once" if allowed == 1 else f"{allowed} times"
-        error = (
-            f"Someone called “{student}” has already taken this assignment {times}, "
-            "which is all it allows. If that was you, open your quiz link to see your answers. "
-            f"If it was not you, add something to your {what} (like an initial)."
-        )
-        extra = {"error": error, "name": student}
+    candidates = store.assignments.student_attempts(session, assignment=assignment, student_key=key)
+    attempt = resume.matching_attempt(candidates, typed_code)
+    extra = {"name": student, "resume_typed": typed_code}
+    if attempt is None:
+        resume.record_wrong_code("resume", assignment)
+        extra["error"] = WRONG_RESUME_CODE.format(name=student)
+        return _page(request, templates, session, assignment, extra, 403)
+    if store.attempts.is_complete(session, attempt=attempt):
+        extra["error"] = RESUMED_ATTEMPT_FINISHED
         return _page(request, templates, session, assignment, extra, 409)
+    return _go_to(request, assignment, attempt)
+
+
+def _start(request: Request, session: SessionDep, assignment: Assignment, student: str) -> Response:
+    """Start the student's new attempt at the assignment, and send them into it."""
     seed = seeds.new_seed()
     verdicts = lookup.verdicts_of(session, request.app.state.bank, assignment.pool)
     phases = assignments.phases_for_student(assignment, seed, verdicts)
@@ -201,8 +244,57 @@ def join_assignment(
         seed=seed,
         check_in_count=len(phases.check_in),
         check_out_count=len(phases.check_out),
+        resume_code=resume.new_resume_code(),
     )
-    response = RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
-    cookie = RESUME_COOKIE.format(id=assignment.id)
-    set_cookie(response, request, cookie, attempt.token, path="/j", max_age=RESUME_DAYS * 86400)
-    return response
+    return _go_to(request, assignment, attempt)
+
+
+def _used_up(
+    session: SessionDep, assignment: Assignment, allowance: StudentAllowance | None, student: str
+) -> str | None:
+    """Return what to tell a student whose name has started every attempt it may, or None."""
+    key = assignments.name_key(student)
+    used = store.assignments.count_student_attempts(session, assignment=assignment, student_key=key)
+    allowed = students.attempts_allowed(assignment, allowance)
+    if used < allowed:
+        return None
+    times = "once" if allowed == 1 else f"{allowed} times"
+    what = "name" if assignment.identity == "name" else "nickname"
+    return (
+        f"Someone called “{student}” has already taken this assignment {times}, "
+        "which is all it allows. If that was you and your quiz is not finished, type the "
+        "resume code shown under each of your questions, below your name. "
+        f"If it was not you, add something to your {what} (like an initial)."
+    )
+
+
+@router.post("/j/{code}")
+def join_assignment(
+    request: Request,
+    code: str,
+    session: SessionDep,
+    templates: TemplatesDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+    resume_code: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Start a new attempt with a name, or, with a resume code too, get back into one."""
+    assignment = _joinable(request, session, templates, code[:40])
+    if isinstance(assignment, Response):
+        return assignment
+    student = assignments.clean_name(name)
+    what = "name" if assignment.identity == "name" else "nickname"
+    if not student or len(student) > assignments.MAX_NAME:
+        error = f"Type your {what}, from 1 to {assignments.MAX_NAME} characters."
+        extra: dict[str, Any] = {"error": error, "name": name, "resume_typed": resume_code}
+        return _page(request, templates, session, assignment, extra, 422)
+    key = assignments.name_key(student)
+    allowance = store.students.get_allowance(session, assignment=assignment, student_key=key)
+    own_closing = students.extra_closing(allowance)
+    if blocked := assignments.unavailable(assignment, utcnow(), closes_at=own_closing):
+        return _page(request, templates, session, assignment, {"blocked": blocked}, 403)
+    if resume_code.strip():
+        return _rejoin(request, session, templates, assignment, student, resume_code)
+    if used_up := _used_up(session, assignment, allowance, student):
+        extra = {"error": used_up, "name": student, "resume_open": True}
+        return _page(request, templates, session, assignment, extra, 409)
+    return _start(request, session, assignment, student)

@@ -1,11 +1,12 @@
-"""Managing one student of an assignment, from their page: another attempt, extra time (a later
-closing time), deleting an attempt after a confirmation. Each is logged on the assignment."""
+"""Managing one student of an assignment, from their page: letting them back into their attempt
+(a new resume code), another attempt, extra time (a later closing time), deleting an attempt
+after a confirmation. Each is logged on the assignment."""
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import messages, store
-from quiz_app.classroom import dashboard, students
+from quiz_app.classroom import dashboard, resume, students
 from quiz_app.deps import FormDataDep, TeacherPage, TeacherPageDep
 from quiz_app.models import Assignment, Attempt, utcnow
 from quiz_app.templating import path_for
@@ -37,6 +38,24 @@ def _back(page: TeacherPage, assignment: Assignment, attempt: Attempt) -> Respon
         page.request, "show_student_answers", assignment_id=assignment.id, attempt_id=attempt.id
     )
     return RedirectResponse(url + "#manage-heading", 303)
+
+
+@router.post("/re-admit")
+def readmit_student(page: TeacherPageDep, assignment_id: int, attempt_id: int) -> Response:
+    """Let the student back into this same unfinished attempt with a new resume code (the old
+    one stops working); their page then shows the code to tell them."""
+    assignment, attempt = _find(page, assignment_id, attempt_id)
+    if store.attempts.is_complete(page.session, attempt=attempt):
+        raise HTTPException(409, students.FINISHED_CANNOT_REOPEN)
+    store.students.readmit(
+        page.session,
+        assignment=assignment,
+        teacher=page.teacher,
+        attempt=attempt,
+        resume_code=resume.new_resume_code(),
+        details=students.READMIT_DETAILS,
+    )
+    return _back(page, assignment, attempt)
 
 
 @router.post("/another-attempt")

@@ -105,15 +105,21 @@ def test_join_more_than_attempts_allowed_is_409_with_advice(app: FastAPI) -> Non
     assert join(student_client(app), code, "Sam K.").status_code == 303
 
 
-def test_join_again_in_same_browser_offers_to_carry_on(app: FastAPI) -> None:
+def test_join_again_in_same_browser_asks_continue_as_name_and_shows_no_name_form(
+    app: FastAPI,
+) -> None:
     teacher, csrf, _ = teacher_client(app)
     code = get_assignment(app, create_assignment(teacher, csrf)).join_code
     student = student_client(app)
     token = join_token(student, code, "Sam")
-    page = student.get(f"/j/{code}").text
+    page = html.unescape(student.get(f"/j/{code}").text)
+    assert "Continue as Sam?" in page
     assert f'href="/a/{token}"' in page
-    assert "Carry on where you left off" in page
-    assert "Carry on" not in student_client(app).get(f"/j/{code}").text
+    assert "I'm someone else" in page
+    assert 'name="name"' not in page
+    elsewhere = html.unescape(student_client(app).get(f"/j/{code}").text)
+    assert "Continue as" not in elsewhere and token not in elsewhere
+    assert 'name="name"' in elsewhere
 
 
 def test_join_closed_assignment_is_403_with_message(app: FastAPI) -> None:

@@ -140,6 +140,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
         {},
         "owned",
     ),
+    ("POST", "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/re-admit", {}, "owned"),
     (
         "POST",
         "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/another-attempt",
@@ -216,7 +217,9 @@ def _snapshot(app: FastAPI) -> dict[str, Any]:
             "questions": sorted(
                 (q.question_id, str(q.data)) for q in session.scalars(select(TeacherQuestion))
             ),
-            "attempts": sorted((a.id, a.assignment_id) for a in session.scalars(select(Attempt))),
+            "attempts": sorted(
+                (a.id, a.assignment_id, a.resume_code) for a in session.scalars(select(Attempt))
+            ),
             "answers": sorted((a.id, a.answer) for a in session.scalars(select(Answer))),
             "teachers": sorted((t.id, t.password_hash) for t in session.scalars(select(Teacher))),
             "allowances": sorted(
