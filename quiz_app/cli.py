@@ -153,6 +153,7 @@ def _lti_add_platform(args: argparse.Namespace, session: "Session") -> int:
         jwks_url=args.jwks_url.strip(),
         name=(args.name or "").strip(),
         token_audience=(args.token_audience or "").strip(),
+        service_hosts=[h.strip() for h in args.service_host or []],
     )
     try:
         platform, created = platforms.register(session, registration)
@@ -186,6 +187,8 @@ def _lti_list_platforms(session: "Session") -> int:
         print(f"  JWKS URL:       {platform.jwks_url}")
         if platform.token_audience:
             print(f"  token audience: {platform.token_audience}")
+        if platform.service_hosts:
+            print(f"  service hosts:  {', '.join(platform.service_hosts)}")
     return 0
 
 
@@ -349,6 +352,12 @@ def _lti_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
     add.add_argument("--name", help="a name to show, such as 'School Canvas'")
     add.add_argument(
         "--token-audience", help="the token assertion's audience, if not the token URL"
+    )
+    add.add_argument(
+        "--service-host",
+        action="append",
+        help="another host of the LMS's grade services, such as a school's own Canvas domain "
+        "(repeat for several); grades and their access token go to no other host",
     )
     add.set_defaults(run=_lti)
     actions.add_parser("list-platforms", help="list the registered LMSs").set_defaults(run=_lti)

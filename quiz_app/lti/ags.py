@@ -2,16 +2,17 @@
 
 A grade row (grades.py) is claimed by one sender (store.grades.claim_grade), so
 several app processes, the background sender and `quiz-app lti send-grades` can run at once and
-each grade is posted by one of them only. The access token comes from the platform's token URL
-(OAuth2 client credentials with a JWT assertion signed by the tool's key) and is cached in the
-database until shortly before it expires.
+each grade is posted by one of them only. The access token and the requests are services.py's;
+a link whose launch named only the line-item container gets its line item from lineitems.py.
 
 What happens when the LMS fails:
 - it answers 5xx, 401/403/408/429 (or any other 4xx that is not about the data), or does not
   answer in time, or cannot be reached: the grade stays pending, its error is recorded, and it
   is tried again after 30 s, 1 min, 2 min… (doubling, at most every 6 h), for as long as it
-  takes: a grade is never dropped;
-- it answers that the data is wrong (400, 404, 409, 410, 422…), or the link has no grade column:
+  takes: a grade is never dropped; a cached token whose score posts got 5xx or 401 twice in a
+  row is dropped, so the next try gets a new one;
+- it answers that the data is wrong (400, 404, 409, 410, 422…), or the link has no grade column
+  (and none may be made), or the line item is on a host not registered for the platform:
   the grade is marked failed with the LMS's answer; the teacher sees it and can press Resend;
 - a sender that stops while posting (a crash) leaves its claim; after CLAIM_TIMEOUT the grade is
   pending again. Only then can a score reach the LMS twice, and the repeat is identical (same
@@ -30,34 +31,22 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx2
 from sqlalchemy.orm import Session, sessionmaker
 
-from quiz_app import db, store
-from quiz_app.lti import grades, keys, vocab
+from quiz_app import store
+from quiz_app.lti import grades, lineitems, services, vocab
 from quiz_app.lti.grades import FAILED, PENDING, SENT
+from quiz_app.lti.services import SendFailure
 from quiz_app.lti.tables import LtiGrade, LtiPlatform
 from quiz_app.models import utcnow
 
 log = logging.getLogger(__name__)
 
-TOKEN_MARGIN = timedelta(seconds=60)  # renew a cached access token this long before it expires
-DEFAULT_TOKEN_LIFETIME = 3600  # seconds, when the token answer gives no expires_in
-ASSERTION_LIFETIME = 300  # seconds a client assertion is valid
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=6)
 CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim older than this belongs to a sender that stopped
 BATCH = 50  # grades sent per pass
 SWEEP_SECONDS = 60  # how often the background sender looks for unqueued complete attempts
-# LMS answers that mean the score itself, or its line item, is wrong: retrying cannot help.
-DATA_ERRORS = frozenset({400, 404, 405, 409, 410, 413, 415, 422})
-MAX_ERROR = 500  # characters of an error kept for the teacher
-
-
-class SendFailure(Exception):
-    """A grade could not be sent; permanent when retrying the same data cannot help."""
-
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.message = message[:MAX_ERROR]
-        self.permanent = permanent
+ACCEPTED = frozenset({200, 201, 202, 204})
+STALE = 401  # with 5xx, an answer to a score post that counts against the cached token
 
 
 def retry_delay(tries: int) -> timedelta:
@@ -72,127 +61,18 @@ def scores_url(lineitem_url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
-def _answer_text(response: httpx2.Response) -> str:
-    """Return the LMS's answer in a few words, for the teacher and the admin."""
-    detail = ""
-    try:
-        body = response.json()
-    except ValueError:
-        body = response.text[:200]
-    if isinstance(body, dict):
-        found = [body.get(k) for k in ("error_description", "error", "errors", "message")]
-        body = next((f for f in found if f), "")
-    if isinstance(body, dict):
-        detail = "; ".join(f"{k}: {v}" for k, v in body.items())
-    elif isinstance(body, list):
-        detail = "; ".join(str(item) for item in body)
-    else:
-        detail = str(body)
-    text = f"{response.status_code} {response.reason_phrase}".strip()
-    return f"{text}: {' '.join(detail.split())[:200]}" if detail.strip() else text
-
-
-def _request(
-    http: httpx2.Client, what: str, method: str, url: str, **kwargs: Any
-) -> httpx2.Response:
-    try:
-        return http.request(method, url, **kwargs)
-    except httpx2.TimeoutException as exc:
-        raise SendFailure(f"The LMS did not answer in time ({what}, {url}).") from exc
-    except httpx2.HTTPError as exc:
-        raise SendFailure(f"The LMS could not be reached ({what}, {url}): {exc}.") from exc
-
-
-# --- access tokens ----------------------------------------------------------------------
-
-
-def client_assertion(session: Session, platform: LtiPlatform) -> str:
-    """Return the signed JWT that authenticates the tool at the platform's token URL."""
-    issued = int(time.time())
-    return keys.sign(
-        session,
-        {
-            "iss": platform.client_id,
-            "sub": platform.client_id,
-            "aud": platform.token_audience or platform.token_url,
-            "iat": issued,
-            "exp": issued + ASSERTION_LIFETIME,
-            "jti": secrets.token_urlsafe(16),
-        },
-    )
-
-
-def access_token(
-    session: Session,
-    http: httpx2.Client,
-    platform: LtiPlatform,
-    *,
-    scope: str = vocab.SCORE_SCOPE,
-    now: datetime,
-    renew: bool = False,
-) -> str:
-    """Return an access token for the scope: the cached one while it lasts, else a new one."""
-    if not renew:
-        cached = store.platforms.cached_access_token(session, platform_id=platform.id, scope=scope)
-        if cached is not None and cached.expires_at - TOKEN_MARGIN > now:
-            return cached.access_token
-    assertion = client_assertion(session, platform)
-    db.end_transaction(session)  # no transaction stays open while waiting for the LMS
-    response = _request(
-        http,
-        "access token",
-        "POST",
-        platform.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_assertion_type": vocab.CLIENT_ASSERTION_TYPE,
-            "client_assertion": assertion,
-            "scope": scope,
-        },
-        headers={"Accept": "application/json"},
-    )
-    if response.status_code != 200:
-        raise SendFailure(
-            f"The LMS refused an access token ({_answer_text(response)}). Check that its "
-            "registration of Claim Check has the tool's public key URL and the score scope."
-        )
-    try:
-        body = response.json()
-        token = str(body["access_token"])
-        lifetime = int(body.get("expires_in") or DEFAULT_TOKEN_LIFETIME)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SendFailure("The LMS's token answer has no access_token.") from exc
-    store.platforms.save_access_token(
-        session,
-        platform_id=platform.id,
-        scope=scope,
-        token=token,
-        expires=now + timedelta(seconds=lifetime),
-    )
-    return token
-
-
-# --- sending ----------------------------------------------------------------------------
-
-
 def _post_score(
-    http: httpx2.Client, url: str, token: str, payload: dict[str, Any]
+    http: httpx2.Client, platform: LtiPlatform, url: str, token: str, payload: dict[str, Any]
 ) -> httpx2.Response:
-    return _request(
-        http,
-        "score",
-        "POST",
-        url,
-        json=payload,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": vocab.SCORE_MEDIA_TYPE},
-    )
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": vocab.SCORE_MEDIA_TYPE}
+    return services.request(http, platform, "score", "POST", url, json=payload, headers=headers)
 
 
 def post_grade(session: Session, http: httpx2.Client, grade: LtiGrade, *, now: datetime) -> None:
     """Post one grade's score to its line item; raise SendFailure when it is not accepted."""
     link = grade.resource_link  # deleting the link deletes the grade
-    platform = link.platform
-    if not link.lineitem_url:
+    platform, payload = link.platform, dict(grade.payload)
+    if not link.lineitem_url and not link.lineitems_url:
         raise SendFailure(
             "The LMS gave no grade column (line item) for this link. Turn on grading for the "
             "activity in the LMS, launch it once as a teacher, then press Resend.",
@@ -204,18 +84,19 @@ def post_grade(session: Session, http: httpx2.Client, grade: LtiGrade, *, now: d
             "in the LMS's registration of the tool, launch once, then press Resend.",
             permanent=True,
         )
-    url, payload = scores_url(link.lineitem_url), dict(grade.payload)
-    token = access_token(session, http, platform, now=now)
-    response = _post_score(http, url, token, payload)
-    if response.status_code == 401:  # the token was revoked or expired early: renew it once
-        token = access_token(session, http, platform, now=now, renew=True)
-        response = _post_score(http, url, token, payload)
-    if response.status_code in (200, 201, 202, 204):
-        return
-    raise SendFailure(
-        f"The LMS did not accept the score: {_answer_text(response)}.",
-        permanent=response.status_code in DATA_ERRORS,
+    lineitem = lineitems.lineitem_of(
+        session, http, link, score_maximum=payload.get("scoreMaximum"), now=now
     )
+    url = scores_url(lineitem)
+    token = services.access_token(session, http, platform, now=now)
+    response = _post_score(http, platform, url, token, payload)
+    if response.status_code == 401:  # the token was revoked or expired early: renew it once
+        token = services.access_token(session, http, platform, now=now, renew=True)
+        response = _post_score(http, platform, url, token, payload)
+    stale = response.status_code == STALE or response.status_code >= 500
+    services.token_outcome(session, platform, token, failed=stale, scope=vocab.SCORE_SCOPE)
+    if response.status_code not in ACCEPTED:
+        raise services.refusal(response, "the score")
 
 
 def _claim(sessions: sessionmaker[Session], grade_id: int, now: datetime) -> str | None:

@@ -19,7 +19,7 @@ import jwt
 from sqlalchemy.orm import Session
 
 from quiz_app import store
-from quiz_app.lti import platforms, vocab
+from quiz_app.lti import deep_linking, platforms, vocab
 from quiz_app.lti.platforms import KeysUnavailable
 from quiz_app.lti.tables import LtiLaunchState, LtiPlatform
 
@@ -345,6 +345,29 @@ def _build_launch(platform: LtiPlatform, claims: dict[str, Any]) -> Launch:
     return launch
 
 
+def _check_request(launch: Launch) -> None:
+    """Refuse what this launch asks for when it cannot be given, before anything is stored:
+    deep linking by a learner or where links are not accepted; grades sent to a host that is
+    not the platform's."""
+    if launch.message_type == vocab.DEEP_LINKING_REQUEST and not launch.instructor:
+        raise LaunchError(
+            403,
+            "Only teachers can add Claim Check to a course. Your LMS says you are not a "
+            "teacher (instructor) here.",
+        )
+    if launch.deep_linking and not deep_linking.accepts_links(launch.deep_linking):
+        raise LaunchError(
+            400,
+            "The LMS does not accept links to activities at this place (its deep-linking "
+            "request does not accept “ltiResourceLink”). Add Claim Check as an activity.",
+        )
+    for name in ("lineitem", "lineitems"):
+        url = launch.ags.get(name)
+        if isinstance(url, str) and url:
+            if problem := platforms.service_url_problem(launch.platform, url):
+                raise LaunchError(400, problem)
+
+
 def complete_launch(
     session: Session,
     http: httpx2.Client,
@@ -354,7 +377,8 @@ def complete_launch(
     now: datetime,
 ) -> Launch:
     """Validate the authentication response (id_token + state) the platform posted: check the
-    state, decode and verify the token, check its claims, and build the Launch."""
+    state, decode and verify the token, check its claims and what the launch asks for, and
+    build the Launch."""
     state, id_token = _posted_response(form)
     row = _consume_state(session, state, now)
     _check_state_cookie(state, cookies)
@@ -362,7 +386,9 @@ def complete_launch(
     assert platform is not None  # the state's platform: deleting it deletes the state
     claims = _decode(session, http, platform, id_token, now)
     _check_claims(platform, claims, row)
-    return _build_launch(platform, claims)
+    launch = _build_launch(platform, claims)
+    _check_request(launch)
+    return launch
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -3,7 +3,7 @@ keys, fetched from the platform's JWKS URL and cached in the database for every 
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,8 @@ JWKS_MIN_REFETCH = timedelta(seconds=10)
 MAX_FIELD = 255  # characters of an issuer, client id or deployment id
 MAX_URL = 2000
 LOOPBACK_NAMES = {"localhost"}
+DEFAULT_PORTS = {"https": 443, "http": 80}
+SERVICE_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?$")
 
 
 class PlatformProblems(ValueError):
@@ -57,6 +59,53 @@ def url_problem(name: str, url: str) -> str | None:
     return None
 
 
+def host_of(url: str) -> str:
+    """Return a URL's host in normal form (lower case, with its port unless the default), or
+    "" when it has none."""
+    parts = urlsplit(url)
+    try:
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return ""
+    if not host or port is None or port == DEFAULT_PORTS.get(parts.scheme):
+        return host
+    return f"{host}:{port}"
+
+
+def service_host(typed: str) -> str:
+    """Return a host the admin typed for --service-host in normal form (a full address is
+    cut to its host)."""
+    text = typed.strip().lower()
+    return host_of(text) if "://" in text else text
+
+
+def registered_hosts(platform: LtiPlatform) -> set[str]:
+    """Return the hosts the platform was registered with: those of its issuer, its URLs and
+    the service hosts the admin added."""
+    urls = (platform.issuer, platform.auth_url, platform.token_url, platform.jwks_url)
+    hosts = {host_of(url) for url in (*urls, platform.token_audience or "")}
+    return (hosts | set(platform.service_hosts or [])) - {""}
+
+
+def service_url_problem(platform: LtiPlatform, url: str) -> str | None:
+    """Return why the platform's access token must not be sent to `url`, or None.
+
+    Security: a launch names where its grades go (the AGS line item); the tool's bearer token
+    for the platform goes only to a host the admin registered for that platform, over https."""
+    host = host_of(url)
+    if url_problem("url", url) is None and host in registered_hosts(platform):
+        return None
+    hosts = ", ".join(sorted(registered_hosts(platform)))
+    return (
+        f"The LMS “{platform.issuer}” names a grade service at “{url[:200]}”, whose host "
+        f"“{host or '?'}” is not one registered for it ({hosts}), so Claim Check will not "
+        "send it the LMS's access token. If that host is the LMS's own (as a school's Canvas "
+        "domain is), the admin adds it: `quiz-app lti add-platform --issuer "
+        f"{platform.issuer} --client-id {platform.client_id} --service-host {host or 'HOST'} "
+        "…` (with the platform's other options as registered)."
+    )
+
+
 def _text_problem(name: str, value: str) -> str | None:
     if not value.strip():
         return f"{name}: must not be empty"
@@ -77,6 +126,7 @@ class Registration:
     jwks_url: str
     name: str = ""
     token_audience: str = ""
+    service_hosts: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
         found = [
@@ -90,6 +140,11 @@ class Registration:
         if not self.deployment_ids:
             found.append("--deployment-id: give at least one (the LMS shows it after install)")
         found += [_text_problem("--deployment-id", d) for d in self.deployment_ids]
+        found += [
+            f"--service-host: “{h}” is not a host name (like lms.school.example)"
+            for h in self.service_hosts
+            if not SERVICE_HOST.match(service_host(h))
+        ]
         if len(self.name) > 120:
             found.append("--name: at most 120 characters")
         return [p for p in found if p]
@@ -115,6 +170,7 @@ def register(session: Session, registration: Registration) -> tuple[LtiPlatform,
         token_url=registration.token_url,
         jwks_url=registration.jwks_url,
         token_audience=registration.token_audience,
+        service_hosts=[service_host(h) for h in registration.service_hosts],
     )
     return platform, known is None
 

@@ -45,6 +45,9 @@ class LtiPlatform(Base):
     jwks_url: Mapped[str] = mapped_column(String(2000))
     # The `aud` of our client-credentials assertion; empty means the token URL (Canvas, Moodle).
     token_audience: Mapped[str] = mapped_column(String(2000), default="")
+    # Security: hosts besides those of the URLs above where the platform's grade services
+    # live (a school's own Canvas domain); the access token is sent to no other host.
+    service_hosts: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The platform's public keys as last fetched, shared by every app process.
     jwks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     jwks_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -121,9 +124,11 @@ class LtiResourceLink(Base):
     assignment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assignments.id", ondelete="SET NULL"), index=True
     )
-    # Where scores go (the AGS line item), and the AGS scopes the platform granted; both are
-    # refreshed at every launch.
+    # Where scores go (the AGS line item), the line-item container where the tool finds or
+    # makes its own line item when the launch named none, and the AGS scopes the platform
+    # granted; all are refreshed at every launch.
     lineitem_url: Mapped[str] = mapped_column(String(2000), default="")
+    lineitems_url: Mapped[str] = mapped_column(String(2000), default="")
     ags_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -245,3 +250,4 @@ class LtiAccessToken(Base):
     scope: Mapped[str] = mapped_column(String(255), primary_key=True)
     access_token: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # score posts failed in a row

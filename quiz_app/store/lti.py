@@ -155,10 +155,11 @@ def save_resource_link(session: Session, *, launch: "Launch") -> LtiResourceLink
             :255
         ]
         # A launch without the AGS claim keeps what an earlier launch gave.
-        lineitem = launch.ags.get("lineitem")
-        if isinstance(lineitem, str) and lineitem:
-            link.lineitem_url = lineitem[:2000]
-        link.lineitem_url = link.lineitem_url or ""
+        for name, column in (("lineitem", "lineitem_url"), ("lineitems", "lineitems_url")):
+            url = launch.ags.get(name)
+            if isinstance(url, str) and url:
+                setattr(link, column, url[:2000])
+            setattr(link, column, getattr(link, column) or "")
         scopes = launch.ags.get("scope")
         if isinstance(scopes, list):
             link.ags_scopes = [s for s in scopes if isinstance(s, str)]
@@ -170,6 +171,16 @@ def save_resource_link(session: Session, *, launch: "Launch") -> LtiResourceLink
         except IntegrityError:
             session.rollback()
     raise RuntimeError("could not store the resource link")
+
+
+def save_lineitem(session: Session, *, link_id: int, url: str) -> None:
+    """Keep the line item found or made for a link that had none (the first one kept wins)."""
+    session.execute(
+        update(LtiResourceLink)
+        .where(LtiResourceLink.id == link_id, LtiResourceLink.lineitem_url == "")
+        .values(lineitem_url=url[:2000])
+    )
+    session.commit()
 
 
 def create_grant(session: Session, *, platform: LtiPlatform, assignment: Assignment) -> str:

@@ -6,7 +6,7 @@ in lti/platforms.py and lti/ags.py."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,15 +20,17 @@ def save_platform(
     issuer: str,
     client_id: str,
     deployment_ids: list[str],
+    service_hosts: list[str],
     **fields: str,
 ) -> LtiPlatform:
     """Store a new platform (platform None) or update the given one: its fields are replaced,
-    its cached keys dropped and new deployment ids added."""
+    its cached keys dropped and new deployment ids and service hosts added."""
     if platform is None:
-        platform = LtiPlatform(issuer=issuer, client_id=client_id)
+        platform = LtiPlatform(issuer=issuer, client_id=client_id, service_hosts=[])
         session.add(platform)
     for name, value in fields.items():
         setattr(platform, name, value)
+    platform.service_hosts = list(dict.fromkeys([*(platform.service_hosts or []), *service_hosts]))
     platform.jwks = platform.jwks_fetched_at = platform.jwks_expires_at = None
     known = {d.deployment_id for d in platform.deployments}
     for deployment_id in dict.fromkeys(deployment_ids):
@@ -105,13 +107,45 @@ def save_access_token(
         if row is None:
             session.add(
                 LtiAccessToken(
-                    platform_id=platform_id, scope=scope, access_token=token, expires_at=expires
+                    platform_id=platform_id,
+                    scope=scope,
+                    access_token=token,
+                    expires_at=expires,
+                    failures=0,
                 )
             )
         else:
-            row.access_token, row.expires_at = token, expires
+            row.access_token, row.expires_at, row.failures = token, expires, 0
         try:
             session.commit()
             return
         except IntegrityError:
             session.rollback()
+
+
+def count_token_failure(
+    session: Session,
+    *,
+    platform_id: int,
+    scope: str,
+    token: str,
+    failed: bool,
+    limit: int,
+) -> None:
+    """Count one more failed post with the cached token (dropping it at `limit` in a row), or
+    reset the count after a success; a token another process renewed meanwhile is left alone."""
+    mine = (
+        LtiAccessToken.platform_id == platform_id,
+        LtiAccessToken.scope == scope,
+        LtiAccessToken.access_token == token,
+    )
+    if not failed:
+        session.execute(
+            update(LtiAccessToken).where(*mine, LtiAccessToken.failures > 0).values(failures=0)
+        )
+    else:
+        session.execute(
+            update(LtiAccessToken).where(*mine).values(failures=LtiAccessToken.failures + 1)
+        )
+        session.execute(delete(LtiAccessToken).where(*mine, LtiAccessToken.failures >= limit))
+    session.commit()

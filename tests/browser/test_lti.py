@@ -90,6 +90,8 @@ def test_deep_link_a_set_take_it_in_the_lms_frame_and_the_grade_reaches_the_lms(
     # The signed choice goes back to the LMS by itself, which places the link.
     expect(tool.get_by_role("heading", name="Content added to the course")).to_be_visible()
     assert list(lms.placed) == ["placed-1"]
+    (origin,) = lms.deep_link_origins  # our origin, not "null": an LMS may check it
+    assert origin is not None and origin != "null" and lti_server.url.startswith(origin)
 
     # A student opens it: no name to type, straight into the first question, in the frame.
     student = open_course_page()

@@ -106,6 +106,21 @@ def test_picking_a_set_makes_an_assignment_and_returns_a_signed_resource_link_wi
     assert ">Add it to the course</button>" in response.text  # without JavaScript
 
 
+def test_the_return_page_lets_the_browser_send_its_origin_to_the_lms(
+    app: FastAPI, platform: FakePlatform
+) -> None:
+    teacher, url, page = _picker(app, platform)
+    for response in (
+        _pick(teacher, url, page, "set:evidence-gaps"),
+        teacher.post(url + "/cancel", data={"csrf_token": csrf_of(page)}),
+    ):
+        _returned(teacher, response, platform)  # the auto-posting page, with its signed JWT
+        # same-origin made the browser post `Origin: null`; another site gets only our origin
+        assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert response.headers["cache-control"] == "no-store"
+    assert teacher.get(url).headers["referrer-policy"] == "same-origin"  # the picker keeps it
+
+
 def test_the_page_posts_the_choice_to_the_lms(
     app: FastAPI, platform: FakePlatform, loopback_http: httpx2.Client
 ) -> None:

@@ -1,5 +1,7 @@
 """Point 5: wrong or hostile launches get a clear error page that says what is wrong, and
-nothing is created: no LMS user, no session, no attempt, no teacher account."""
+nothing is created: no LMS user, no session, no attempt, no teacher account. That includes a
+launch asking for what cannot be given (deep linking by a learner, grades sent to a host that
+is not the LMS's): it is refused before anything is stored."""
 
 import html
 from collections.abc import Callable
@@ -136,6 +138,34 @@ def _lms_login_error(app: FastAPI, platform: FakePlatform) -> Response:
     return browser(app).post("/lti/launch", data=form)
 
 
+def _deep_link(user: LmsUser, **claims: Any) -> Send:
+    """A deep-linking request ("add content") of this user, its claims changed."""
+
+    def send(app: FastAPI, platform: FakePlatform) -> Response:
+        client = browser(app)
+        auth = login(client, platform, user, message="deep_link")
+        form = platform.authenticate(auth, user, message="deep_link", claims=claims)
+        return client.post("/lti/launch", data=form)
+
+    return send
+
+
+def _takes_no_links(app: FastAPI, platform: FakePlatform) -> Response:
+    settings = platform.claims_for(TEACHER, nonce="", message="deep_link")[vocab.DL_SETTINGS]
+    claims = {vocab.DL_SETTINGS: {**settings, "accept_types": ["file", "html"]}}
+    return _deep_link(TEACHER, **claims)(app, platform)
+
+
+def _grades_to(**urls: str) -> Send:
+    """A launch whose AGS claim names these line item / container addresses."""
+
+    def send(app: FastAPI, platform: FakePlatform) -> Response:
+        ags = {"scope": [vocab.SCORE_SCOPE, vocab.LINEITEM_SCOPE], **urls}
+        return _hostile(app, platform, claims={vocab.AGS_ENDPOINT: ags})
+
+    return send
+
+
 def _login_missing_its_parameters(app: FastAPI, platform: FakePlatform) -> Response:
     return browser(app).get("/lti/login", params={"iss": "x"})
 
@@ -155,7 +185,36 @@ REQUIRED_CLAIMS = [
 OTHER_TARGET = "http://testserver/lti/launch?other"
 ATTACKER_ISSUER = "https://lms.attacker.example"
 
+FOREIGN_LINEITEM = "https://grades.attacker.example/lineitems/1/lineitem"
+OTHER_PORT = "http://127.0.0.1:9/lineitems"  # this machine, but not the LMS's port
+
 HOSTILE = [
+    Hostile(
+        "learner-sending-a-deep-linking-request",
+        _deep_link(STUDENT),
+        403,
+        "Only teachers can add Claim Check to a course",
+    ),
+    Hostile(
+        "deep-linking-where-no-links-are-accepted",
+        _takes_no_links,
+        400,
+        "does not accept “ltiResourceLink”",
+    ),
+    Hostile(
+        "line-item-on-a-host-the-lms-was-not-registered-with",
+        _grades_to(lineitem=FOREIGN_LINEITEM),
+        400,
+        "whose host “grades.attacker.example” is not one registered for it",
+        also=("will not send it the LMS's access token", "--service-host grades.attacker.example"),
+        then=lambda platform: platform.token_requests == 0,
+    ),
+    Hostile(
+        "line-item-container-on-another-port",
+        _grades_to(lineitems=OTHER_PORT),
+        400,
+        "whose host “127.0.0.1:9” is not one registered for it",
+    ),
     Hostile(
         "bad-signature",  # same kid, a forger's key
         lambda app, platform: _hostile(app, platform, key=platform.rogue_key),

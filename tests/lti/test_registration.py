@@ -219,7 +219,10 @@ def test_canvas_json_configuration_names_the_tool_urls_and_deep_linking(
     assert config["oidc_initiation_url"] == "http://testserver/lti/login"
     assert config["target_link_uri"] == "http://testserver/lti/launch"
     assert config["public_jwk_url"] == "http://testserver/lti/jwks.json"
-    assert config["scopes"] == ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]
+    assert config["scopes"] == [
+        "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    ]
     placements = config["extensions"][0]["settings"]["placements"]
     assert {p["placement"] for p in placements} == {"link_selection", "assignment_selection"}
     assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}

@@ -96,6 +96,8 @@ class FakePlatform:
     score_status: int | None = None  # answered to every score post while set
     slow_seconds: float = 0.0  # each token and score answer waits this long (then goes ahead)
     token_lifetime: int = 3600
+    forced_html: bool = False  # forced answers are an HTML error page, as a proxy sends
+    ags_claim: dict[str, Any] | None = None  # the AGS claim of resource launches, if set
     browser_key: "PlatformKey | None" = None  # signs the launches a browser makes, if set
     # --- records ---
     scores: list[Score] = field(default_factory=list)
@@ -103,6 +105,9 @@ class FakePlatform:
     token_requests: int = 0
     jwks_fetches: int = 0
     deep_link_returns: list[str] = field(default_factory=list)
+    deep_link_origins: list[str | None] = field(default_factory=list)  # their Origin headers
+    lineitems: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> line item
+    lineitem_requests: list[str] = field(default_factory=list)  # "GET ?query", "POST"
     placed: dict[str, dict[str, str]] = field(default_factory=dict)  # link id -> custom
     users: dict[str, LmsUser] = field(
         default_factory=lambda: {u.sub: u for u in (TEACHER, STUDENT, OTHER_STUDENT)}
@@ -113,6 +118,7 @@ class FakePlatform:
         self.rogue_key = new_key("lms-key-1")  # same kid, never published: a forger's key
         self.published = [self.key]
         self._tokens: dict[str, float] = {}  # access token -> expiry (epoch seconds)
+        self._scopes: dict[str, str] = {}  # access token -> its scope
         self._jtis: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -235,7 +241,9 @@ class FakePlatform:
         else:
             claims[vocab.MESSAGE_TYPE] = vocab.RESOURCE_LINK_REQUEST
             claims[vocab.RESOURCE_LINK] = {"id": link_id, "title": "Claim Check quiz"}
-            if grades:
+            if grades and self.ags_claim is not None:
+                claims[vocab.AGS_ENDPOINT] = dict(self.ags_claim)
+            elif grades:
                 claims[vocab.AGS_ENDPOINT] = {
                     "scope": [vocab.SCORE_SCOPE],
                     "lineitems": self.issuer + "/lineitems",
@@ -327,7 +335,11 @@ class FakePlatform:
             return self._token(parse_qs(body.decode()))
         if method == "POST" and path.startswith("/lineitems/") and path.endswith("/scores"):
             return self._score(path.removesuffix("/scores"), headers, body)
+        if path == "/lineitems" and method in ("GET", "POST"):
+            return self._lineitems(method, query, headers, body)
         if method == "POST" and path == "/deep-link-return":
+            with self._lock:
+                self.deep_link_origins.append(headers.get("Origin"))
             return self._deep_link_return(parse_qs(body.decode()).get("JWT", [""])[0])
         if method == "GET" and path == "/auth":
             return self._browser_auth(parse_qs(query))
@@ -343,7 +355,7 @@ class FakePlatform:
         if self.slow_seconds:
             time.sleep(self.slow_seconds)
         if forced is not None:
-            return forced, json_type, {"error": "server_error", "error_description": "forced"}
+            return self._forced(forced, {"error": "server_error", "error_description": "forced"})
         value = {k: v[0] for k, v in form.items()}
         if (
             value.get("grant_type") != "client_credentials"
@@ -374,13 +386,60 @@ class FakePlatform:
                     {"error": "invalid_client", "error_description": "jti reused"},
                 )
             self._jtis.add(claims["jti"])
-        if value.get("scope") != vocab.SCORE_SCOPE:
+        scope = value.get("scope")
+        if scope not in (vocab.SCORE_SCOPE, vocab.LINEITEM_SCOPE):
             return 400, json_type, {"error": "invalid_scope"}
         token = secrets.token_urlsafe(24)
         with self._lock:
             self._tokens[token] = time.time() + self.token_lifetime
+            self._scopes[token] = scope
         answer = {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
-        return 200, json_type, {**answer, "scope": vocab.SCORE_SCOPE}
+        return 200, json_type, {**answer, "scope": scope}
+
+    def _forced(self, status: int, error: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        """A forced answer: the LMS's JSON error, or a proxy's HTML page (forced_html)."""
+        if not self.forced_html:
+            return status, {"Content-Type": "application/json"}, error
+        page = (
+            f"<html><head><title>{status} Error</title></head><body><h1>{status} Error</h1>"
+            "<p>upstream connect error <script>alert(1)</script></p><hr>nginx</body></html>"
+        )
+        return status, {"Content-Type": "text/html"}, page.encode()
+
+    def _unauthorized(self, headers: Any, scope: str) -> tuple[int, dict[str, str], Any] | None:
+        """Refuse (401) a request whose bearer token is unknown, expired or for another scope."""
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ")
+        with self._lock:
+            expires, granted = self._tokens.get(token), self._scopes.get(token)
+        if expires is None or expires <= time.time() or granted != scope:
+            invalid = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            return 401, {"Content-Type": "application/json", **invalid}, {}
+        return None
+
+    def _lineitems(
+        self, method: str, query: str, headers: Any, body: bytes
+    ) -> tuple[int, dict[str, str], Any]:
+        """The line-item container: list (filtered by resource_link_id) or make line items."""
+        with self._lock:
+            self.lineitem_requests.append(f"{method} ?{query}" if method == "GET" else method)
+        if refused := self._unauthorized(headers, vocab.LINEITEM_SCOPE):
+            return refused
+        if method == "GET":
+            wanted = parse_qs(query).get("resource_link_id", [None])[0]
+            with self._lock:
+                items = [
+                    i for i in self.lineitems.values() if wanted in (None, i.get("resourceLinkId"))
+                ]
+            return 200, {"Content-Type": vocab.LINEITEMS_MEDIA_TYPE}, items
+        if headers.get("Content-Type") != vocab.LINEITEM_MEDIA_TYPE:
+            return 415, {"Content-Type": "application/json"}, {"error": "wrong media type"}
+        item = json.loads(body)
+        if not isinstance(item.get("scoreMaximum"), int | float) or not item.get("label"):
+            return 400, {"Content-Type": "application/json"}, {"error": "label, scoreMaximum"}
+        with self._lock:
+            item["id"] = f"{self.issuer}/lineitems/made-{len(self.lineitems) + 1}/lineitem"
+            self.lineitems[item["id"]] = item
+        return 201, {"Content-Type": vocab.LINEITEM_MEDIA_TYPE}, item
 
     def _score(self, lineitem: str, headers: Any, body: bytes) -> tuple[int, dict[str, str], Any]:
         json_type = {"Content-Type": "application/json"}
@@ -390,12 +449,10 @@ class FakePlatform:
         if self.slow_seconds:
             time.sleep(self.slow_seconds)
         if forced is not None:
-            return forced, json_type, {"errors": {"reason": f"forced {forced}"}}
+            return self._forced(forced, {"errors": {"reason": f"forced {forced}"}})
+        if refused := self._unauthorized(headers, vocab.SCORE_SCOPE):
+            return refused
         token = (headers.get("Authorization") or "").removeprefix("Bearer ")
-        with self._lock:
-            expires = self._tokens.get(token)
-        if expires is None or expires <= time.time():
-            return 401, {**json_type, "WWW-Authenticate": 'Bearer error="invalid_token"'}, {}
         if headers.get("Content-Type") != vocab.SCORE_MEDIA_TYPE:
             return 415, json_type, {"errors": {"reason": "wrong media type"}}
         payload = json.loads(body)

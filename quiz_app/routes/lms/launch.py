@@ -16,7 +16,7 @@ from quiz_app.classroom import assignments, students
 from quiz_app.classroom.lms_attempts import start_next_attempt
 from quiz_app.deps import FormDataDep, SessionDep, TemplatesDep
 from quiz_app.links import public_base, tool_urls
-from quiz_app.lti import deep_linking, keys, vocab
+from quiz_app.lti import keys, vocab
 from quiz_app.lti.launch import (
     STATE_LIFETIME,
     Launch,
@@ -109,25 +109,10 @@ def launch_tool(
 
 
 def _land(request: Request, session: Session, templates: TemplatesDep, launch: Launch) -> Response:
+    """Store who launched and from where, and send them on (the launch was accepted)."""
     user = store.lti.save_user(session, launch=launch)
     platform = launch.platform
-    if launch.message_type == vocab.DEEP_LINKING_REQUEST:
-        if not launch.instructor:
-            return error_page(
-                request,
-                templates,
-                403,
-                "Only teachers can add Claim Check to a course. Your LMS says you are not a "
-                "teacher (instructor) here.",
-            )
-        if not deep_linking.accepts_links(launch.deep_linking):
-            return error_page(
-                request,
-                templates,
-                400,
-                "The LMS does not accept links to activities at this place (its deep-linking "
-                "request does not accept “ltiResourceLink”). Add Claim Check as an activity.",
-            )
+    if launch.message_type == vocab.DEEP_LINKING_REQUEST:  # an instructor's (launch.py)
         store.lti.teacher_for(session, user=user)
         settings = launch.deep_linking
         token = store.lti.open_session(
@@ -226,7 +211,7 @@ def show_canvas_config(request: Request) -> Response:
             "oidc_initiation_url": urls["login"],
             "target_link_uri": urls["launch"],
             "public_jwk_url": urls["jwks"],
-            "scopes": [vocab.SCORE_SCOPE],
+            "scopes": [vocab.SCORE_SCOPE, vocab.LINEITEM_SCOPE],
             "extensions": [
                 {
                     "domain": urls["domain"].split(":")[0],

@@ -24,6 +24,8 @@ from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/lti/s/{token}", dependencies=[Depends(allow_framing)])
 
+RETURN_REFERRER_POLICY = "strict-origin-when-cross-origin"  # the deep-linking return page's
+
 
 def _picker_context(
     session: Session, bank: Bank, teacher: Teacher, values: dict[str, Any], errors: list[str]
@@ -168,7 +170,12 @@ def _return_page(
     if lti_platforms.url_problem("url", return_url) or not allow_form_target(request, return_url):
         raise HTTPException(400, "The LMS's return address cannot be used; add the activity again.")
     context = {"return_url": return_url, "jwt": jwt, "items": items}
-    return lms_access.render(request, templates, "lti/deep_link_return.html", context)
+    response = lms_access.render(request, templates, "lti/deep_link_return.html", context)
+    # Under same-origin, the browser posts this form to the LMS with `Origin: null`, which an
+    # LMS that checks Origin refuses. Another site is told only our origin (no path, so never
+    # this page's token).
+    response.headers["Referrer-Policy"] = RETURN_REFERRER_POLICY
+    return response
 
 
 @router.post("/pick")
