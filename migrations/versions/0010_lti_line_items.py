@@ -2,15 +2,15 @@
 hosts a platform's grade services live on besides its registered URLs, and how often a cached
 access token has failed in a row (a stale one is dropped).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
