@@ -11,9 +11,11 @@ import httpx2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Frame, Page, expect
+from sqlalchemy import select
 
 from quiz_app.config import Settings
 from quiz_app.lti import platforms
+from quiz_app.models import Assignment
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed import open_course_page  # noqa: F401 (a fixture)
 from tests.browser.test_student_flow import QUESTION_URL, question_at, smallest_set, submit_answer
@@ -128,4 +130,32 @@ def test_deep_link_a_set_take_it_in_the_lms_frame_and_the_grade_reaches_the_lms(
     row = tool.get_by_role("row", name="Sam Rivera")
     expect(row).to_contain_text(f"{total}/{total}")
     expect(row).to_contain_text("Sent")
+    expect_no_axe_violations(tool_frame(teacher))
+
+    # The teacher opens the student: every answer, in the frame.
+    row.get_by_role("link", name="Sam Rivera").click()
+    expect(tool.get_by_role("heading", level=1)).to_contain_text("Sam Rivera")
+    expect_no_axe_violations(tool_frame(teacher))
+    _student_may_start_again(lti_server, lms, student)
+    _teacher_opens_an_unplaced_link(lms, teacher)
+
+
+def _student_may_start_again(server: LiveServer, lms: FakePlatform, student: Page) -> None:
+    """With a second attempt allowed, the student's next launch offers it."""
+    assert server.app is not None
+    with server.app.state.sessions() as session:
+        (assignment,) = session.scalars(select(Assignment))
+        assignment.attempts_allowed = 2
+        session.commit()
+    student.goto(course_page(lms, STUDENT.sub, link="placed-1"))
+    quiz = student.frame_locator(FRAME)
+    expect(quiz.get_by_role("button", name="Start attempt 2")).to_be_visible()
+    expect_no_axe_violations(tool_frame(student))
+
+
+def _teacher_opens_an_unplaced_link(lms: FakePlatform, teacher: Page) -> None:
+    """A link made by hand in the LMS, with no set yet: the teacher picks one for it."""
+    teacher.goto(course_page(lms, TEACHER.sub, link="by-hand-1"))
+    tool = teacher.frame_locator(FRAME)
+    expect(tool.get_by_role("button", name="Use this set").first).to_be_visible()
     expect_no_axe_violations(tool_frame(teacher))
