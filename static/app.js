@@ -126,30 +126,53 @@
 
   // Resume inside a frame: this tab's attempt for a set is kept in sessionStorage (this
   // origin's, partitioned by the course site), so reloading the course page continues it and
-  // a new tab or another student's session starts afresh. Where storage is blocked the page
-  // still works; the student just starts again.
+  // a new tab starts afresh. A public set's start page carries on by itself; an assignment's
+  // join page asks "Continue as <name>?" first (#frame-continue), as the tab may be a shared
+  // computer's. Where storage is blocked the page still works: the student uses their code.
+  var RESUME = "claim-check:";
+  var RESUME_NAME = "claim-check-name:";
+  function rememberAttempt(store) {
+    var current = document.querySelector("[data-resume-url]");
+    if (!current) return false;
+    store.setItem(RESUME + current.dataset.resumeSet, current.dataset.resumeUrl);
+    if (current.dataset.resumeName) {
+      store.setItem(RESUME_NAME + current.dataset.resumeSet, current.dataset.resumeName);
+    }
+    return true;
+  }
+  function offerToContinue(store, set, saved, prompt) {
+    var name = store.getItem(RESUME_NAME + set);
+    if (!name) return;
+    prompt.querySelectorAll("[data-resume-name]").forEach(function (el) { el.textContent = name; });
+    prompt.querySelector("[data-resume-link]").setAttribute("href", saved);
+    prompt.querySelector("[data-resume-forget]").addEventListener("click", function () {
+      store.removeItem(RESUME + set);
+      store.removeItem(RESUME_NAME + set);
+      prompt.hidden = true;
+      var input = document.getElementById("name");
+      if (input) input.focus();
+    });
+    prompt.hidden = false;
+  }
   document.addEventListener("DOMContentLoaded", function () {
     try {
       var store = window.sessionStorage;
-      var current = document.querySelector("[data-resume-url]");
-      if (current) {
-        store.setItem("claim-check:" + current.dataset.resumeSet, current.dataset.resumeUrl);
-        return;
-      }
+      if (rememberAttempt(store)) return;
       var start = document.querySelector("[data-resume-set]");
       if (!start) return;
-      var saved = store.getItem("claim-check:" + start.dataset.resumeSet);
-      if (saved && /^\/[^\/\\]/.test(saved)) window.location.replace(saved);
+      var set = start.dataset.resumeSet;
+      var saved = store.getItem(RESUME + set);
+      if (!saved || !/^\/[^\/\\]/.test(saved)) return;
+      var prompt = document.getElementById("frame-continue");
+      if (prompt) offerToContinue(store, set, saved, prompt);
+      else window.location.replace(saved);
     } catch (e) {
       // Storage blocked in this frame: nothing to resume from.
     }
   });
   document.addEventListener("htmx:afterSettle", function () {
     try {
-      var current = document.querySelector("[data-resume-url]");
-      if (current) {
-        window.sessionStorage.setItem("claim-check:" + current.dataset.resumeSet, current.dataset.resumeUrl);
-      }
+      rememberAttempt(window.sessionStorage);
     } catch (e) {
       // Storage blocked: see above.
     }
