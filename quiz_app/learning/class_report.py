@@ -11,25 +11,16 @@ from datetime import datetime
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
-from quiz_app.learning import item_stats, progress
+from quiz_app.learning import item_stats
+from quiz_app.learning.attempt_score import AttemptScore, FormRow, form_of, score_attempt
 from quiz_app.learning.change import Change
 from quiz_app.learning.item_stats import ConceptMiss, MeanChange
 from quiz_app.learning.percentages import percent
-from quiz_app.learning.scoring import (
-    CONFIDENCE_LEVELS,
-    Judgement,
-    Profile,
-    Trust,
-    confusion,
-    profile,
-    trust,
-)
-from quiz_app.learning.student_report import checks_of, feedback_of, options_of, profile_of
-from quiz_app.models import Answer, Attempt
+from quiz_app.learning.scoring import Profile, Trust, confusion, profile, trust
+from quiz_app.learning.student_report import options_of
+from quiz_app.models import Attempt
 
-# The two check forms: A is the set's `check_in` list, B its `check_out` list. An even seed
-# takes A first, an odd seed B first (docs/scoring.md, 11).
-FORMS = ("A", "B")
+__all__ = ["ClassReport", "QuestionRow", "StudentRow", "class_report", "form_of"]
 
 
 @dataclass
@@ -154,100 +145,51 @@ class ClassReport:
         return sum(s.finished for s in self.students)
 
 
-def _count(row: QuestionRow, answer: Answer) -> None:
-    row.answered += 1
-    row.correct += answer.correct
-    if not answer.correct:
-        row.wrong[answer.answer] += 1
-    if answer.reason_correct is not None:
-        row.reasons_asked += 1
-        row.reasons_right += answer.reason_correct
-        if not answer.reason_correct and answer.reason:
-            row.wrong_reasons[answer.reason] += 1
-    level = CONFIDENCE_LEVELS.get(answer.confidence or "")
-    if level is not None and row.question is not None:
-        if row.options is None:  # looked up once per question, not once per answer
-            row.options = options_of(row.question)
-        chance = level.chance(row.options)
-        (row.confidence_right if answer.correct else row.confidence_wrong).append(chance)
-
-
-def _student(
-    attempt: Attempt, name: str, number: int, questions: Mapping[str, AnyQuestion]
-) -> tuple[StudentRow, list[Judgement]]:
-    answers = list(attempt.answers)
-    feedback = feedback_of(questions, {a.question_id: a for a in answers})
-    own = profile_of(feedback.values())
-    judgements = [
-        Judgement(q.verdict, a.answer, a.reason_correct)
-        for a in answers
-        if (q := questions.get(a.question_id)) is not None and q.kind == "classify"
-    ]
-    # Attempts built in memory (not yet saved) may hold None for the form counts.
-    checks = checks_of(attempt, feedback) if _has_forms(attempt) else None
-    row = StudentRow(
-        attempt=attempt,
-        name=name,
-        number=number,
-        questions=len(attempt.question_ids),
-        answered=len(answers),
-        correct=sum(a.correct for a in answers),
-        started_at=attempt.created_at,
-        finished_at=progress.completed_at(attempt, answers),
-        trust=trust(judgements),
-        profile=own,
-        change=checks.change if checks is not None and checks.finished else None,
-    )
-    return row, judgements
-
-
-def _discrimination(students: Sequence[StudentRow], rows: Mapping[str, QuestionRow]) -> None:
-    """Set each question's point-biserial against the share right of the student's others."""
+def _count(
+    rows: dict[str, QuestionRow],
+    questions: Mapping[str, AnyQuestion],
+    scores: Sequence[AttemptScore],
+) -> None:
+    """Add every answer to its question's row, and set each question's discrimination: the
+    point-biserial against the share right of the student's other answers. One lean pass
+    over plain tuples: the dashboard does it for the whole class at every changed poll."""
     pairs: dict[str, tuple[list[bool], list[float]]] = {}
-    for student in students:
-        answers = list(student.attempt.answers)
-        if len(answers) < 2:
-            continue
-        for answer in answers:
-            item, rest = pairs.setdefault(answer.question_id, ([], []))
-            item.append(answer.correct)
-            rest.append((student.correct - answer.correct) / (len(answers) - 1))
+    for score in scores:
+        for c in score.counted:
+            row = rows.get(c.question_id)
+            if row is None:
+                row = rows[c.question_id] = QuestionRow(c.question_id, questions.get(c.question_id))
+            row.answered += 1
+            if c.correct:
+                row.correct += 1
+            else:
+                row.wrong[c.answer] += 1
+            if c.reason_correct is not None:
+                row.reasons_asked += 1
+                if c.reason_correct:
+                    row.reasons_right += 1
+                elif c.reason:
+                    row.wrong_reasons[c.reason] += 1
+            if c.chance is not None:
+                if row.options is None and row.question is not None:
+                    row.options = options_of(row.question)  # once per question
+                (row.confidence_right if c.correct else row.confidence_wrong).append(c.chance)
+            if c.rest is not None:
+                item, rest = pairs.setdefault(c.question_id, ([], []))
+                item.append(c.correct)
+                rest.append(c.rest)
     for qid, row in rows.items():
         if row.enough and qid in pairs:
             row.discrimination = item_stats.point_biserial(*pairs[qid])
 
 
-def _has_forms(attempt: Attempt) -> bool:
-    return bool(attempt.check_in_count and attempt.check_out_count)
-
-
-def form_of(attempt: Attempt, question_id: str) -> str | None:
-    """Return the check form ("A" or "B") a question was in for this attempt, or None."""
-    if not _has_forms(attempt):
-        return None
-    check_in, practice, check_out = attempt.phase_counts
-    index = attempt.question_ids.index(question_id)
-    first, second = FORMS if attempt.seed % 2 == 0 else FORMS[::-1]
-    if index < check_in:
-        return first
-    return second if check_out and index >= check_in + practice else None
-
-
-def _kr20(attempts: Sequence[Attempt]) -> dict[str, float | None]:
+def _kr20(scores: Sequence[AttemptScore]) -> dict[str, float | None]:
     """Return each form's KR-20 over the students who answered all of it (the same items)."""
-    grids: dict[tuple[str, frozenset[str]], list[list[bool]]] = {}
-    for attempt in attempts:
-        right = {a.question_id: a.correct for a in attempt.answers}
-        by_form: dict[str, list[str]] = {}
-        if not _has_forms(attempt):
-            continue
-        for qid in attempt.question_ids:
-            if (form := form_of(attempt, qid)) is not None:
-                by_form.setdefault(form, []).append(qid)
-        for form, ids in by_form.items():
-            if all(q in right for q in ids):
-                grid = grids.setdefault((form, frozenset(ids)), [])
-                grid.append([right[q] for q in sorted(ids)])
+    grids: dict[tuple[str, frozenset[str]], list[tuple[bool, ...]]] = {}
+    for score in scores:
+        row: FormRow
+        for row in score.forms:
+            grids.setdefault((row.form, row.items), []).append(row.right)
     found: dict[str, float | None] = {}
     for (form, _ids), grid in sorted(grids.items(), key=lambda g: (g[0][0], -len(g[1]))):
         if form not in found:  # the items most of the class took, should a form have changed
@@ -266,32 +208,51 @@ def _concepts(
     return missed, item_stats.teach_next(missed, bundled)
 
 
-def class_report(
-    attempts: Sequence[Attempt], questions: Mapping[str, AnyQuestion], order: Sequence[str]
-) -> ClassReport:
-    """Score every attempt of an assignment; `order` lists the question ids as the teacher
-    sees them (questions nobody got are left out)."""
+def _students(attempts: Sequence[Attempt], scores: Sequence[AttemptScore]) -> list[StudentRow]:
+    """Return the roster: each attempt with its student's name and attempt number."""
     students = []
     seen: Counter[str] = Counter()
+    for attempt, score in zip(attempts, scores, strict=True):
+        name = attempt.student_name or "(no name)"
+        seen[name.casefold()] += 1
+        students.append(
+            StudentRow(
+                attempt=attempt,
+                name=name,
+                number=seen[name.casefold()],
+                questions=len(attempt.question_ids),
+                answered=len(score.answers),
+                correct=score.correct,
+                started_at=attempt.created_at,
+                finished_at=score.finished_at,
+                trust=score.trust,
+                profile=score.profile,
+                change=score.change,
+            )
+        )
+    return students
+
+
+def class_report(
+    attempts: Sequence[Attempt],
+    questions: Mapping[str, AnyQuestion],
+    order: Sequence[str],
+    scores: Sequence[AttemptScore] | None = None,
+) -> ClassReport:
+    """Score every attempt of an assignment; `order` lists the question ids as the teacher
+    sees them (questions nobody got are left out). `scores` holds each attempt's
+    attempt_score.score_attempt, in the same order, when the caller kept them (the dashboard
+    does); without them every attempt is scored from its loaded answers."""
+    if scores is None:
+        scores = [score_attempt(a, list(a.answers), questions) for a in attempts]
     rows: dict[str, QuestionRow] = {}
-    judgements: list[Judgement] = []
     asked = {qid for attempt in attempts for qid in attempt.question_ids}
     for qid in [*order, *sorted(asked - set(order))]:
         if qid in asked:
             rows[qid] = QuestionRow(qid, questions.get(qid))
-    for attempt in attempts:
-        name = attempt.student_name or "(no name)"
-        seen[name.casefold()] += 1
-        for answer in attempt.answers:
-            row = rows.setdefault(
-                answer.question_id,
-                QuestionRow(answer.question_id, questions.get(answer.question_id)),
-            )
-            _count(row, answer)
-        student, own = _student(attempt, name, seen[name.casefold()], questions)
-        students.append(student)
-        judgements.extend(own)
-    _discrimination(students, rows)
+    _count(rows, questions, scores)
+    students = _students(attempts, scores)
+    judgements = [j for score in scores for j in score.judgements]
     missed, teach = _concepts(rows)
     changes = [
         s.change.accuracy
@@ -307,5 +268,5 @@ def class_report(
         teach_next=teach,
         change=item_stats.mean_change(changes),
         changes=len(changes),
-        kr20=_kr20(attempts),
+        kr20=_kr20(scores),
     )

@@ -5,8 +5,11 @@ defined, with a worked example, in docs/scoring.md (section 14)."""
 
 import math
 import statistics
+import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from quiz_app.learning.change import Z_95
 from quiz_app.learning.percentages import whole_percent
@@ -58,11 +61,52 @@ def point_biserial(item: Sequence[bool], rest: Sequence[float]) -> float | None:
     wrong = [r for ok, r in zip(item, rest, strict=True) if not ok]
     if not right or not wrong:
         return None
-    s = statistics.pstdev(rest)
+    s = pstdev(rest)
     if s == 0:
         return None
     p = len(right) / n
     return (statistics.fmean(right) - statistics.fmean(wrong)) / s * math.sqrt(p * (1 - p))
+
+
+# Bits kept when rounding a square root to a float: two mantissas and three guard bits, as in
+# the standard library's statistics module, so that the root is correctly rounded.
+_SQRT_BITS = 2 * sys.float_info.mant_dig + 3
+
+
+def pstdev(values: Sequence[float]) -> float:
+    """Return the population standard deviation, exactly statistics.pstdev's value (the
+    correctly rounded root of the exact variance), but in time proportional to the distinct
+    values: a class's rest scores repeat a lot, and the dashboard computes one per question."""
+    n = len(values)
+    if not n:
+        raise statistics.StatisticsError("pstdev requires at least one data point")
+    # Every float is an integer over a power of two: summed over the largest such denominator,
+    # the sums are exact integers and one Fraction is all the arithmetic on fractions.
+    ratios = [(float(v).as_integer_ratio(), count) for v, count in Counter(values).items()]
+    denominator = max(bottom for (_top, bottom), _count in ratios)
+    total = squares = 0
+    for (top, bottom), count in ratios:
+        scaled = top * (denominator // bottom)
+        total += count * scaled
+        squares += count * scaled * scaled
+    variance = Fraction(n * squares - total * total, n * n * denominator * denominator)
+    return _sqrt_of_fraction(variance.numerator, variance.denominator)
+
+
+def _sqrt_of_fraction(n: int, m: int) -> float:
+    """Return √(n/m) correctly rounded: the integer root of n/m scaled by enough bits,
+    rounded to odd, then converted once (https://bugs.python.org/msg407078)."""
+    q = (n.bit_length() - m.bit_length() - _SQRT_BITS) // 2
+    if q >= 0:
+        root, scale = _isqrt_to_odd(n, m << 2 * q) << q, 1
+    else:
+        root, scale = _isqrt_to_odd(n << -2 * q, m), 1 << -q
+    return root / scale
+
+
+def _isqrt_to_odd(n: int, m: int) -> int:
+    a = math.isqrt(n // m)
+    return a | (a * a * m != n)
 
 
 def kr20(scores: Sequence[Sequence[bool]]) -> float | None:
