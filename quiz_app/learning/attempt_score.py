@@ -3,15 +3,23 @@ check-in → check-out change) and what each of their answers adds to the class'
 out once from plain answer rows. The class report adds these up; the dashboard keeps them per
 attempt while its answers stay the same (quiz_app/classroom/results_cache.py). Pure; no I/O."""
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.learning import progress
 from quiz_app.learning.change import Change
-from quiz_app.learning.scoring import CONFIDENCE_LEVELS, Judgement, Profile, Trust, trust
+from quiz_app.learning.scoring import (
+    CONFIDENCE_LEVELS,
+    Judgement,
+    Profile,
+    Trust,
+    confusion,
+    trust,
+)
 from quiz_app.learning.student_report import (
     SavedAnswer,
     checks_of_pairs,
@@ -25,16 +33,28 @@ from quiz_app.models import Attempt
 FORMS = ("A", "B")
 
 
-class Counted(NamedTuple):
-    """What one answer adds to its question's row of the class report."""
+class StoredAnswer(SavedAnswer, Protocol):
+    """An answer row as the store reads it: what the student said, and when."""
 
-    question_id: str
-    correct: bool
-    answer: str
-    reason: str | None
-    reason_correct: bool | None
-    chance: float | None  # the chance its confidence states (None: none given, or no question)
-    rest: float | None  # the share right of the student's other answers (None: no others)
+    created_at: datetime
+
+
+class Tally(NamedTuple):
+    """What one attempt's answers add to its questions' rows of the class report, as tuples
+    that Counters add up for the whole class in one go (question ids are interned, so a kept
+    tally holds no copies of them)."""
+
+    asked: tuple[str, ...]  # the question of each answer
+    right: tuple[str, ...]  # the question of each right answer
+    wrong: tuple[tuple[str, str], ...]  # (question, answer) of each wrong answer
+    reasoned: tuple[str, ...]  # the question of each answer whose reason was checked
+    reasoned_right: tuple[str, ...]  # … and was right
+    wrong_reasons: tuple[tuple[str, str], ...]  # (question, reason) of each wrong reason given
+    # (question, right, the chance its confidence states), in the order answered; only the
+    # answers that gave a confidence, to a question that still exists.
+    confidence: tuple[tuple[str, bool, float], ...]
+    # (question, right, the share right of the student's other answers); none with one answer.
+    rest: tuple[tuple[str, bool, float], ...]
 
 
 class FormRow(NamedTuple):
@@ -49,14 +69,14 @@ class FormRow(NamedTuple):
 class AttemptScore:
     """Everything the class report takes from one attempt, whoever it belongs to."""
 
-    answers: tuple[SavedAnswer, ...]  # the answer rows it was scored from, oldest first
+    answered: int  # how many answers it was scored from
     correct: int
     finished_at: datetime | None  # when the last question was answered, or submitted
     trust: Trust  # over-trust and over-doubt of their classify answers (docs/scoring.md, 6)
     profile: Profile
     change: Change | None  # check-out minus check-in, once both forms are finished
-    judgements: tuple[Judgement, ...]  # their classify answers, for the class's confusion
-    counted: tuple[Counted, ...]
+    confusion: dict[str, dict[str, int]]  # of their classify answers, for the class's
+    tally: Tally
     forms: tuple[FormRow, ...]  # each check form they answered in full
 
 
@@ -84,49 +104,58 @@ def _forms_by_index(attempt: Attempt) -> list[str | None]:
 
 
 def score_attempt(
-    attempt: Attempt, answers: Sequence[SavedAnswer], questions: Mapping[str, AnyQuestion]
+    attempt: Attempt, answers: Sequence[StoredAnswer], questions: Mapping[str, AnyQuestion]
 ) -> AttemptScore:
     """Score one attempt's answers (rows with an Answer's attributes, oldest first)."""
     pairs = {
         a.question_id: (q, a) for a in answers if (q := questions.get(a.question_id)) is not None
     }
     own = profile_of_pairs(pairs.values())
-    judgements = tuple(
+    judgements = [
         Judgement(q.verdict, a.answer, a.reason_correct)
         for a in answers
         if (q := questions.get(a.question_id)) is not None and q.kind == "classify"
-    )
+    ]
     checks = checks_of_pairs(attempt, pairs) if has_forms(attempt) else None
     correct = sum(a.correct for a in answers)
     return AttemptScore(
-        answers=tuple(answers),
+        answered=len(answers),
         correct=correct,
         finished_at=progress.completed_at(attempt, answers),
         trust=trust(judgements),
         profile=own,
         change=checks.change if checks is not None and checks.finished else None,
-        judgements=judgements,
-        counted=_counted(answers, questions, correct),
+        confusion=confusion(judgements),
+        tally=_tally(answers, questions, correct),
         forms=_form_rows(attempt, answers) if has_forms(attempt) else (),
     )
 
 
-def _counted(
+def _tally(
     answers: Sequence[SavedAnswer], questions: Mapping[str, AnyQuestion], correct: int
-) -> tuple[Counted, ...]:
+) -> Tally:
     others = len(answers) - 1
-    found = []
-    for a in answers:
+    pairs = [(sys.intern(a.question_id), a) for a in answers]
+    checked = [(qid, a) for qid, a in pairs if a.reason_correct is not None]
+    confidence = []
+    for qid, a in pairs:
         level = CONFIDENCE_LEVELS.get(a.confidence or "")
-        question = questions.get(a.question_id)
-        chance = None
-        if level is not None and question is not None:
-            chance = level.chance(options_of(question))
-        rest = (correct - a.correct) / others if others > 0 else None
-        found.append(
-            Counted(a.question_id, a.correct, a.answer, a.reason, a.reason_correct, chance, rest)
-        )
-    return tuple(found)
+        if level is not None and (question := questions.get(qid)) is not None:
+            confidence.append((qid, a.correct, level.chance(options_of(question))))
+    return Tally(
+        asked=tuple(qid for qid, _a in pairs),
+        right=tuple(qid for qid, a in pairs if a.correct),
+        wrong=tuple((qid, sys.intern(a.answer)) for qid, a in pairs if not a.correct),
+        reasoned=tuple(qid for qid, _a in checked),
+        reasoned_right=tuple(qid for qid, a in checked if a.reason_correct),
+        wrong_reasons=tuple(
+            (qid, sys.intern(a.reason)) for qid, a in checked if not a.reason_correct and a.reason
+        ),
+        confidence=tuple(confidence),
+        rest=tuple(
+            (qid, a.correct, (correct - a.correct) / others) for qid, a in pairs if others > 0
+        ),
+    )
 
 
 def _form_rows(attempt: Attempt, answers: Sequence[SavedAnswer]) -> tuple[FormRow, ...]:

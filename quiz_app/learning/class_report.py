@@ -4,19 +4,29 @@ the concepts most missed and the mean change. Pure functions over attempts and q
 I/O (the statistics themselves are in learning.item_stats)."""
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
+from operator import attrgetter
+from typing import Any
 
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import item_stats
-from quiz_app.learning.attempt_score import AttemptScore, FormRow, form_of, score_attempt
+from quiz_app.learning.attempt_score import AttemptScore, FormRow, Tally, form_of, score_attempt
 from quiz_app.learning.change import Change
 from quiz_app.learning.item_stats import ConceptMiss, MeanChange
 from quiz_app.learning.percentages import percent
-from quiz_app.learning.scoring import Profile, Trust, confusion, profile, trust
+from quiz_app.learning.scoring import (
+    Profile,
+    Trust,
+    profile,
+    total_confusion,
+    total_trust,
+    trust,
+)
 from quiz_app.learning.student_report import options_of
 from quiz_app.models import Attempt
 
@@ -151,36 +161,41 @@ def _count(
     scores: Sequence[AttemptScore],
 ) -> None:
     """Add every answer to its question's row, and set each question's discrimination: the
-    point-biserial against the share right of the student's other answers. One lean pass
-    over plain tuples: the dashboard does it for the whole class at every changed poll."""
-    pairs: dict[str, tuple[list[bool], list[float]]] = {}
-    for score in scores:
-        for c in score.counted:
-            row = rows.get(c.question_id)
-            if row is None:
-                row = rows[c.question_id] = QuestionRow(c.question_id, questions.get(c.question_id))
-            row.answered += 1
-            if c.correct:
-                row.correct += 1
-            else:
-                row.wrong[c.answer] += 1
-            if c.reason_correct is not None:
-                row.reasons_asked += 1
-                if c.reason_correct:
-                    row.reasons_right += 1
-                elif c.reason:
-                    row.wrong_reasons[c.reason] += 1
-            if c.chance is not None:
-                if row.options is None and row.question is not None:
-                    row.options = options_of(row.question)  # once per question
-                (row.confidence_right if c.correct else row.confidence_wrong).append(c.chance)
-            if c.rest is not None:
-                item, rest = pairs.setdefault(c.question_id, ([], []))
-                item.append(c.correct)
-                rest.append(c.rest)
+    point-biserial against the share right of the student's other answers. The class's
+    tallies are added up by Counters (the dashboard does it at every changed poll)."""
+    tallies = [score.tally for score in scores]
+
+    def total(pick: Callable[[Tally], Iterable[Hashable]]) -> Counter[Any]:
+        return Counter(chain.from_iterable(map(pick, tallies)))
+
+    answered = total(attrgetter("asked"))
+    for qid in answered:  # answers to questions not asked, in the order first met
+        if qid not in rows:
+            rows[qid] = QuestionRow(qid, questions.get(qid))
+    for counter, field_name in (
+        (answered, "answered"),
+        (total(attrgetter("right")), "correct"),
+        (total(attrgetter("reasoned")), "reasons_asked"),
+        (total(attrgetter("reasoned_right")), "reasons_right"),
+    ):
+        for qid, count in counter.items():
+            setattr(rows[qid], field_name, count)
+    for (qid, answer), count in total(attrgetter("wrong")).items():
+        rows[qid].wrong[answer] = count
+    for (qid, reason), count in total(attrgetter("wrong_reasons")).items():
+        rows[qid].wrong_reasons[reason] = count
+    for tally in tallies:  # in the order answered: a mean of floats depends on it
+        for qid, right, chance in tally.confidence:
+            row = rows[qid]
+            (row.confidence_right if right else row.confidence_wrong).append(chance)
+    pairs: dict[str, dict[tuple[bool, float], int]] = {}
+    for (qid, right, rest), count in total(attrgetter("rest")).items():
+        pairs.setdefault(qid, {})[right, rest] = count
     for qid, row in rows.items():
+        if row.confidence_right or row.confidence_wrong:
+            row.options = options_of(row.question) if row.question is not None else None
         if row.enough and qid in pairs:
-            row.discrimination = item_stats.point_biserial(*pairs[qid])
+            row.discrimination = item_stats.point_biserial_of_counts(pairs[qid])
 
 
 def _kr20(scores: Sequence[AttemptScore]) -> dict[str, float | None]:
@@ -221,7 +236,7 @@ def _students(attempts: Sequence[Attempt], scores: Sequence[AttemptScore]) -> li
                 name=name,
                 number=seen[name.casefold()],
                 questions=len(attempt.question_ids),
-                answered=len(score.answers),
+                answered=score.answered,
                 correct=score.correct,
                 started_at=attempt.created_at,
                 finished_at=score.finished_at,
@@ -252,7 +267,6 @@ def class_report(
             rows[qid] = QuestionRow(qid, questions.get(qid))
     _count(rows, questions, scores)
     students = _students(attempts, scores)
-    judgements = [j for score in scores for j in score.judgements]
     missed, teach = _concepts(rows)
     changes = [
         s.change.accuracy
@@ -262,8 +276,8 @@ def class_report(
     return ClassReport(
         students=students,
         questions=list(rows.values()),
-        confusion=confusion(judgements),
-        trust=trust(judgements),
+        confusion=total_confusion(score.confusion for score in scores),
+        trust=total_trust(score.trust for score in scores),
         concepts_missed=missed,
         teach_next=teach,
         change=item_stats.mean_change(changes),

@@ -56,16 +56,25 @@ def point_biserial(item: Sequence[bool], rest: Sequence[float]) -> float | None:
     s the standard deviation of all rest scores (dividing by n) and p the share right. None
     when everybody was right, or wrong, or every rest score is the same.
     """
-    n = len(item)
-    right = [r for ok, r in zip(item, rest, strict=True) if ok]
-    wrong = [r for ok, r in zip(item, rest, strict=True) if not ok]
+    return point_biserial_of_counts(Counter(zip(item, rest, strict=True)))
+
+
+def point_biserial_of_counts(pairs: Mapping[tuple[bool, float], int]) -> float | None:
+    """Return point_biserial of the (right, rest score) pairs, each given with how often it
+    occurs: the same value (the means and the deviation are computed exactly, then rounded
+    once, as statistics.fmean and statistics.pstdev do), in time by distinct pairs."""
+    right: Counter[float] = Counter()
+    wrong: Counter[float] = Counter()
+    for (ok, rest), count in pairs.items():
+        (right if ok else wrong)[rest] += count
+    right, wrong = +right, +wrong  # no pair counted zero times
     if not right or not wrong:
         return None
-    s = pstdev(rest)
+    s = _pstdev_of_counts(right + wrong)
     if s == 0:
         return None
-    p = len(right) / n
-    return (statistics.fmean(right) - statistics.fmean(wrong)) / s * math.sqrt(p * (1 - p))
+    p = right.total() / (right.total() + wrong.total())
+    return (_fmean_of_counts(right) - _fmean_of_counts(wrong)) / s * math.sqrt(p * (1 - p))
 
 
 # Bits kept when rounding a square root to a float: two mantissas and three guard bits, as in
@@ -75,22 +84,38 @@ _SQRT_BITS = 2 * sys.float_info.mant_dig + 3
 
 def pstdev(values: Sequence[float]) -> float:
     """Return the population standard deviation, exactly statistics.pstdev's value (the
-    correctly rounded root of the exact variance), but in time proportional to the distinct
-    values: a class's rest scores repeat a lot, and the dashboard computes one per question."""
-    n = len(values)
-    if not n:
+    correctly rounded root of the exact variance), but in time by distinct values: a class's
+    rest scores repeat a lot, and the dashboard computes one per question."""
+    if not values:
         raise statistics.StatisticsError("pstdev requires at least one data point")
-    # Every float is an integer over a power of two: summed over the largest such denominator,
-    # the sums are exact integers and one Fraction is all the arithmetic on fractions.
-    ratios = [(float(v).as_integer_ratio(), count) for v, count in Counter(values).items()]
+    return _pstdev_of_counts(Counter(values))
+
+
+def _exact_sums(counts: Mapping[float, int]) -> tuple[int, int, int, int]:
+    """Return (n, Σx, Σx², d): the sums exact, as integers over d and d² (every float is an
+    integer over a power of two, so over the largest such d all of them are integers)."""
+    ratios = [(float(v).as_integer_ratio(), count) for v, count in counts.items()]
     denominator = max(bottom for (_top, bottom), _count in ratios)
-    total = squares = 0
+    n = total = squares = 0
     for (top, bottom), count in ratios:
         scaled = top * (denominator // bottom)
+        n += count
         total += count * scaled
         squares += count * scaled * scaled
-    variance = Fraction(n * squares - total * total, n * n * denominator * denominator)
+    return n, total, squares, denominator
+
+
+def _pstdev_of_counts(counts: Mapping[float, int]) -> float:
+    n, total, squares, d = _exact_sums(counts)
+    variance = Fraction(n * squares - total * total, n * n * d * d)
     return _sqrt_of_fraction(variance.numerator, variance.denominator)
+
+
+def _fmean_of_counts(counts: Mapping[float, int]) -> float:
+    """Return statistics.fmean of the values counted: their exact sum rounded once (as
+    math.fsum does), divided by how many there are."""
+    n, total, _squares, d = _exact_sums(counts)
+    return total / d / n
 
 
 def _sqrt_of_fraction(n: int, m: int) -> float:
