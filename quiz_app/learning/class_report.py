@@ -13,6 +13,7 @@ from typing import Any
 
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import item_stats
 from quiz_app.learning.attempt_score import AttemptScore, FormRow, Tally, form_of, score_attempt
@@ -120,7 +121,9 @@ class QuestionRow:
 
     @property
     def truth(self) -> str | None:
-        return getattr(self.question, "verdict", None)
+        """Return the verdict of a classify question (the other kinds have none)."""
+        # Not getattr with a default: a pydantic model's missing attribute raises, slowly.
+        return self.question.verdict if isinstance(self.question, ClassifyQuestion) else None
 
     @property
     def most_common_wrong(self) -> tuple[str, int] | None:
