@@ -53,8 +53,9 @@ class Tally(NamedTuple):
     # (question, right, the chance its confidence states), in the order answered; only the
     # answers that gave a confidence, to a question that still exists.
     confidence: tuple[tuple[str, bool, float], ...]
-    # (question, right, the share right of the student's other answers); none with one answer.
-    rest: tuple[tuple[str, bool, float], ...]
+    # The share right of the student's other answers, beside a wrong answer and beside a right
+    # one (the same for each of their questions); None with fewer than two answers.
+    rest: tuple[float, float] | None
 
 
 class FormRow(NamedTuple):
@@ -152,9 +153,7 @@ def _tally(
             (qid, sys.intern(a.reason)) for qid, a in checked if not a.reason_correct and a.reason
         ),
         confidence=tuple(confidence),
-        rest=tuple(
-            (qid, a.correct, (correct - a.correct) / others) for qid, a in pairs if others > 0
-        ),
+        rest=(correct / others, (correct - 1) / others) if others > 0 else None,
     )
 
 

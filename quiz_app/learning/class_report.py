@@ -157,6 +157,11 @@ class ClassReport:
     def finished(self) -> int:
         return sum(s.finished for s in self.students)
 
+    @property
+    def has_forms(self) -> bool:
+        """Whether any attempt has check forms (then the roster shows each change)."""
+        return any(s.attempt.check_in_count for s in self.students)
+
 
 def _count(
     rows: dict[str, QuestionRow],
@@ -191,14 +196,30 @@ def _count(
         for qid, right, chance in tally.confidence:
             row = rows[qid]
             (row.confidence_right if right else row.confidence_wrong).append(chance)
-    pairs: dict[str, dict[tuple[bool, float], int]] = {}
-    for (qid, right, rest), count in total(attrgetter("rest")).items():
-        pairs.setdefault(qid, {})[right, rest] = count
+    pairs = _rest_pairs(tallies)
     for qid, row in rows.items():
         if row.confidence_right or row.confidence_wrong:
             row.options = options_of(row.question) if row.question is not None else None
         if row.enough and qid in pairs:
             row.discrimination = item_stats.point_biserial_of_counts(pairs[qid])
+
+
+def _rest_pairs(tallies: Sequence[Tally]) -> dict[str, dict[tuple[bool, float], int]]:
+    """Return, by question, how many answers were (right or wrong, with this rest score): the
+    students with the same two rest scores are counted together, by Counters."""
+    groups: dict[tuple[float, float], list[Tally]] = {}
+    for tally in tallies:
+        if tally.rest is not None:
+            groups.setdefault(tally.rest, []).append(tally)
+    pairs: dict[str, dict[tuple[bool, float], int]] = {}
+    for (if_wrong, if_right), members in groups.items():
+        asked = Counter(chain.from_iterable(t.asked for t in members))
+        right = Counter(chain.from_iterable(t.right for t in members))
+        for ok, rest, counter in ((True, if_right, right), (False, if_wrong, asked - right)):
+            for qid, count in counter.items():
+                found = pairs.setdefault(qid, {})
+                found[ok, rest] = found.get((ok, rest), 0) + count
+    return pairs
 
 
 def _kr20(scores: Sequence[AttemptScore]) -> dict[str, float | None]:

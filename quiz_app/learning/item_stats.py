@@ -63,18 +63,32 @@ def point_biserial_of_counts(pairs: Mapping[tuple[bool, float], int]) -> float |
     """Return point_biserial of the (right, rest score) pairs, each given with how often it
     occurs: the same value (the means and the deviation are computed exactly, then rounded
     once, as statistics.fmean and statistics.pstdev do), in time by distinct pairs."""
-    right: Counter[float] = Counter()
-    wrong: Counter[float] = Counter()
-    for (ok, rest), count in pairs.items():
-        (right if ok else wrong)[rest] += count
-    right, wrong = +right, +wrong  # no pair counted zero times
-    if not right or not wrong:
+    counted = [(ok, rest, count) for (ok, rest), count in pairs.items() if count]
+    if not counted:
         return None
-    s = _pstdev_of_counts(right + wrong)
+    # Every float is an integer over a power of two: over the largest such d, every sum below
+    # is an exact integer.
+    ratios = {rest: float(rest).as_integer_ratio() for _ok, rest, _count in counted}
+    d = max(bottom for _top, bottom in ratios.values())
+    n = [0, 0]  # wrong, right
+    total = [0, 0]
+    squares = 0
+    for ok, rest, count in counted:
+        top, bottom = ratios[rest]
+        scaled = top * (d // bottom)
+        n[ok] += count
+        total[ok] += count * scaled
+        squares += count * scaled * scaled
+    if not n[True] or not n[False]:
+        return None
+    everyone, overall = n[True] + n[False], total[True] + total[False]
+    variance = Fraction(everyone * squares - overall * overall, everyone * everyone * d * d)
+    s = _sqrt_of_fraction(variance.numerator, variance.denominator)
     if s == 0:
         return None
-    p = right.total() / (right.total() + wrong.total())
-    return (_fmean_of_counts(right) - _fmean_of_counts(wrong)) / s * math.sqrt(p * (1 - p))
+    p = n[True] / everyone
+    gap = total[True] / d / n[True] - total[False] / d / n[False]
+    return gap / s * math.sqrt(p * (1 - p))
 
 
 # Bits kept when rounding a square root to a float: two mantissas and three guard bits, as in
@@ -91,31 +105,18 @@ def pstdev(values: Sequence[float]) -> float:
     return _pstdev_of_counts(Counter(values))
 
 
-def _exact_sums(counts: Mapping[float, int]) -> tuple[int, int, int, int]:
-    """Return (n, Σx, Σx², d): the sums exact, as integers over d and d² (every float is an
-    integer over a power of two, so over the largest such d all of them are integers)."""
+def _pstdev_of_counts(counts: Mapping[float, int]) -> float:
+    """Return the population standard deviation of values counted (see pstdev)."""
     ratios = [(float(v).as_integer_ratio(), count) for v, count in counts.items()]
-    denominator = max(bottom for (_top, bottom), _count in ratios)
+    d = max(bottom for (_top, bottom), _count in ratios)
     n = total = squares = 0
     for (top, bottom), count in ratios:
-        scaled = top * (denominator // bottom)
+        scaled = top * (d // bottom)
         n += count
         total += count * scaled
         squares += count * scaled * scaled
-    return n, total, squares, denominator
-
-
-def _pstdev_of_counts(counts: Mapping[float, int]) -> float:
-    n, total, squares, d = _exact_sums(counts)
     variance = Fraction(n * squares - total * total, n * n * d * d)
     return _sqrt_of_fraction(variance.numerator, variance.denominator)
-
-
-def _fmean_of_counts(counts: Mapping[float, int]) -> float:
-    """Return statistics.fmean of the values counted: their exact sum rounded once (as
-    math.fsum does), divided by how many there are."""
-    n, total, _squares, d = _exact_sums(counts)
-    return total / d / n
 
 
 def _sqrt_of_fraction(n: int, m: int) -> float:
