@@ -1,6 +1,7 @@
 """The Jinja2 environment: where templates are, and the filters and globals they use."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -84,6 +85,19 @@ def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
 
 def path_for(request: Request, name: str, /, **params: Any) -> str:
     return request.url_for(name, **params).path
+
+
+# A number no row's id reaches, put where the varying parameter goes (path_maker).
+_PATH_MARKER = 9_007_199_254_740_991
+
+
+def path_maker(request: Request, name: str, /, varying: str, **params: Any) -> Callable[[int], str]:
+    """Return a function of one integer path parameter (`varying`) that gives the path of
+    route `name`: url_for walks every route, about 0.1 ms a call, so a table of 300 rows
+    asks it once and formats the rest."""
+    path = path_for(request, name, **params, **{varying: _PATH_MARKER})
+    head, _marker, tail = path.rpartition(str(_PATH_MARKER))
+    return lambda value: f"{head}{int(value)}{tail}"
 
 
 def page_or_fragment(

@@ -4,32 +4,34 @@ the concepts most missed and the mean change. Pure functions over attempts and q
 I/O (the statistics themselves are in learning.item_stats)."""
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
+from operator import attrgetter
+from typing import Any
 
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
-from quiz_app.learning import item_stats, progress
+from quiz_app.learning import item_stats
+from quiz_app.learning.attempt_score import AttemptScore, FormRow, Tally, form_of, score_attempt
 from quiz_app.learning.change import Change
 from quiz_app.learning.item_stats import ConceptMiss, MeanChange
 from quiz_app.learning.percentages import percent
 from quiz_app.learning.scoring import (
-    CONFIDENCE_LEVELS,
-    Judgement,
     Profile,
     Trust,
-    confusion,
     profile,
+    total_confusion,
+    total_trust,
     trust,
 )
-from quiz_app.learning.student_report import checks_of, feedback_of, options_of, profile_of
-from quiz_app.models import Answer, Attempt
+from quiz_app.learning.student_report import options_of
+from quiz_app.models import Attempt
 
-# The two check forms: A is the set's `check_in` list, B its `check_out` list. An even seed
-# takes A first, an odd seed B first (docs/scoring.md, 11).
-FORMS = ("A", "B")
+__all__ = ["ClassReport", "QuestionRow", "StudentRow", "class_report", "form_of"]
 
 
 @dataclass
@@ -119,7 +121,9 @@ class QuestionRow:
 
     @property
     def truth(self) -> str | None:
-        return getattr(self.question, "verdict", None)
+        """Return the verdict of a classify question (the other kinds have none)."""
+        # Not getattr with a default: a pydantic model's missing attribute raises, slowly.
+        return self.question.verdict if isinstance(self.question, ClassifyQuestion) else None
 
     @property
     def most_common_wrong(self) -> tuple[str, int] | None:
@@ -153,101 +157,78 @@ class ClassReport:
     def finished(self) -> int:
         return sum(s.finished for s in self.students)
 
-
-def _count(row: QuestionRow, answer: Answer) -> None:
-    row.answered += 1
-    row.correct += answer.correct
-    if not answer.correct:
-        row.wrong[answer.answer] += 1
-    if answer.reason_correct is not None:
-        row.reasons_asked += 1
-        row.reasons_right += answer.reason_correct
-        if not answer.reason_correct and answer.reason:
-            row.wrong_reasons[answer.reason] += 1
-    level = CONFIDENCE_LEVELS.get(answer.confidence or "")
-    if level is not None and row.question is not None:
-        if row.options is None:  # looked up once per question, not once per answer
-            row.options = options_of(row.question)
-        chance = level.chance(row.options)
-        (row.confidence_right if answer.correct else row.confidence_wrong).append(chance)
+    @property
+    def has_forms(self) -> bool:
+        """Whether any attempt has check forms (then the roster shows each change)."""
+        return any(s.attempt.check_in_count for s in self.students)
 
 
-def _student(
-    attempt: Attempt, name: str, number: int, questions: Mapping[str, AnyQuestion]
-) -> tuple[StudentRow, list[Judgement]]:
-    answers = list(attempt.answers)
-    feedback = feedback_of(questions, {a.question_id: a for a in answers})
-    own = profile_of(feedback.values())
-    judgements = [
-        Judgement(q.verdict, a.answer, a.reason_correct)
-        for a in answers
-        if (q := questions.get(a.question_id)) is not None and q.kind == "classify"
-    ]
-    # Attempts built in memory (not yet saved) may hold None for the form counts.
-    checks = checks_of(attempt, feedback) if _has_forms(attempt) else None
-    row = StudentRow(
-        attempt=attempt,
-        name=name,
-        number=number,
-        questions=len(attempt.question_ids),
-        answered=len(answers),
-        correct=sum(a.correct for a in answers),
-        started_at=attempt.created_at,
-        finished_at=progress.completed_at(attempt, answers),
-        trust=trust(judgements),
-        profile=own,
-        change=checks.change if checks is not None and checks.finished else None,
-    )
-    return row, judgements
+def _count(
+    rows: dict[str, QuestionRow],
+    questions: Mapping[str, AnyQuestion],
+    scores: Sequence[AttemptScore],
+) -> None:
+    """Add every answer to its question's row, and set each question's discrimination: the
+    point-biserial against the share right of the student's other answers. The class's
+    tallies are added up by Counters (the dashboard does it at every changed poll)."""
+    tallies = [score.tally for score in scores]
 
+    def total(pick: Callable[[Tally], Iterable[Hashable]]) -> Counter[Any]:
+        return Counter(chain.from_iterable(map(pick, tallies)))
 
-def _discrimination(students: Sequence[StudentRow], rows: Mapping[str, QuestionRow]) -> None:
-    """Set each question's point-biserial against the share right of the student's others."""
-    pairs: dict[str, tuple[list[bool], list[float]]] = {}
-    for student in students:
-        answers = list(student.attempt.answers)
-        if len(answers) < 2:
-            continue
-        for answer in answers:
-            item, rest = pairs.setdefault(answer.question_id, ([], []))
-            item.append(answer.correct)
-            rest.append((student.correct - answer.correct) / (len(answers) - 1))
+    answered = total(attrgetter("asked"))
+    for qid in answered:  # answers to questions not asked, in the order first met
+        if qid not in rows:
+            rows[qid] = QuestionRow(qid, questions.get(qid))
+    for counter, field_name in (
+        (answered, "answered"),
+        (total(attrgetter("right")), "correct"),
+        (total(attrgetter("reasoned")), "reasons_asked"),
+        (total(attrgetter("reasoned_right")), "reasons_right"),
+    ):
+        for qid, count in counter.items():
+            setattr(rows[qid], field_name, count)
+    for (qid, answer), count in total(attrgetter("wrong")).items():
+        rows[qid].wrong[answer] = count
+    for (qid, reason), count in total(attrgetter("wrong_reasons")).items():
+        rows[qid].wrong_reasons[reason] = count
+    for tally in tallies:  # in the order answered: a mean of floats depends on it
+        for qid, right, chance in tally.confidence:
+            row = rows[qid]
+            (row.confidence_right if right else row.confidence_wrong).append(chance)
+    pairs = _rest_pairs(tallies)
     for qid, row in rows.items():
+        if row.confidence_right or row.confidence_wrong:
+            row.options = options_of(row.question) if row.question is not None else None
         if row.enough and qid in pairs:
-            row.discrimination = item_stats.point_biserial(*pairs[qid])
+            row.discrimination = item_stats.point_biserial_of_counts(pairs[qid])
 
 
-def _has_forms(attempt: Attempt) -> bool:
-    return bool(attempt.check_in_count and attempt.check_out_count)
+def _rest_pairs(tallies: Sequence[Tally]) -> dict[str, dict[tuple[bool, float], int]]:
+    """Return, by question, how many answers were (right or wrong, with this rest score): the
+    students with the same two rest scores are counted together, by Counters."""
+    groups: dict[tuple[float, float], list[Tally]] = {}
+    for tally in tallies:
+        if tally.rest is not None:
+            groups.setdefault(tally.rest, []).append(tally)
+    pairs: dict[str, dict[tuple[bool, float], int]] = {}
+    for (if_wrong, if_right), members in groups.items():
+        asked = Counter(chain.from_iterable(t.asked for t in members))
+        right = Counter(chain.from_iterable(t.right for t in members))
+        for ok, rest, counter in ((True, if_right, right), (False, if_wrong, asked - right)):
+            for qid, count in counter.items():
+                found = pairs.setdefault(qid, {})
+                found[ok, rest] = found.get((ok, rest), 0) + count
+    return pairs
 
 
-def form_of(attempt: Attempt, question_id: str) -> str | None:
-    """Return the check form ("A" or "B") a question was in for this attempt, or None."""
-    if not _has_forms(attempt):
-        return None
-    check_in, practice, check_out = attempt.phase_counts
-    index = attempt.question_ids.index(question_id)
-    first, second = FORMS if attempt.seed % 2 == 0 else FORMS[::-1]
-    if index < check_in:
-        return first
-    return second if check_out and index >= check_in + practice else None
-
-
-def _kr20(attempts: Sequence[Attempt]) -> dict[str, float | None]:
+def _kr20(scores: Sequence[AttemptScore]) -> dict[str, float | None]:
     """Return each form's KR-20 over the students who answered all of it (the same items)."""
-    grids: dict[tuple[str, frozenset[str]], list[list[bool]]] = {}
-    for attempt in attempts:
-        right = {a.question_id: a.correct for a in attempt.answers}
-        by_form: dict[str, list[str]] = {}
-        if not _has_forms(attempt):
-            continue
-        for qid in attempt.question_ids:
-            if (form := form_of(attempt, qid)) is not None:
-                by_form.setdefault(form, []).append(qid)
-        for form, ids in by_form.items():
-            if all(q in right for q in ids):
-                grid = grids.setdefault((form, frozenset(ids)), [])
-                grid.append([right[q] for q in sorted(ids)])
+    grids: dict[tuple[str, frozenset[str]], list[tuple[bool, ...]]] = {}
+    for score in scores:
+        row: FormRow
+        for row in score.forms:
+            grids.setdefault((row.form, row.items), []).append(row.right)
     found: dict[str, float | None] = {}
     for (form, _ids), grid in sorted(grids.items(), key=lambda g: (g[0][0], -len(g[1]))):
         if form not in found:  # the items most of the class took, should a form have changed
@@ -266,32 +247,50 @@ def _concepts(
     return missed, item_stats.teach_next(missed, bundled)
 
 
-def class_report(
-    attempts: Sequence[Attempt], questions: Mapping[str, AnyQuestion], order: Sequence[str]
-) -> ClassReport:
-    """Score every attempt of an assignment; `order` lists the question ids as the teacher
-    sees them (questions nobody got are left out)."""
+def _students(attempts: Sequence[Attempt], scores: Sequence[AttemptScore]) -> list[StudentRow]:
+    """Return the roster: each attempt with its student's name and attempt number."""
     students = []
     seen: Counter[str] = Counter()
+    for attempt, score in zip(attempts, scores, strict=True):
+        name = attempt.student_name or "(no name)"
+        seen[name.casefold()] += 1
+        students.append(
+            StudentRow(
+                attempt=attempt,
+                name=name,
+                number=seen[name.casefold()],
+                questions=len(attempt.question_ids),
+                answered=score.answered,
+                correct=score.correct,
+                started_at=attempt.created_at,
+                finished_at=score.finished_at,
+                trust=score.trust,
+                profile=score.profile,
+                change=score.change,
+            )
+        )
+    return students
+
+
+def class_report(
+    attempts: Sequence[Attempt],
+    questions: Mapping[str, AnyQuestion],
+    order: Sequence[str],
+    scores: Sequence[AttemptScore] | None = None,
+) -> ClassReport:
+    """Score every attempt of an assignment; `order` lists the question ids as the teacher
+    sees them (questions nobody got are left out). `scores` holds each attempt's
+    attempt_score.score_attempt, in the same order, when the caller kept them (the dashboard
+    does); without them every attempt is scored from its loaded answers."""
+    if scores is None:
+        scores = [score_attempt(a, list(a.answers), questions) for a in attempts]
     rows: dict[str, QuestionRow] = {}
-    judgements: list[Judgement] = []
     asked = {qid for attempt in attempts for qid in attempt.question_ids}
     for qid in [*order, *sorted(asked - set(order))]:
         if qid in asked:
             rows[qid] = QuestionRow(qid, questions.get(qid))
-    for attempt in attempts:
-        name = attempt.student_name or "(no name)"
-        seen[name.casefold()] += 1
-        for answer in attempt.answers:
-            row = rows.setdefault(
-                answer.question_id,
-                QuestionRow(answer.question_id, questions.get(answer.question_id)),
-            )
-            _count(row, answer)
-        student, own = _student(attempt, name, seen[name.casefold()], questions)
-        students.append(student)
-        judgements.extend(own)
-    _discrimination(students, rows)
+    _count(rows, questions, scores)
+    students = _students(attempts, scores)
     missed, teach = _concepts(rows)
     changes = [
         s.change.accuracy
@@ -301,11 +300,11 @@ def class_report(
     return ClassReport(
         students=students,
         questions=list(rows.values()),
-        confusion=confusion(judgements),
-        trust=trust(judgements),
+        confusion=total_confusion(score.confusion for score in scores),
+        trust=total_trust(score.trust for score in scores),
         concepts_missed=missed,
         teach_next=teach,
         change=item_stats.mean_change(changes),
         changes=len(changes),
-        kr20=_kr20(attempts),
+        kr20=_kr20(scores),
     )

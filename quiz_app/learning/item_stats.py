@@ -5,8 +5,11 @@ defined, with a worked example, in docs/scoring.md (section 14)."""
 
 import math
 import statistics
+import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from quiz_app.learning.change import Z_95
 from quiz_app.learning.percentages import whole_percent
@@ -57,16 +60,83 @@ def point_biserial(item: Sequence[bool], rest: Sequence[float]) -> float | None:
     s the standard deviation of all rest scores (dividing by n) and p the share right. None
     when everybody was right, or wrong, or every rest score is the same.
     """
-    n = len(item)
-    right = [r for ok, r in zip(item, rest, strict=True) if ok]
-    wrong = [r for ok, r in zip(item, rest, strict=True) if not ok]
-    if not right or not wrong:
+    return point_biserial_of_counts(Counter(zip(item, rest, strict=True)))
+
+
+def point_biserial_of_counts(pairs: Mapping[tuple[bool, float], int]) -> float | None:
+    """Return point_biserial of the (right, rest score) pairs, each given with how often it
+    occurs: the same value (the means and the deviation are computed exactly, then rounded
+    once, as statistics.fmean and statistics.pstdev do), in time by distinct pairs."""
+    counted = [(ok, rest, count) for (ok, rest), count in pairs.items() if count]
+    if not counted:
         return None
-    s = statistics.pstdev(rest)
+    # Every float is an integer over a power of two: over the largest such d, every sum below
+    # is an exact integer.
+    ratios = {rest: float(rest).as_integer_ratio() for _ok, rest, _count in counted}
+    d = max(bottom for _top, bottom in ratios.values())
+    n = [0, 0]  # wrong, right
+    total = [0, 0]
+    squares = 0
+    for ok, rest, count in counted:
+        top, bottom = ratios[rest]
+        scaled = top * (d // bottom)
+        n[ok] += count
+        total[ok] += count * scaled
+        squares += count * scaled * scaled
+    if not n[True] or not n[False]:
+        return None
+    everyone, overall = n[True] + n[False], total[True] + total[False]
+    variance = Fraction(everyone * squares - overall * overall, everyone * everyone * d * d)
+    s = _sqrt_of_fraction(variance.numerator, variance.denominator)
     if s == 0:
         return None
-    p = len(right) / n
-    return (statistics.fmean(right) - statistics.fmean(wrong)) / s * math.sqrt(p * (1 - p))
+    p = n[True] / everyone
+    gap = total[True] / d / n[True] - total[False] / d / n[False]
+    return gap / s * math.sqrt(p * (1 - p))
+
+
+# Bits kept when rounding a square root to a float: two mantissas and three guard bits, as in
+# the standard library's statistics module, so that the root is correctly rounded.
+_SQRT_BITS = 2 * sys.float_info.mant_dig + 3
+
+
+def pstdev(values: Sequence[float]) -> float:
+    """Return the population standard deviation, exactly statistics.pstdev's value (the
+    correctly rounded root of the exact variance), but in time by distinct values: a class's
+    rest scores repeat a lot, and the dashboard computes one per question."""
+    if not values:
+        raise statistics.StatisticsError("pstdev requires at least one data point")
+    return _pstdev_of_counts(Counter(values))
+
+
+def _pstdev_of_counts(counts: Mapping[float, int]) -> float:
+    """Return the population standard deviation of values counted (see pstdev)."""
+    ratios = [(float(v).as_integer_ratio(), count) for v, count in counts.items()]
+    d = max(bottom for (_top, bottom), _count in ratios)
+    n = total = squares = 0
+    for (top, bottom), count in ratios:
+        scaled = top * (d // bottom)
+        n += count
+        total += count * scaled
+        squares += count * scaled * scaled
+    variance = Fraction(n * squares - total * total, n * n * d * d)
+    return _sqrt_of_fraction(variance.numerator, variance.denominator)
+
+
+def _sqrt_of_fraction(n: int, m: int) -> float:
+    """Return √(n/m) correctly rounded: the integer root of n/m scaled by enough bits,
+    rounded to odd, then converted once (https://bugs.python.org/msg407078)."""
+    q = (n.bit_length() - m.bit_length() - _SQRT_BITS) // 2
+    if q >= 0:
+        root, scale = _isqrt_to_odd(n, m << 2 * q) << q, 1
+    else:
+        root, scale = _isqrt_to_odd(n << -2 * q, m), 1 << -q
+    return root / scale
+
+
+def _isqrt_to_odd(n: int, m: int) -> int:
+    a = math.isqrt(n // m)
+    return a | (a * a * m != n)
 
 
 def kr20(scores: Sequence[Sequence[bool]]) -> float | None:

@@ -108,6 +108,16 @@ def confusion(judgements: Iterable[Judgement]) -> dict[str, dict[str, int]]:
     return table
 
 
+def total_confusion(tables: Iterable[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    """Return the confusion of several sets of answers together: their tables added up."""
+    total = confusion([])
+    for table in tables:
+        for truth, row in table.items():
+            for answer, count in row.items():
+                total[truth][answer] += count
+    return total
+
+
 def accuracy_by_verdict(judgements: Iterable[Judgement]) -> dict[str, Rate]:
     """Return, for each true verdict, how many claims of that kind were answered right."""
     items = list(judgements)
@@ -145,6 +155,18 @@ def trust(judgements: Iterable[Judgement]) -> Trust:
         over_doubt=_rate(j.answer != "research" for j in items if j.truth == "research"),
         answered={v: sum(j.truth == v for j in items) for v in VERDICTS},
     )
+
+
+def total_trust(parts: Iterable[Trust]) -> Trust:
+    """Return the over-trust and over-doubt of several sets of answers together (a class)."""
+    items = list(parts)
+
+    def rate(pick: str) -> Rate:
+        rates = [getattr(part, pick) for part in items]
+        return Rate(sum(r.right for r in rates), sum(r.total for r in rates))
+
+    answered: dict[str, int] = {v: sum(part.answered[v] for part in items) for v in VERDICTS}
+    return Trust(over_trust=rate("over_trust"), over_doubt=rate("over_doubt"), answered=answered)
 
 
 def tendency_label(result: Trust) -> TendencyLabel:

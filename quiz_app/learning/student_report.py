@@ -56,13 +56,18 @@ def feedback_of(
 
 def profile_of(feedback: Iterable[Feedback]) -> Profile:
     """Return the profile: trust and agreement over classify answers, calibration over all."""
-    items = list(feedback)
-    judgements = [
-        Judgement(item.question.verdict, item.answer, item.reason_correct)
-        for item in items
-        if isinstance(item.question, ClassifyQuestion)
-    ]
-    outcomes = [Outcome(item.correct, item.confidence, options_of(item.question)) for item in items]
+    return profile_of_pairs((item.question, item) for item in feedback)
+
+
+def profile_of_pairs(pairs: Iterable[tuple[AnyQuestion, SavedAnswer | Feedback]]) -> Profile:
+    """Return the profile of (question, saved answer or feedback) pairs: what profile_of says,
+    without a Feedback made for each answer (the class report scores many at once)."""
+    judgements = []
+    outcomes = []
+    for question, item in pairs:
+        if isinstance(question, ClassifyQuestion):
+            judgements.append(Judgement(question.verdict, item.answer, item.reason_correct))
+        outcomes.append(Outcome(item.correct, item.confidence, options_of(question)))
     return profile(judgements, outcomes)
 
 
@@ -116,13 +121,20 @@ class Checks:
 
 def checks_of(attempt: Attempt, feedback: Mapping[str, Feedback]) -> Checks | None:
     """Return the profiles of the two check forms, or None when the attempt has none."""
+    return checks_of_pairs(attempt, {qid: (item.question, item) for qid, item in feedback.items()})
+
+
+def checks_of_pairs(
+    attempt: Attempt, pairs: Mapping[str, tuple[AnyQuestion, SavedAnswer | Feedback]]
+) -> Checks | None:
+    """Return checks_of's profiles from (question, saved answer) pairs by question id."""
     check_in, _practice, check_out = attempt.phase_counts
     if not (check_in and check_out):
         return None
     ids = attempt.question_ids
-    before = [feedback[q] for q in ids[:check_in] if q in feedback]
-    after = [feedback[q] for q in ids[len(ids) - check_out :] if q in feedback]
-    return Checks(profile_of(before), profile_of(after), check_in)
+    before = [pairs[q] for q in ids[:check_in] if q in pairs]
+    after = [pairs[q] for q in ids[len(ids) - check_out :] if q in pairs]
+    return Checks(profile_of_pairs(before), profile_of_pairs(after), check_in)
 
 
 @dataclass(frozen=True)

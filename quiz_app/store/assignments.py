@@ -95,55 +95,88 @@ def attempts_with_answers(session: Session, *, assignment: Assignment) -> list[A
 
 @dataclass
 class ClassRows:
-    """Everything an assignment's dashboard reads, from two queries."""
+    """Everything an assignment's dashboard reads before its answers, from one query."""
 
-    attempts: list[Attempt]  # oldest first, their answers loaded as column rows
+    attempts: list[Attempt]  # oldest first; their answers not loaded (answers_of reads them)
     linked: bool  # whether an LMS link opens the assignment
     lms_attempts: set[int]  # the ids of the attempts made through an LMS launch
     grades: dict[int, LtiGrade]  # their LMS grades, by attempt id
+    # By attempt id: how many answers it has and the id of its last one (None: no answer yet).
+    # Answers are only ever added to an attempt, so these change whenever its answers do.
+    answered: dict[int, tuple[int, int | None]]
 
 
 def class_rows(session: Session, *, assignment: Assignment) -> ClassRows:
-    """Return the assignment's attempts with their answers and LMS grades: one query for the
-    attempts, their LMS launches and grades (and whether a link opens the assignment), one
-    for the answers."""
+    """Return the assignment's attempts with their LMS grades and how far each got, in one
+    query: the attempts, their LMS launches and grades, whether a link opens the assignment,
+    and each attempt's answer count and last answer id (counted in the index, not read)."""
     links = (
         select(func.count())
         .select_from(LtiResourceLink)
         .where(LtiResourceLink.assignment_id == assignment.id)
         .scalar_subquery()
     )
+    count = (
+        select(func.count())
+        .select_from(Answer)
+        .where(Answer.attempt_id == Attempt.id)
+        .correlate(Attempt)
+        .scalar_subquery()
+    )
+    last = (
+        select(func.max(Answer.id))
+        .where(Answer.attempt_id == Attempt.id)
+        .correlate(Attempt)
+        .scalar_subquery()
+    )
     one = select(literal(1).label("one")).subquery()  # one row, even with no attempts
     rows = session.execute(
-        select(links, Attempt, LtiAttempt.attempt_id, LtiGrade)
+        select(links, Attempt, LtiAttempt.attempt_id, LtiGrade, count, last)
         .select_from(one)
         .outerjoin(Attempt, Attempt.assignment_id == assignment.id)
         .outerjoin(LtiAttempt, LtiAttempt.attempt_id == Attempt.id)
         .outerjoin(LtiGrade, LtiGrade.attempt_id == Attempt.id)
         .order_by(Attempt.id)
     ).all()
-    attempts = [attempt for _n, attempt, _id, _grade in rows if attempt is not None]
-    _load_answers(session, assignment, attempts)
+    attempts = [row[1] for row in rows if row[1] is not None]
     return ClassRows(
         attempts=attempts,
         linked=bool(rows and rows[0][0]),
-        lms_attempts={attempt_id for _n, _a, attempt_id, _g in rows if attempt_id is not None},
-        grades={grade.attempt_id: grade for _n, _a, _id, grade in rows if grade is not None},
+        lms_attempts={row[2] for row in rows if row[2] is not None},
+        grades={row[3].attempt_id: row[3] for row in rows if row[3] is not None},
+        answered={row[1].id: (row[4], row[5]) for row in rows if row[1] is not None},
     )
+
+
+# Above this many attempts, answers_of reads the whole assignment's answers rather than
+# naming each attempt in the query (an IN list that long costs more than the rows it skips).
+ANSWERS_BY_ID = 100
+
+
+def answers_of(
+    session: Session, *, assignment: Assignment, attempts: list[Attempt]
+) -> dict[int, list[Any]]:
+    """Return the answers of some of the assignment's attempts as plain column rows, by
+    attempt id, oldest first, in one query (no query when `attempts` is empty)."""
+    by_attempt: dict[int, list[Any]] = {a.id: [] for a in attempts}
+    if not attempts:
+        return by_attempt
+    query = select(*ANSWER_COLUMNS).order_by(Answer.attempt_id, Answer.id)
+    if len(by_attempt) <= ANSWERS_BY_ID:
+        query = query.where(Answer.attempt_id.in_(list(by_attempt)))
+    else:
+        query = query.join(Attempt, Attempt.id == Answer.attempt_id).where(
+            Attempt.assignment_id == assignment.id
+        )
+    for row in session.execute(query):
+        if (found := by_attempt.get(row.attempt_id)) is not None:
+            found.append(row)
+    return by_attempt
 
 
 def _load_answers(session: Session, assignment: Assignment, attempts: list[Attempt]) -> None:
     """Set each attempt's loaded `answers` to its answers' column rows, in one query."""
-    rows = session.execute(
-        select(*ANSWER_COLUMNS)
-        .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(Attempt.assignment_id == assignment.id)
-        .order_by(Answer.attempt_id, Answer.id)
-    )
-    by_attempt: dict[int, list[Any]] = {a.id: [] for a in attempts}
-    for row in rows:
-        if (found := by_attempt.get(row.attempt_id)) is not None:
-            found.append(row)
+    by_attempt = answers_of(session, assignment=assignment, attempts=attempts)
     for attempt in attempts:
         set_committed_value(attempt, "answers", by_attempt[attempt.id])
 

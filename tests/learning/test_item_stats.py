@@ -1,5 +1,8 @@
 """The class's statistics against values computed by hand (the same as docs/scoring.md, 14)."""
 
+import math
+import random
+import statistics
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -190,3 +193,23 @@ def test_the_worked_examples_in_the_docs_say_what_the_code_computes() -> None:
     assert change.words.replace("\N{MINUS SIGN}", "−") in " ".join(text.split())
     for name, value in (("MIN_ITEM_ANSWERS", 10), ("MIN_KR20_STUDENTS", 20)):
         assert getattr(item_stats, name) == value and f"| `{name}` | {value} |" in text
+
+
+def test_pstdev_and_point_biserial_by_counts_give_the_standard_library_s_values() -> None:
+    """The dashboard's fast forms (by distinct values) round exactly as statistics does."""
+    rng = random.Random(14)
+    for n in range(400):
+        size = rng.randint(2, 60)
+        item = [rng.random() < 0.6 for _ in range(size)]
+        rest = [rng.randint(0, 39) / rng.randint(1, 39) for _ in range(size)]
+        if n % 2:
+            rest = [rng.choice([0.0, 0.25, 1 / 3, 0.95, 1.0]) for _ in range(size)]
+        assert item_stats.pstdev(rest) == statistics.pstdev(rest)
+        right = [r for ok, r in zip(item, rest, strict=True) if ok]
+        wrong = [r for ok, r in zip(item, rest, strict=True) if not ok]
+        expected = None
+        if right and wrong and statistics.pstdev(rest):
+            p = len(right) / size
+            gap = statistics.fmean(right) - statistics.fmean(wrong)
+            expected = gap / statistics.pstdev(rest) * math.sqrt(p * (1 - p))
+        assert item_stats.point_biserial(item, rest) == expected

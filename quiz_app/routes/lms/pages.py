@@ -37,7 +37,7 @@ from quiz_app.lti import ags, grades, vocab
 from quiz_app.lti.tables import LtiSession
 from quiz_app.models import Assignment, utcnow
 from quiz_app.security import allow_framing, set_session_cookie
-from quiz_app.templating import page_or_fragment, path_for
+from quiz_app.templating import page_or_fragment, path_for, path_maker
 
 router = APIRouter(prefix="/lti/s/{token}", dependencies=[Depends(allow_framing)])
 teacher_router = APIRouter(prefix="/teacher")
@@ -63,12 +63,8 @@ def _dashboard_context(
         "link": row.resource_link,
         "platform": row.platform,
         "live_url": path_for(request, "show_lti_dashboard", token=token),
-        "student_url": lambda attempt_id: path_for(
-            request, "show_lti_student", token=token, attempt_id=attempt_id
-        ),
-        "resend_url": lambda attempt_id: path_for(
-            request, "resend_lti_grade", token=token, attempt_id=attempt_id
-        ),
+        "student_url": path_maker(request, "show_lti_student", "attempt_id", token=token),
+        "resend_url": path_maker(request, "resend_lti_grade", "attempt_id", token=token),
         "notice": RESEND_NOTICES.get(request.query_params.get("resent", "")),
     }
 

@@ -33,7 +33,7 @@ from quiz_app.links import embed_snippet, public_base
 from quiz_app.models import Assignment, Teacher, utcnow
 from quiz_app.paths import bundled
 from quiz_app.security import frame_ancestors_for
-from quiz_app.templating import page_or_fragment, path_for
+from quiz_app.templating import page_or_fragment, path_for, path_maker
 
 router = APIRouter(prefix="/teacher")
 
@@ -146,6 +146,13 @@ def _dashboard(
         "frame_ancestors": frame_ancestors_for(_site_ancestors(request), assignment.embed_origins),
         "join_url": str(request.url_for("show_join_code", code=assignment.join_code)),
         "public_count": assignment_form.public_question_count(assignment.every_question, bank),
+        # One url_for per table, not per student row (each one walks every route).
+        "student_url": path_maker(
+            request, "show_student_answers", "attempt_id", assignment_id=assignment.id
+        ),
+        "resend_url": path_maker(
+            request, "resend_teacher_grade", "attempt_id", assignment_id=assignment.id
+        ),
     }
 
 

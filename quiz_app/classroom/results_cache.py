@@ -1,0 +1,134 @@
+"""The dashboard's memory of scored attempts: each attempt's learning.attempt_score, kept in
+this process while the attempt's answers stay the same, so a poll after one new answer scores
+one student again and only adds up the class.
+
+The key of a kept score comes from the database, read with the attempts in the poll's one
+query: the attempt (id, its unguessable token, so a reused id never matches, its seed,
+questions, check forms and hand-in time), how many answers it has and its last answer's id
+(answers are only ever added to an attempt, never changed), and a digest of the questions the
+class's answers are scored against (a teacher may edit their own). So several server
+processes, each with its own memory, show the same numbers, and a score is never used for
+answers it did not count. The memory is per database engine and bounded (least recently used
+first out)."""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.orm import Session
+
+from quiz_app import store
+from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.learning.attempt_score import AttemptScore, score_attempt
+from quiz_app.models import Assignment, Attempt
+
+# Scored attempts kept per database, per process: ten classes of 300 polled at once. One
+# attempt of 40 answers keeps about 12 KB (measured with tracemalloc), so some 35 MB at most.
+KEPT_ATTEMPTS = 3000
+# Question digests kept per process: the bank's questions and the teachers' own in use.
+KEPT_QUESTIONS = 4096
+
+
+class LruCache:
+    """A bounded mapping that forgets the least recently used key first; thread-safe (the
+    app serves requests from a pool of threads)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> object | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_scores: WeakKeyDictionary[object, LruCache] = WeakKeyDictionary()
+_scores_lock = threading.Lock()
+# By id(question): the question itself (held, so that its id cannot be reused meanwhile) and
+# the digest of its content.
+_digests = LruCache(KEPT_QUESTIONS)
+
+
+def kept_scores(session: Session) -> LruCache:
+    """Return the scores kept for the session's database (one memory per engine)."""
+    bind = session.get_bind()
+    with _scores_lock:
+        if (found := _scores.get(bind)) is None:
+            found = _scores[bind] = LruCache(KEPT_ATTEMPTS)
+        return found
+
+
+def _digest(question: AnyQuestion) -> str:
+    kept = _digests.get(id(question))
+    if isinstance(kept, tuple) and kept[0] is question:
+        return str(kept[1])
+    digest = hashlib.blake2b(question.model_dump_json().encode(), digest_size=16).hexdigest()
+    _digests.put(id(question), (question, digest))
+    return digest
+
+
+def questions_digest(questions: Mapping[str, AnyQuestion]) -> str:
+    """Return a digest of the questions answers are scored against: it changes when one is
+    edited, added or removed."""
+    text = "\n".join(f"{qid} {_digest(q)}" for qid, q in sorted(questions.items()))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _key(attempt: Attempt, answered: tuple[int, int | None], digest: str) -> Hashable:
+    return (
+        attempt.id,
+        attempt.token,
+        attempt.seed,
+        tuple(attempt.question_ids),
+        attempt.check_in_count,
+        attempt.check_out_count,
+        attempt.submitted_at,
+        answered,
+        digest,
+    )
+
+
+def scores(
+    session: Session,
+    assignment: Assignment,
+    rows: store.assignments.ClassRows,
+    questions: Mapping[str, AnyQuestion],
+) -> list[AttemptScore]:
+    """Return each attempt's score, in the order of rows.attempts: the kept ones as they are,
+    the others scored from their answers, read in one query (none when all are kept)."""
+    kept = kept_scores(session)
+    digest = questions_digest(questions)
+    keys = [_key(a, rows.answered.get(a.id, (0, None)), digest) for a in rows.attempts]
+    found = [kept.get(key) for key in keys]
+    missing = [a for a, score in zip(rows.attempts, found, strict=True) if score is None]
+    answers = store.assignments.answers_of(session, assignment=assignment, attempts=missing)
+    result = []
+    for attempt, score in zip(rows.attempts, found, strict=True):
+        if not isinstance(score, AttemptScore):
+            own = answers[attempt.id]
+            score = score_attempt(attempt, own, questions)
+            # Kept under what it was scored from, should an answer have come in meanwhile.
+            counted = (len(own), own[-1].id if own else None)
+            kept.put(_key(attempt, counted, digest), score)
+        result.append(score)
+    return result
