@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from quiz_app import store
+from quiz_app import rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.classroom import assignments, seeds, students
 from quiz_app.deps import SessionDep, TemplatesDep
@@ -39,14 +39,18 @@ def _not_found(request: Request, templates: TemplatesDep, typed: str, message: s
 def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment | None, str]:
     """Return the assignment a typed code names, or None and a message that helps.
 
-    The pages of an assignment may be framed only by the sites its teacher listed.
+    The pages of an assignment may be framed only by the sites its teacher listed. Security:
+    wrong codes are limited per network, and a network over the limit learns nothing, not
+    even whether its code was right.
     """
     code = assignments.normalize_code(typed)
     problem = assignments.code_problem(code)
     if problem:
         return None, problem
+    rate_limits.check(request, session, rate_limits.WRONG_CODE)  # refused even if right
     found = store.assignments.get_assignment_by_code(session, code=code)
     if found is None:
+        rate_limits.note(request, session, rate_limits.WRONG_CODE)
         return None, (
             f"No assignment has the code {assignments.format_code(code)}. Check it with your "
             "teacher: codes are 6 letters and digits, and never use 0, O, 1, I or L."
@@ -190,6 +194,7 @@ def join_assignment(
         )
         extra = {"error": error, "name": student}
         return _page(request, templates, session, assignment, extra, 409)
+    rate_limits.spend(request, session, rate_limits.START)
     seed = seeds.new_seed()
     verdicts = lookup.verdicts_of(session, request.app.state.bank, assignment.pool)
     phases = assignments.phases_for_student(assignment, seed, verdicts)
