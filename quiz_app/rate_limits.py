@@ -123,7 +123,8 @@ def wait_for(window: Window, previous: int, current: int, elapsed: float) -> tim
         fraction = 1 - elapsed + (1 - (window.limit - 1) / current)
     else:
         fraction = (1 - (window.limit - 1 - current) / previous) - elapsed
-    return timedelta(seconds=max(1, math.ceil(fraction * window.length.total_seconds())))
+    seconds = round(fraction * window.length.total_seconds(), 6)  # no 18.0000001 -> 19
+    return timedelta(seconds=max(1, math.ceil(seconds)))
 
 
 def words_for(wait: timedelta) -> str:
