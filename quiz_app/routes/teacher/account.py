@@ -13,6 +13,8 @@ from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
 
+MISMATCH = "That email and password do not match an account."
+
 
 class AccountForm(BaseModel):
     """The login and signup forms as typed; auth.py says what a good email and password are."""
@@ -121,7 +123,10 @@ def login(
         now = rate_limits.now_for(request)
         for rule, subject in subjects:
             rate_limits.record(session, rule=rule, subject=subject, now=now)
-        message = "That email and password do not match an account. Check both and try again."
+        if refused := rate_limits.refusal(request, session, subjects):  # that was the last try
+            refused.detail = f"{MISMATCH} {refused.detail}"
+            return _login_refused(request, templates, context, refused)
+        message = f"{MISMATCH} Check both and try again."
         return _render_form(
             request, templates, "teacher/login.html", {**context, "error": message}, 401
         )
