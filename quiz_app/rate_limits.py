@@ -174,10 +174,8 @@ def wait_needed(session: Session, *, rule: Rule, subject: str, now: datetime) ->
 
 def record(session: Session, *, rule: Rule, subject: str, now: datetime) -> None:
     """Count one event of the rule against the subject, in each of its windows."""
-    for window, key, start in _windows(rule, subject, now):
-        store.rate_limits.add_one(
-            session, key=key, window_start=start, expires_at=start + 2 * window.length, now=now
-        )
+    windows = [(key, start, start + 2 * w.length) for w, key, start in _windows(rule, subject, now)]
+    store.rate_limits.add_one(session, windows=windows, now=now)
 
 
 def clear(session: Session, *, rule: Rule, subject: str) -> None:

@@ -24,25 +24,28 @@ def counts(
 
 
 def add_one(
-    session: Session, *, key: str, window_start: datetime, expires_at: datetime, now: datetime
-) -> int:
-    """Count one more event in the key's window and return the window's count.
+    session: Session, *, windows: list[tuple[str, datetime, datetime]], now: datetime
+) -> list[int]:
+    """Count one more event in each (key, window start, expires at) and return the windows'
+    counts, in one transaction.
 
     The first event of a window also deletes every counter that has expired: a sweep as cheap
     as an index range, run about once per window and key rather than on every event."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(RateLimit).values(
-        key=key, window_start=window_start, count=1, expires_at=expires_at
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[RateLimit.key, RateLimit.window_start],
-        set_={"count": RateLimit.count + 1},
-    ).returning(RateLimit.count)
-    count: int = session.execute(statement).scalar_one()
-    if count == 1:
+    counts = []
+    for key, window_start, expires_at in windows:
+        statement = dialect.insert(RateLimit).values(
+            key=key, window_start=window_start, count=1, expires_at=expires_at
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[RateLimit.key, RateLimit.window_start],
+            set_={"count": RateLimit.count + 1},
+        ).returning(RateLimit.count)
+        counts.append(session.execute(statement).scalar_one())
+    if 1 in counts:
         session.execute(delete(RateLimit).where(RateLimit.expires_at < now))
     session.commit()
-    return count
+    return counts
 
 
 def clear(session: Session, *, keys: list[str], prefixes: list[str] | None = None) -> None:

@@ -18,9 +18,10 @@ MINUTE = timedelta(minutes=1)
 def _add(app: FastAPI, key: str, minutes: int = 0) -> int:
     start = MIDNIGHT + minutes * MINUTE
     with app.state.sessions() as session:
-        return store.rate_limits.add_one(
-            session, key=key, window_start=start, expires_at=start + 2 * MINUTE, now=start
+        (count,) = store.rate_limits.add_one(
+            session, windows=[(key, start, start + 2 * MINUTE)], now=start
         )
+        return count
 
 
 def _rows(app: FastAPI) -> list[tuple[str, int]]:
@@ -37,6 +38,13 @@ def test_add_one_counts_up_across_two_app_processes(app: FastAPI, settings: Sett
         other.state.engine.dispose()
     assert counts == [1, 2, 3, 4, 5]
     assert _rows(app) == [("start:60:203.0.113.7", 5)]
+
+
+def test_add_one_counts_every_window_given_in_one_go(app: FastAPI) -> None:
+    with app.state.sessions() as session:
+        windows = [("a:60:x", MIDNIGHT, MIDNIGHT + 2 * MINUTE), ("a:86400:x", MIDNIGHT, MIDNIGHT)]
+        assert store.rate_limits.add_one(session, windows=windows, now=MIDNIGHT) == [1, 1]
+        assert store.rate_limits.add_one(session, windows=windows, now=MIDNIGHT) == [2, 2]
 
 
 def test_counts_reads_each_window_of_each_key_since_a_time(app: FastAPI) -> None:
