@@ -151,7 +151,11 @@ def embed_join(
 ) -> Response:
     """The page a course page frames: the assignment's name form, with minimal chrome."""
     request.state.embedded = True
-    assignment, message = _find(request, session, code[:40])
+    try:
+        assignment, message = _find(request, session, code[:40])
+    except HTTPException:  # too many wrong codes: the course page's frame shows the wait
+        allow_framing(request)
+        raise
     if assignment is None:
         allow_framing(request)  # the course page's frame shows what is wrong
         raise HTTPException(404, message)

@@ -179,3 +179,13 @@ def test_answers_and_page_views_are_never_limited(app: FastAPI) -> None:
     for path in ("/", "/join", "/sets/micro-not-safe", f"/a/{token}/results"):
         assert school.get(path).status_code == 200
     assert school.get(f"/j/{code}").status_code == 429  # a code: refused while guessing
+
+
+def test_limited_join_page_in_a_course_pages_frame_shows_the_wait_there(app: FastAPI) -> None:
+    set_clock(app)
+    code = _join_code(app)
+    use_up(app, rate_limits.WRONG_CODE, SCHOOL[0])
+    refused = _school(app).get(f"/embed/j/{code}")
+    assert refused.status_code == 429
+    assert "frame-ancestors *" in refused.headers["content-security-policy"]
+    assert "Too many wrong join codes" in refused.text
