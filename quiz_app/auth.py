@@ -1,7 +1,8 @@
-"""Teacher accounts: password hashing and policy, session tokens, CSRF, and login slowdown.
+"""Teacher accounts: password hashing and policy, session tokens and CSRF.
 
 Pure functions and constants only; the queries live in store/teachers.py and the routes in
-routes/teacher/account.py. Nothing is hashed at import.
+routes/teacher/account.py; failed logins are slowed down by quiz_app/rate_limits.py.
+Nothing is hashed at import.
 """
 
 import functools
@@ -9,8 +10,6 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -25,12 +24,6 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256  # hashing a huge password would tie up the server
 MIN_LOCAL_PART = 3  # shorter email local parts ("jo@…") are too common to forbid in passwords
 MIN_DISTINCT = 5  # different characters a password needs: "aaaaaaaaaa" or "ababababab" is weak
-
-# Failed logins: this many failures of one key within the window lock that key.
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-FIRST_LOCK = timedelta(minutes=15)  # doubles with each further lock of the same key
-LONGEST_LOCK = timedelta(hours=24)
 
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile).
 HASHER = PasswordHasher()
@@ -158,31 +151,3 @@ def csrf_matches(expected: str | None, given: str | None) -> bool:
     if not expected or not given:
         return False
     return secrets.compare_digest(expected.encode(), given.encode())
-
-
-@dataclass(frozen=True)
-class ThrottleState:
-    failures: int
-    window_start: datetime
-    locked_until: datetime | None
-    locks: int
-
-
-def after_failure(state: ThrottleState | None, now: datetime) -> ThrottleState:
-    """Return a key's state after one more failed login: a lock, doubling each time, once
-    MAX_FAILURES failures fall within FAILURE_WINDOW."""
-    if state is None or now - state.window_start > FAILURE_WINDOW:
-        locks = state.locks if state is not None and now - state.window_start < LONGEST_LOCK else 0
-        state = ThrottleState(0, now, None, locks)
-    failures = state.failures + 1
-    if failures < MAX_FAILURES:
-        return ThrottleState(failures, state.window_start, state.locked_until, state.locks)
-    lock = min(FIRST_LOCK * (2**state.locks), LONGEST_LOCK)
-    return ThrottleState(0, now, now + lock, state.locks + 1)
-
-
-def locked_until(state: ThrottleState | None, now: datetime) -> datetime | None:
-    """Return when a locked key may try again, or None when it may try now."""
-    if state is None or state.locked_until is None or state.locked_until <= now:
-        return None
-    return state.locked_until

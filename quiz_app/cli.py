@@ -14,7 +14,24 @@ from quiz_app.outages import DatabaseUnavailable
 if TYPE_CHECKING:
     from collections import Counter
 
+    from fastapi import FastAPI
     from sqlalchemy.orm import Session, sessionmaker
+    from uvicorn import Config
+
+
+def uvicorn_config(app: "FastAPI", settings: Settings, host: str, port: int) -> "Config":
+    """Return how `quiz-app serve` runs the app: behind the proxies the settings trust,
+    request.client is the real client (what the rate limits count), not the proxy."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=settings.proxy_headers,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -22,8 +39,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     from quiz_app.main import create_app
 
+    settings = Settings()
     try:
-        app = create_app(Settings())
+        app = create_app(settings)
     except BankError as exc:
         print("The question bank has problems; fix them and start again:", file=sys.stderr)
         for problem in exc.problems:
@@ -33,7 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"Claim Check is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.Server(uvicorn_config(app, settings, args.host, args.port)).run()
     return 0
 
 
@@ -62,7 +80,7 @@ def _read_password(args: argparse.Namespace, email: str) -> tuple[str | None, bo
 
 
 def _teacher(args: argparse.Namespace) -> int:
-    from quiz_app import db, store
+    from quiz_app import db, rate_limits, store
 
     email = auth.normalize_email(args.email)
     if problem := auth.email_problem(email):
@@ -87,6 +105,7 @@ def _teacher(args: argparse.Namespace) -> int:
                 print(f"Created the teacher account {email}.")
             else:
                 store.teachers.set_password(session, teacher=teacher, password=password)
+                rate_limits.clear_account(session, email=email)
                 print(f"Set a new password for {email}; they are logged out everywhere.")
     finally:
         engine.dispose()

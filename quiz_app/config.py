@@ -72,6 +72,19 @@ class Settings(BaseSettings):
         "is never offered.",
     )
 
+    proxy_headers: bool = Field(
+        default=True,
+        description="Whether `quiz-app serve` reads the client's address from X-Forwarded-For "
+        "and X-Forwarded-Proto, when the request comes from one of forwarded_allow_ips.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        pattern=r"^[^\r\n]*$",
+        description="The proxies trusted to say who the client is (uvicorn's "
+        "--forwarded-allow-ips): addresses or networks separated by commas, or '*' for any. "
+        "Rate limits count each student's real address only when their proxy is listed.",
+    )
+
     lti_http_timeout: float = Field(
         default=5.0,
         gt=0,

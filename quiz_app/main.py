@@ -21,6 +21,7 @@ from quiz_app.config import Settings
 from quiz_app.deps import LoginRequired, is_htmx
 from quiz_app.head_requests import HeadAsGet
 from quiz_app.lti.ags import GradeSender
+from quiz_app.models import utcnow
 from quiz_app.paths import bundled
 from quiz_app.retention import Sweeper
 from quiz_app.routes import about
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         headers={"User-Agent": "Claim Check LTI tool"},
     )
     app.state.bank = bank
+    app.state.clock = utcnow  # what the rate limits count by; tests set their own
     app.state.engine = engine
     app.state.sessions = db.session_factory(engine)
     app.state.templates = templates = make_templates(settings)
@@ -132,7 +134,9 @@ def _add_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
             message = "There is no page at this address. Check the link, or go to the home page."
         elif exc.status_code == 405:
             message = "This address does not accept that kind of request. Use the page's buttons."
-        return error_page(request, exc.status_code, message)
+        response = error_page(request, exc.status_code, message)
+        response.headers.update(exc.headers or {})  # a 429's Retry-After
+        return response
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

@@ -155,16 +155,17 @@ class TeacherSession(Base):
     teacher: Mapped[Teacher] = relationship()
 
 
-class LoginThrottle(Base):
-    """Failed logins of one key ("account:<email>" or "address:<ip>"), to slow down guessing."""
+class RateLimit(Base):
+    """How many events (a start, a wrong join code, a failed login...) one key counted in one
+    fixed window; quiz_app/rate_limits.py names the keys and the limits."""
 
-    __tablename__ = "login_throttles"
+    __tablename__ = "rate_limits"
 
-    key: Mapped[str] = mapped_column(String(320), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    locks: Mapped[int] = mapped_column(Integer, default=0)  # how many times it was locked
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # When the row no longer counts for anything (the end of the window after it).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Assignment(Base):

@@ -36,7 +36,7 @@ TABLES = (
     "lti_sessions",
     "lti_launch_states",
     "lti_access_tokens",
-    "login_throttles",
+    "rate_limits",
     "lti_users",
 )
 

@@ -2,13 +2,14 @@
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from quiz_app import auth, db, store
+from quiz_app import auth, db, rate_limits, store
 from quiz_app.cli import main
-from quiz_app.models import Teacher, TeacherSession
+from quiz_app.models import RateLimit, Teacher, TeacherSession
 
 
 @pytest.fixture
@@ -74,6 +75,34 @@ def test_teacher_reset_password_sets_new_one_and_logs_out_everywhere(
     with db.session_factory(engine)() as session:
         assert list(session.scalars(select(TeacherSession))) == []
     engine.dispose()
+
+
+def test_teacher_reset_password_forgets_that_emails_failed_logins_only(
+    admin_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["teacher", "create", "ada@school.org"])
+    now = datetime.now(UTC)
+    engine = db.make_engine(admin_env)
+    with db.session_factory(engine)() as session:
+        for email, network in (
+            ("Ada@school.org", "203.0.113.7"),
+            ("ada@school.org", "2001:db8::/64"),
+            ("bob@school.org", "203.0.113.7"),
+        ):
+            subject = rate_limits.pair(email, network)
+            rate_limits.record(session, rule=rate_limits.LOGIN_PAIR, subject=subject, now=now)
+        rate_limits.record(session, rule=rate_limits.LOGIN_ADDRESS, subject="203.0.113.7", now=now)
+    assert main(["teacher", "reset-password", "ada@school.org"]) == 0
+    bob = rate_limits.email_part("bob@school.org")
+    with db.session_factory(engine)() as session:
+        keys = sorted(re.sub(r":\d+:", ":", key) for key in session.scalars(select(RateLimit.key)))
+    engine.dispose()
+    assert keys == [
+        "login-address:203.0.113.7",
+        "login-address:203.0.113.7",  # a row for 15 minutes and one for the day
+        f"login-pair:{bob}@203.0.113.7",
+        f"login-pair:{bob}@203.0.113.7",
+    ]
 
 
 def test_teacher_reset_password_unknown_email_exits_1(

@@ -30,15 +30,14 @@ from quiz_app.models import (
     AssignmentEvent,
     Attempt,
     Base,
-    LoginThrottle,
     PracticeRound,
+    RateLimit,
     StudentAllowance,
     Teacher,
     TeacherQuestion,
     TeacherSession,
 )
 from quiz_app.store.attempts import chunks, delete_attempt_rows, with_practice_rounds
-from quiz_app.store.teachers import account_key
 
 
 @dataclass(frozen=True)
@@ -262,15 +261,7 @@ def _login_records(
         (LtiSession, LtiSession.expires_at < cutoffs.login),
         (LtiLaunchState, LtiLaunchState.expires_at < cutoffs.login),
         (LtiAccessToken, LtiAccessToken.expires_at < cutoffs.login),
-        (
-            LoginThrottle,
-            and_(
-                LoginThrottle.window_start < cutoffs.login,
-                or_(
-                    LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < cutoffs.login
-                ),
-            ),
-        ),
+        (RateLimit, RateLimit.expires_at < cutoffs.now),
         (LtiUser, and_(LtiUser.created_at < cutoffs.lms_user, ~kept_attempt, ~live_session)),
     ]
 
@@ -354,9 +345,6 @@ def teacher_rows(session: Session, *, teacher: Teacher) -> Counter[str]:
     )
     counts["lti_users"] = len(users)
     counts["lti_sessions"] = _count_in(session, LtiSession.lti_user_id, users + kept)
-    counts["login_throttles"] = _count(
-        session, LoginThrottle, LoginThrottle.key == account_key(teacher.email)
-    )
     counts["teachers"] = 1
     return counts
 
@@ -380,7 +368,6 @@ def delete_teacher(session: Session, *, teacher: Teacher) -> None:
     _delete_in(session, LtiUser.id, users)
     for chunk in chunks(kept):
         session.execute(update(LtiUser).where(LtiUser.id.in_(chunk)).values(teacher_id=None))
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key(teacher.email)))
     for column in (
         TeacherQuestion.teacher_id,
         TeacherSession.teacher_id,

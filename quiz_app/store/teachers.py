@@ -1,15 +1,15 @@
-"""Teacher accounts, their logged-in sessions and the login throttle, as keyword-only functions
-over a session. Their assignments are in store/assignments.py, their own questions in
-store/teacher_questions.py."""
+"""Teacher accounts and their logged-in sessions, as keyword-only functions over a session.
+Their assignments are in store/assignments.py, their own questions in
+store/teacher_questions.py, the counters that slow down failed logins in store/rate_limits.py."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from quiz_app import auth
-from quiz_app.models import LoginThrottle, Teacher, TeacherSession, utcnow
+from quiz_app.models import Teacher, TeacherSession, utcnow
 
 # --- accounts ---------------------------------------------------------------------------
 
@@ -34,7 +34,6 @@ def set_password(session: Session, *, teacher: Teacher, password: str) -> None:
     """Change a teacher's password and log out every browser they were logged in on."""
     teacher.password_hash = auth.hash_password(password)
     session.execute(delete(TeacherSession).where(TeacherSession.teacher_id == teacher.id))
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key(teacher.email)))
     session.commit()
 
 
@@ -80,51 +79,4 @@ def end_session(session: Session, *, token: str) -> None:
     session.execute(
         delete(TeacherSession).where(TeacherSession.token_hash == auth.token_hash(token))
     )
-    session.commit()
-
-
-# --- login slowdown ---------------------------------------------------------------------
-
-
-def account_key(email: str) -> str:
-    return f"account:{auth.normalize_email(email)}"[:320]
-
-
-def address_key(address: str) -> str:
-    return f"address:{address}"[:320]
-
-
-def _throttle_state(row: LoginThrottle | None) -> auth.ThrottleState | None:
-    if row is None:
-        return None
-    return auth.ThrottleState(row.failures, row.window_start, row.locked_until, row.locks)
-
-
-def login_locked_until(session: Session, *, keys: list[str], now: datetime) -> datetime | None:
-    """Return the latest time any of the keys is locked until, or None when none is locked."""
-    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
-    times = [t for row in rows if (t := auth.locked_until(_throttle_state(row), now))]
-    return max(times, default=None)
-
-
-def record_login_failure(session: Session, *, keys: list[str], now: datetime) -> None:
-    """Count one failed login against each key (an account and an address)."""
-    for key in keys:
-        for _ in range(2):  # a concurrent first failure may insert the row first: read it back
-            row = session.get(LoginThrottle, key, populate_existing=True)
-            state = auth.after_failure(_throttle_state(row), now)
-            if row is None:
-                row = LoginThrottle(key=key)
-                session.add(row)
-            row.failures, row.window_start = state.failures, state.window_start
-            row.locked_until, row.locks = state.locked_until, state.locks
-            try:
-                session.commit()
-                break
-            except IntegrityError:
-                session.rollback()
-
-
-def clear_login_failures(session: Session, *, key: str) -> None:
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
     session.commit()

@@ -10,9 +10,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
+from tests.support.teacher_browser import PASSWORD, sign_up
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a walk by the river"
 
 
 def _axe_violations(page: Page) -> list[str]:
@@ -22,11 +22,7 @@ def _axe_violations(page: Page) -> list[str]:
 
 def _teacher_with_a_class(page: Page, base: str) -> str:
     """Sign up, make an assignment, and return its join code."""
-    page.goto(f"{base}/teacher/signup")
-    page.get_by_label("Email").fill("ada@school.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, base, "ada@school.org", PASSWORD)
     page.get_by_role("link", name="New assignment").click()
     page.get_by_label("Title").fill("Year 9 evidence check")
     page.get_by_label("A question set").check()

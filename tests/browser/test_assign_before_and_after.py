@@ -15,6 +15,7 @@ from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import presentation
 from tests.browser.conftest import LiveServer
+from tests.support.teacher_browser import sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +29,7 @@ def _axe_violations(page: Page) -> list[str]:
 
 def _make_assignment(teacher: Page, base: str) -> str:
     """Sign up, assign "Before and after"; return the join code."""
-    teacher.goto(f"{base}/teacher/signup")
-    teacher.get_by_label("Email").fill("ada@school.org")
-    teacher.get_by_label("Password", exact=True).fill("a walk by the river")
-    teacher.get_by_label("Password again").fill("a walk by the river")
-    teacher.get_by_role("button", name="Create account").click()
+    sign_up(teacher, base)
     teacher.get_by_role("link", name="New assignment").click()
     teacher.get_by_label("Title").fill("Year 9 before and after")
     teacher.get_by_label("A question set").check()

@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
+from tests.support.teacher_browser import sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +27,7 @@ def _local(when: datetime) -> str:
 
 
 def _make_assignment(page: Page, base: str) -> str:
-    page.goto(f"{base}/teacher/signup")
-    page.get_by_label("Email").fill("ada@school.org")
-    page.get_by_label("Password", exact=True).fill("a walk by the river")
-    page.get_by_label("Password again").fill("a walk by the river")
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, base)
     page.get_by_role("link", name="New assignment").click()
     page.get_by_label("Title").fill("Year 9 evidence check")
     page.get_by_label("A question set").check()

@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.support.browser_steps import axe_violations, sign_up
+from tests.support.browser_steps import axe_violations
 from tests.support.question_forms import BEST_EVIDENCE_FORM as FORM
+from tests.support.teacher_browser import sign_up
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
+from tests.support.teacher_browser import create_account, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +36,9 @@ def _axe_violations(page: Page) -> list[str]:
 def _sign_up(page: Page, base: str) -> None:
     page.goto(f"{base}/teacher/signup")
     assert _axe_violations(page) == []
-    page.get_by_label("Email").fill("ada@school.org")
-    page.get_by_label("Password", exact=True).fill("a walk by the river")
-    page.get_by_label("Password again").fill("a walk by the river")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Your assignments")).to_be_visible()
+    create_account(page, base)
+    assert _axe_violations(page) == []  # the login page that says the account is ready
+    log_in(page)
 
 
 def _student_answers(page: Page, base: str, code: str, name: str, answers: int) -> None:
@@ -141,3 +140,20 @@ def test_question_editor_shows_problems_as_the_teacher_types(
     teacher.get_by_role("button", name="Save the question").click()
     expect(teacher.get_by_role("heading", name="My questions")).to_be_visible()
     expect(teacher.get_by_text("My cousin says a tiny amount is legal")).to_be_visible()
+
+
+def test_teacher_who_mistypes_five_times_sees_when_to_try_again(
+    server: LiveServer, new_device: Callable[..., Page]
+) -> None:
+    teacher = new_device()
+    _sign_up(teacher, server.url)
+    teacher.get_by_role("button", name="Log out").click()
+    for _ in range(5):
+        teacher.get_by_label("Email").fill("ada@school.org")
+        teacher.get_by_label("Password").fill("a walk by the lake")
+        teacher.get_by_role("button", name="Log in").click()
+    alert = teacher.get_by_role("alert")
+    expect(alert).to_contain_text("Too many failed logins for this email from your network.")
+    expect(alert).to_contain_text(re.compile(r"Try again after \d\d:\d\d UTC \(in about \d+ "))
+    assert _axe_violations(teacher) == []
+    expect(teacher.get_by_label("Email")).to_have_value("ada@school.org")

@@ -59,17 +59,17 @@ def test_privacy_doc_describes_every_table_of_the_database(app: FastAPI) -> None
     assert missing == []
 
 
-def test_privacy_doc_says_ip_addresses_are_stored_only_for_failed_teacher_logins() -> None:
+def test_privacy_doc_says_ip_addresses_are_stored_only_in_rate_limit_counters() -> None:
     text = (DOCS / "privacy.md").read_text(encoding="utf-8")
-    assert "stores no student's IP address" in text
-    assert "`login_throttles`" in text
+    assert "stores no student's IP address with anything about the student" in text
+    assert "`rate_limits`" in text
     ip_columns = [
         f"{table.name}.{column.name}"
         for table in Base.metadata.tables.values()
         for column in table.columns
         if any(word in column.name for word in ("ip", "address", "email", "agent"))
     ]
-    assert ip_columns == ["teachers.email"]  # the throttle keeps addresses inside its key
+    assert ip_columns == ["teachers.email"]  # the rate limits keep addresses inside their keys
 
 
 def test_accessibility_page_shows_each_criterion_a_and_aa(client: TestClient) -> None:

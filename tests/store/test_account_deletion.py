@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from quiz_app import store
 from quiz_app.lti.tables import LtiGrade, LtiLinkGrant, LtiPlatform, LtiResourceLink
-from quiz_app.models import Base, LoginThrottle, Teacher, TeacherQuestion, utcnow
+from quiz_app.models import Base, Teacher, TeacherQuestion, utcnow
 from tests.support import aged_data as aged
 
 
@@ -61,9 +61,6 @@ def _teacher_with_a_class(session: Session, email: str, code: str, lms: LtiPlatf
         )
     )
     store.teachers.create_session(session, teacher=owner, hours=1)
-    session.add(
-        LoginThrottle(key=store.teachers.account_key(email), failures=1, window_start=utcnow())
-    )
     session.commit()
     return owner
 

@@ -18,8 +18,8 @@ from quiz_app.models import (
     Assignment,
     AssignmentEvent,
     Attempt,
-    LoginThrottle,
     PracticeRound,
+    RateLimit,
     StudentAllowance,
     TeacherSession,
     utcnow,
@@ -122,8 +122,15 @@ def test_purge_login_records_and_lms_users_past_their_time_deletes_them_only(
                     expires_at=aged.days_ago(expired),
                 )
             )
-        for key, began in (("account:old@school.org", 20), ("address:10.0.0.1", 2)):
-            session.add(LoginThrottle(key=key, failures=3, window_start=aged.days_ago(began)))
+        for key, ends in (("login-pair:old", 1), ("start:10.0.0.1", -0.01)):
+            session.add(
+                RateLimit(
+                    key=key,
+                    window_start=aged.days_ago(ends + 1),
+                    count=3,
+                    expires_at=aged.days_ago(ends),
+                )
+            )
         lms = aged.platform(session)
         for state, expired in (("old-state", 8), ("new-state", 0)):
             session.add(
@@ -151,14 +158,14 @@ def test_purge_login_records_and_lms_users_past_their_time_deletes_them_only(
 
         hashes = set(session.scalars(select(TeacherSession.token_hash)))
         assert hashes == {"recent", "live"}
-        assert set(session.scalars(select(LoginThrottle.key))) == {"address:10.0.0.1"}
+        assert set(session.scalars(select(RateLimit.key))) == {"start:10.0.0.1"}
         assert set(session.scalars(select(LtiLaunchState.state))) == {"new-state"}
         subs = set(session.scalars(select(LtiUser.sub)))
         assert subs == {"launched-today", "new", "learner"}
         assert forgotten.id not in _ids(session, LtiUser)
         assert _count(session, LtiSession) == 1 and _count(session, LtiAttempt) == 1
         assert deleted["lti_users"] == 2 and deleted["lti_sessions"] == 1
-        assert deleted["teacher_sessions"] == 1 and deleted["login_throttles"] == 1
+        assert deleted["teacher_sessions"] == 1 and deleted["rate_limits"] == 1
         assert deleted["lti_attempts"] == 1 and deleted["lti_launch_states"] == 1
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from quiz_app import messages, store
+from quiz_app import messages, rate_limits, store
 from quiz_app.bank.catalog import QuestionSet
 from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, SessionDep, TemplatesDep
@@ -64,11 +64,16 @@ def _embedded_set(request: Request, bank: BankDep, set_id: str) -> tuple[str, st
 
 
 def _embedded_assignment(request: Request, session: SessionDep, code: str) -> tuple[str, str]:
-    """Return the title and the framed join page's path of an assignment's join code."""
+    """Return the title and the framed join page's path of an assignment's join code.
+
+    Security: a lookup here is a guess like one on /join, limited by the same counter, so the
+    title is told only for a known code, at no more than /join's pace."""
+    rate_limits.check(request, session, rate_limits.WRONG_CODE)
     found = store.assignments.get_assignment_by_code(
         session, code=assignments.normalize_code(code[:40])
     )
     if found is None:
+        rate_limits.note(request, session, rate_limits.WRONG_CODE)
         raise HTTPException(
             404, "No assignment has that join code: check the link with the assignment's teacher."
         )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from quiz_app import store
+from quiz_app import rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.classroom import assignments, resume, seeds, students
 from quiz_app.deps import SessionDep, TemplatesDep
@@ -47,15 +47,19 @@ def _not_found(request: Request, templates: TemplatesDep, typed: str, message: s
 def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment | None, str]:
     """Return the assignment a typed code names, or None and a message that helps.
 
-    The pages of an assignment may be framed only by the sites its teacher listed.
+    The pages of an assignment may be framed only by the sites its teacher listed. Security:
+    wrong codes are limited per network, and a network over the limit learns nothing, not
+    even whether its code was right.
     """
     code = assignments.normalize_code(typed)
     problem = assignments.code_problem(code)
     if problem:
         return None, problem
+    rate_limits.check(request, session, rate_limits.WRONG_CODE)  # refused even if right
     found = store.assignments.get_assignment_by_code(session, code=code)
     if found is None:
         resume.record_wrong_code("join")
+        rate_limits.note(request, session, rate_limits.WRONG_CODE)
         return None, (
             f"No assignment has the code {assignments.format_code(code)}. Check it with your "
             "teacher: codes are 6 letters and digits, and never use 0, O, 1, I or L."
@@ -172,7 +176,11 @@ def embed_join(
 ) -> Response:
     """The page a course page frames: the assignment's name form, with minimal chrome."""
     request.state.embedded = True
-    assignment, message = _find(request, session, code[:40])
+    try:
+        assignment, message = _find(request, session, code[:40])
+    except HTTPException:  # too many wrong codes: the course page's frame shows the wait
+        allow_framing(request)
+        raise
     if assignment is None:
         allow_framing(request)  # the course page's frame shows what is wrong
         raise HTTPException(404, message)
@@ -216,13 +224,16 @@ def _rejoin(
     student: str,
     typed_code: str,
 ) -> Response:
-    """Send a student back into their own unfinished attempt, named and proved by its code."""
+    """Send a student back into their own unfinished attempt, named and proved by its code.
+    Wrong codes count as wrong join codes do (rate_limits.WRONG_CODE)."""
+    rate_limits.check(request, session, rate_limits.WRONG_CODE)
     key = assignments.name_key(student)
     candidates = store.assignments.student_attempts(session, assignment=assignment, student_key=key)
     attempt = resume.matching_attempt(candidates, typed_code)
     extra = {"name": student, "resume_typed": typed_code}
     if attempt is None:
         resume.record_wrong_code("resume", assignment)
+        rate_limits.note(request, session, rate_limits.WRONG_CODE)
         extra["error"] = WRONG_RESUME_CODE.format(name=student)
         return _page(request, templates, session, assignment, extra, 403)
     if store.attempts.is_complete(session, attempt=attempt):
@@ -233,6 +244,7 @@ def _rejoin(
 
 def _start(request: Request, session: SessionDep, assignment: Assignment, student: str) -> Response:
     """Start the student's new attempt at the assignment, and send them into it."""
+    rate_limits.spend(request, session, rate_limits.START)
     seed = seeds.new_seed()
     verdicts = lookup.verdicts_of(session, request.app.state.bank, assignment.pool)
     phases = assignments.phases_for_student(assignment, seed, verdicts)

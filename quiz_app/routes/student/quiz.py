@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import completion, messages, store
+from quiz_app import completion, messages, rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.classroom import assignments, seeds, students
@@ -168,6 +168,7 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
     qset = bank.sets.get(set_id)
     if qset is None:
         raise HTTPException(404, messages.NO_SUCH_SET)
+    rate_limits.spend(request, session, rate_limits.START)
     seed = seeds.new_seed()
     phases = bank.phases(qset, seed)
     attempt = store.attempts.create_attempt(

@@ -2,12 +2,11 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import auth, store
-from quiz_app.classroom.assignments import show_time
+from quiz_app import auth, rate_limits, store
 from quiz_app.deps import (
     CurrentTeacher,
     FormDataDep,
@@ -16,11 +15,12 @@ from quiz_app.deps import (
     TeacherPageDep,
     TemplatesDep,
 )
-from quiz_app.models import utcnow
 from quiz_app.security import check_csrf, set_cookie, set_session_cookie
 from quiz_app.templating import path_for
 
 router = APIRouter(prefix="/teacher")
+
+MISMATCH = "That email and password do not match an account."
 
 
 class AccountForm(BaseModel):
@@ -96,6 +96,16 @@ def show_login(request: Request, templates: TemplatesDep, next: str = "/teacher"
     return _render_form(request, templates, "teacher/login.html", {"next": _safe_next(next)})
 
 
+def _login_refused(
+    request: Request, templates: TemplatesDep, context: dict[str, Any], refused: HTTPException
+) -> Response:
+    """Render the login form with a 429: when this email may be tried again from here."""
+    context = {**context, "error": refused.detail}
+    response = _render_form(request, templates, "teacher/login.html", context, 429)
+    response.headers.update(refused.headers or {})
+    return response
+
+
 @router.post("/login")
 def login(
     request: Request,
@@ -105,33 +115,32 @@ def login(
 ) -> Response:
     _check_login_csrf(request, form.csrf_token)
     email, password, next = form.email, form.password, form.next
-    now = utcnow()
-    address = request.client.host if request.client else "unknown"
-    keys = [store.teachers.account_key(email), store.teachers.address_key(address)]
-    until = store.teachers.login_locked_until(session, keys=keys, now=now)
+    network = rate_limits.client_network(request)
+    # Security: failed logins are slowed per (email, network) and per network, never per
+    # account alone, so nobody can lock a teacher out from elsewhere.
+    subjects = [
+        (rate_limits.LOGIN_PAIR, rate_limits.pair(email, network)),
+        (rate_limits.LOGIN_ADDRESS, network),
+    ]
     context = {"next": _safe_next(next), "values": {"email": email}}
-    if until is not None:
-        minutes = max(1, round((until - now).total_seconds() / 60))
-        message = (
-            f"Too many failed logins. Try again after {show_time(until)} "
-            f"(in about {minutes} minute{'s' if minutes != 1 else ''})."
-        )
-        response = _render_form(
-            request, templates, "teacher/login.html", {**context, "error": message}, 429
-        )
-        response.headers["Retry-After"] = str(int((until - now).total_seconds()) + 1)
-        return response
+    if refused := rate_limits.refusal(request, session, subjects):
+        return _login_refused(request, templates, context, refused)
     teacher = store.teachers.get_teacher_by_email(session, email=email)
     if not auth.verify_password(teacher.password_hash if teacher else None, password):
-        store.teachers.record_login_failure(session, keys=keys, now=now)
-        message = "That email and password do not match an account. Check both and try again."
+        now = rate_limits.now_for(request)
+        for rule, subject in subjects:
+            rate_limits.record(session, rule=rule, subject=subject, now=now)
+        if refused := rate_limits.refusal(request, session, subjects):  # that was the last try
+            refused.detail = f"{MISMATCH} {refused.detail}"
+            return _login_refused(request, templates, context, refused)
+        message = f"{MISMATCH} Check both and try again."
         return _render_form(
             request, templates, "teacher/login.html", {**context, "error": message}, 401
         )
     assert teacher is not None
     if auth.needs_rehash(teacher.password_hash):
         store.teachers.set_password(session, teacher=teacher, password=password)
-    store.teachers.clear_login_failures(session, key=keys[0])
+    rate_limits.clear(session, rule=rate_limits.LOGIN_PAIR, subject=subjects[0][1])
     return _log_in(request, session, teacher, next)
 
 
@@ -149,6 +158,8 @@ def signup(
     templates: TemplatesDep,
     form: Annotated[SignupForm, Form()],
 ) -> Response:
+    """Create the account, or (security) say exactly the same when the email has one: the
+    reply never tells whether an email is known, and the existing account stays as it was."""
     if not request.app.state.settings.open_signup:
         return _render_form(request, templates, "teacher/signup_closed.html", {}, 403)
     _check_login_csrf(request, form.csrf_token)
@@ -161,15 +172,14 @@ def signup(
         errors["password"] = problems
     elif password != password_again:
         errors["password_again"] = ["The two passwords are not the same."]
-    teacher = None
-    if not errors:
-        teacher = store.teachers.create_teacher(session, email=email, password=password)
-        if teacher is None:
-            errors["email"] = ["This email already has an account. Log in instead."]
-    if teacher is None:
+    if errors:
         context = {"errors": errors, "values": {"email": email}}
         return _render_form(request, templates, "teacher/signup.html", context, 422)
-    return _log_in(request, session, teacher, "/teacher")
+    rate_limits.spend(request, session, rate_limits.SIGNUP)
+    # Hashes the password whether or not the email is taken, so both take the same time.
+    store.teachers.create_teacher(session, email=email, password=password)
+    context = {"next": "/teacher", "values": {"email": email}, "signed_up": True}
+    return _render_form(request, templates, "teacher/login.html", context)
 
 
 @router.post("/logout")
@@ -211,7 +221,9 @@ def delete_account(page: TeacherPageDep, form: FormDataDep) -> Response:
         return _confirm_delete(
             page, "That is not your password. Type the password you log in with to confirm."
         )
+    email = page.teacher.email
     store.retention.delete_teacher(page.session, teacher=page.teacher)
+    rate_limits.clear_account(page.session, email=email)  # its failed logins, from anywhere
     return _log_out(RedirectResponse(path_for(page.request, "show_account_deleted"), 303))
 
 

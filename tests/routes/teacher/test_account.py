@@ -8,10 +8,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from quiz_app import auth, store
+from quiz_app import auth, rate_limits, store
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-from quiz_app.models import LoginThrottle, Teacher, TeacherSession
+from quiz_app.models import RateLimit, Teacher, TeacherSession
+from tests.support.clock import set_clock
 from tests.support.teacher_factories import PASSWORD, login_csrf, make_teacher, teacher_client
 
 GOOD_PASSWORD = "a walk by the river"
@@ -40,23 +41,30 @@ def _teachers(app: FastAPI) -> list[Teacher]:
         return list(session.scalars(select(Teacher)))
 
 
-def test_signup_creates_argon2id_account_and_logs_in(app: FastAPI, client: TestClient) -> None:
+def test_signup_creates_argon2id_account_and_asks_to_log_in(
+    app: FastAPI, client: TestClient
+) -> None:
     response = _signup(client, "Ada@School.org", GOOD_PASSWORD)
-    assert response.status_code == 303
-    assert response.headers["location"] == "/teacher"
+    assert response.status_code == 200
+    assert "Your account is ready: log in with your email and password." in response.text
+    assert 'name="email" type="email" autocomplete="username" required value="ada@school.org"' in (
+        response.text
+    )
+    assert auth.SESSION_COOKIE not in client.cookies  # no automatic login
     (teacher,) = _teachers(app)
     assert teacher.email == "ada@school.org"
     assert teacher.password_hash.startswith("$argon2id$")
     assert GOOD_PASSWORD not in teacher.password_hash
-    home = client.get("/teacher")
-    assert home.status_code == 200
-    assert "Logged in as ada@school.org" in home.text
+    logged_in = _login(client, "ada@school.org", GOOD_PASSWORD)
+    assert logged_in.status_code == 303
+    assert "Logged in as ada@school.org" in client.get("/teacher").text
 
 
 def test_session_cookie_is_httponly_lax_and_stored_only_as_hash(
     app: FastAPI, client: TestClient
 ) -> None:
-    response = _signup(client, "ada@school.org", GOOD_PASSWORD)
+    make_teacher(app)
+    response = _login(client, "ada@school.org", PASSWORD)
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(f"{auth.SESSION_COOKIE}=")
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
@@ -95,15 +103,35 @@ def test_signup_breaking_policy_is_422_with_reason_and_stores_nothing(
     assert auth.SESSION_COOKIE not in client.cookies
 
 
-def test_signup_existing_email_is_422_and_keeps_first_password(
+def test_signup_existing_email_gets_the_same_page_and_keeps_the_account(app: FastAPI) -> None:
+    pages = []
+    for _ in range(2):  # a new email, then the same email again from another browser
+        with TestClient(app, follow_redirects=False) as browser:
+            response = _signup(browser, "ADA@school.org", GOOD_PASSWORD + str(len(pages)))
+            token = browser.cookies[auth.LOGIN_CSRF_COOKIE]
+            assert auth.SESSION_COOKIE not in browser.cookies
+            pages.append((response.status_code, response.text.replace(token, "TOKEN")))
+    assert pages[0] == pages[1]
+    assert pages[0][0] == 200
+    (teacher,) = _teachers(app)
+    assert auth.verify_password(teacher.password_hash, GOOD_PASSWORD + "0")
+    assert not auth.verify_password(teacher.password_hash, GOOD_PASSWORD + "1")
+
+
+def test_signups_from_one_address_are_throttled_with_retry_after(
     app: FastAPI, client: TestClient
 ) -> None:
-    make_teacher(app, "ada@school.org")
-    response = _signup(client, "ADA@school.org", GOOD_PASSWORD)
-    assert response.status_code == 422
-    assert "already has an account" in response.text
-    (teacher,) = _teachers(app)
-    assert auth.verify_password(teacher.password_hash, PASSWORD)
+    set_clock(app)
+    (hourly, _daily) = rate_limits.SIGNUP.windows
+    for i in range(hourly.limit):
+        assert _signup(client, f"t{i}@school.org", GOOD_PASSWORD).status_code == 200
+    refused = _signup(client, "late@school.org", GOOD_PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many accounts were created from your network" in refused.text
+    assert int(refused.headers["retry-after"]) > 50 * 60
+    assert len(_teachers(app)) == hourly.limit
+    elsewhere = TestClient(app, client=("203.0.113.9", 5000), follow_redirects=False)
+    assert _signup(elsewhere, "late@school.org", GOOD_PASSWORD).status_code == 200
 
 
 def test_signup_when_closed_is_403_and_points_to_admin(settings: Settings) -> None:
@@ -164,63 +192,70 @@ def test_login_without_csrf_cookie_is_403(app: FastAPI, client: TestClient) -> N
     assert auth.SESSION_COOKIE not in client.cookies
 
 
-def test_five_failed_logins_lock_the_account_with_retry_time(
+def test_five_failed_logins_slow_that_email_from_that_address_only(
     app: FastAPI, client: TestClient
 ) -> None:
+    clock = set_clock(app)
     make_teacher(app)
-    for _ in range(auth.MAX_FAILURES):
+    (pair, _daily) = rate_limits.LOGIN_PAIR.windows
+    for _ in range(pair.limit - 1):
         assert _login(client, "ada@school.org", "wrong password!").status_code == 401
-    # Even the right password is refused while locked, from another address too.
-    other = TestClient(app, client=("203.0.113.9", 5000), follow_redirects=False)
-    response = _login(other, "ada@school.org", PASSWORD)
+    last = _login(client, "ada@school.org", "wrong password!")
+    assert last.status_code == 429  # the fifth typo already says when to try again
+    assert "do not match an account. Too many failed logins for this email" in last.text
+    response = _login(client, "ada@school.org", PASSWORD)
     assert response.status_code == 429
-    assert "Too many failed logins. Try again after" in response.text
-    assert int(response.headers["retry-after"]) > 14 * 60
+    text = html.unescape(response.text)
+    assert "Too many failed logins for this email from your network. Try again after 00:18 UTC" in (
+        text
+    )
+    assert "do not match" not in text
+    assert "(in about 18 minutes)" in text
+    assert int(response.headers["retry-after"]) == 18 * 60
+    # Nobody can lock a teacher out: the right password from another address works.
+    other = TestClient(app, client=("203.0.113.9", 5000), follow_redirects=False)
+    assert _login(other, "ada@school.org", PASSWORD).status_code == 303
+    # And from here once the wait is over.
+    clock.advance(minutes=18)
+    assert _login(client, "ada@school.org", PASSWORD).status_code == 303
 
 
-def test_failed_logins_from_one_address_lock_that_address(app: FastAPI, client: TestClient) -> None:
-    make_teacher(app, "ada@school.org")
+def test_failed_logins_of_many_emails_from_one_address_slow_that_address(
+    app: FastAPI, client: TestClient
+) -> None:
+    set_clock(app)
     make_teacher(app, "bob@school.org")
-    for i in range(auth.MAX_FAILURES):
-        _login(client, f"guess{i}@school.org", "wrong password!")
+    (window, _daily) = rate_limits.LOGIN_ADDRESS.windows
+    for i in range(window.limit - 1):
+        assert _login(client, f"guess{i}@school.org", "wrong password!").status_code == 401
+    assert _login(client, "last-guess@school.org", "wrong password!").status_code == 429
     locked = _login(client, "bob@school.org", PASSWORD)
     assert locked.status_code == 429
-    assert "Too many failed logins. Try again after" in locked.text
+    assert "Too many failed logins came from your network. Try again after" in locked.text
+    assert "retry-after" in locked.headers
     elsewhere = TestClient(app, client=("203.0.113.9", 5000), follow_redirects=False)
     response = _login(elsewhere, "bob@school.org", PASSWORD)
     assert response.status_code == 303
     assert auth.SESSION_COOKIE in response.cookies
 
 
-def test_successful_login_clears_the_account_counter(app: FastAPI, client: TestClient) -> None:
+def test_four_typos_on_made_up_emails_lock_out_no_teacher(app: FastAPI, client: TestClient) -> None:
+    make_teacher(app, "bob@school.org")
+    for i in range(4):
+        _login(client, f"typo{i}@school.org", "wrong password!")
+    assert _login(client, "bob@school.org", PASSWORD).status_code == 303
+
+
+def test_successful_login_clears_the_pair_counter_not_the_address(
+    app: FastAPI, client: TestClient
+) -> None:
     make_teacher(app)
-    for _ in range(auth.MAX_FAILURES - 1):
+    for _ in range(4):
         _login(client, "ada@school.org", "wrong password!")
     assert _login(client, "ada@school.org", PASSWORD).status_code == 303
     with app.state.sessions() as session:
-        keys = list(session.scalars(select(LoginThrottle.key)))
-    assert store.teachers.account_key("ada@school.org") not in keys
-
-
-def test_lock_grows_each_time_and_window_forgets_old_failures() -> None:
-    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    state = None
-    for i in range(auth.MAX_FAILURES):
-        state = auth.after_failure(state, start + timedelta(seconds=i))
-    assert state is not None and state.locked_until is not None
-    first_lock = state.locked_until - (start + timedelta(seconds=auth.MAX_FAILURES - 1))
-    assert first_lock == auth.FIRST_LOCK
-    later = state.locked_until + timedelta(minutes=1)
-    assert auth.locked_until(state, later) is None
-    for i in range(auth.MAX_FAILURES):
-        state = auth.after_failure(state, later + timedelta(seconds=i))
-    assert state.locked_until is not None
-    assert state.locked_until - (later + timedelta(seconds=4)) == 2 * auth.FIRST_LOCK
-    # Four failures spread over more than the window never lock.
-    spread = None
-    for i in range(auth.MAX_FAILURES * 2):
-        spread = auth.after_failure(spread, start + i * (auth.FAILURE_WINDOW / 3))
-    assert spread is not None and spread.locked_until is None
+        keys = list(session.scalars(select(RateLimit.key)))
+    assert keys and all(key.startswith("login-address:") for key in keys)
 
 
 def test_logout_ends_the_session_in_the_database(app: FastAPI) -> None:
