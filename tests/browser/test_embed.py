@@ -4,27 +4,21 @@ refused where it is not meant, a narrow dark frame, axe inside the frame, and a 
 assignment restricted to the course site's origin."""
 
 import html
-import json
 import re
-import shutil
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Frame, FrameLocator, Page, expect
+from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from quiz_app import auth, store
 from quiz_app.bank.items import ClassifyQuestion
-from tests.browser.conftest import CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
-from tests.browser.test_student_flow import (
+from tests.support.course_site import COURSE_TEXT, CourseSite, OpenCoursePage
+from tests.support.live_server import TIMEOUT_MS, LiveServer
+from tests.support.student_pages import (
     QUESTION_URL,
     attempt_question_ids,
     classify_question,
@@ -41,44 +35,7 @@ from tests.support.teacher_factories import assignment_form, make_teacher
 
 pytestmark = pytest.mark.browser
 
-OpenCoursePage = Callable[..., Page]
-
 FRAME = "iframe[data-claim-check]"
-COURSE_TEXT = "Read the article before you try the quiz below."
-COURSE_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Week 3: Evidence · Health course</title>
-</head>
-<body>
-<main>
-<h1>Week 3: Evidence</h1>
-<p>{text}</p>
-{content}
-</main>
-</body>
-</html>
-"""
-
-# Chromium 156 keeps the third-party cookie setting in the profile, not on the command line:
-# --test-third-party-cookie-phaseout and --block-third-party-cookies do not override a profile
-# that allows them (tried), and Playwright has no option for it. So each test starts Chromium
-# on a fresh profile whose Preferences say "block third-party cookies" (cookie_controls_mode 1,
-# which is also this Chromium's default). Each test checks inside the frame that it holds.
-BLOCK_THIRD_PARTY_COOKIES = {"profile": {"cookie_controls_mode": 1}}
-
-# Playwright starts Chromium with ThirdPartyStoragePartitioning disabled (microsoft/playwright
-# #32230), and then blocking third-party cookies blocks the frame's sessionStorage as well.
-# Chrome ships with partitioning on: a frame's storage is kept apart per top-level site, and is
-# allowed while cookies are blocked. Chromium obeys the last --disable-features on its command
-# line, so this list, which leaves partitioning out, replaces Playwright's.
-PARTITIONED_STORAGE_ARGS = [
-    "--disable-features=DestroyProfileOnBrowserClose,HttpsUpgrades,"
-    "HttpsFirstBalancedModeAutoEnable,MediaRouter,PaintHolding,OptimizationHints"
-]
-
 # What Chromium logs on the course page when a frame's CSP refuses it (Chromium 156's wording).
 FRAMING_REFUSED = re.compile(
     r"violates the following Content Security Policy directive: "
@@ -86,101 +43,6 @@ FRAMING_REFUSED = re.compile(
 )
 NARROW = {"width": 320, "height": 640}  # px: a small phone
 DARK_CHANNEL_MAX = 64  # 0-255: every channel of a dark background is below this
-
-
-class CourseSite:
-    """Course pages served on http://localhost:<port>, another site than the quiz's 127.0.0.1.
-
-    Sites compare scheme and registrable domain but not port, so the same pages reached at
-    http://127.0.0.1:<port> are on the quiz's own site: a control for the cookie check.
-    """
-
-    def __init__(self) -> None:
-        self.pages: dict[str, bytes] = {}
-        pages = self.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = pages.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, format: str, *args: Any) -> None:
-                """Keep the test output free of access logs."""
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def add(self, path: str, content: str, *, same_site: bool = False) -> str:
-        """Serve a course page with some text and `content`; return its address."""
-        page = COURSE_PAGE.format(text=COURSE_TEXT, content=content)
-        self.pages[path] = page.encode()
-        host = "127.0.0.1" if same_site else "localhost"
-        return f"http://{host}:{self.port}{path}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
-@pytest.fixture
-def course_site() -> Iterator[CourseSite]:
-    site = CourseSite()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def open_course_page(browser: Browser, tmp_path: Path) -> Iterator[OpenCoursePage]:
-    """Return a function that starts Chromium blocking third-party cookies and opens a page.
-
-    Keyword arguments: partitioned_storage=True to partition the frame's storage as Chrome
-    does; expected_errors, a pattern for console errors the test expects; the rest go to the
-    browser context (viewport, color_scheme). Any other console or JavaScript error fails.
-    """
-    contexts = []
-    errors: list[str] = []
-
-    def open_(
-        *,
-        partitioned_storage: bool = False,
-        expected_errors: re.Pattern[str] | None = None,
-        **options: Any,
-    ) -> Page:
-        profile = tmp_path / f"profile-{len(contexts)}"
-        (profile / "Default").mkdir(parents=True)
-        (profile / "Default" / "Preferences").write_text(json.dumps(BLOCK_THIRD_PARTY_COOKIES))
-        args = [*CHROMIUM_ARGS, *(PARTITIONED_STORAGE_ARGS if partitioned_storage else [])]
-        # The shared browser's Playwright starts this second Chromium with its own profile.
-        context = browser.browser_type.launch_persistent_context(
-            profile, executable_path=shutil.which("chromium"), headless=True, args=args, **options
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.pages[0] if context.pages else context.new_page()
-
-        def record(message: ConsoleMessage) -> None:
-            text = message.text
-            if message.type != "error" or text.startswith("Failed to load resource"):
-                return
-            if expected_errors is None or not expected_errors.search(text):
-                errors.append(text)
-
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", record)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def embed_code(server: LiveServer, set_id: str) -> str:
