@@ -216,6 +216,41 @@ def test_take_set_in_cross_site_frame_fits_frame_to_content_and_shows_results(
     assert cookie_sticks(quiz_frame(page))
 
 
+# A slow course page: each message (the frame's height) waits this long before embed.js sees
+# it, so the frame grows only after focus has moved to the swapped-in heading.
+SLOW_HOST_MS = 250
+SLOW_HOST = f"""window.addEventListener("message", () => {{
+    const end = Date.now() + {SLOW_HOST_MS};
+    while (Date.now() < end) {{}}
+}});"""
+SLOW_HOST_QUESTIONS = 5  # the heading fell below the fold by the fourth question (tried)
+
+
+def test_answer_in_frame_of_slow_course_page_shows_each_heading_focus_moves_to(
+    live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
+) -> None:
+    set_id, total = smallest_set_id(live_server)
+    page = open_course_page()
+    page.add_init_script(SLOW_HOST)
+    page.goto(course_site.add("/week-3", embed_code(live_server, set_id)))
+    quiz = page.frame_locator(FRAME)
+    frame, _first = start_in_frame(page, live_server)
+    for position in range(1, min(total - 1, SLOW_HOST_QUESTIONS) + 1):
+        question = shown_question(frame, live_server)
+        answer = pick(question, right=position % 3 != 2, turn=position)
+        submit_answer(quiz, question, answer)
+        expect(quiz.locator("#feedback-heading")).to_be_focused()
+        expect_frame_fits(frame)
+        expect(quiz.locator("#feedback-heading")).to_be_in_viewport(ratio=1)
+        answer_next = quiz.locator("#feedback").get_by_role("link", name="Next question")
+        next_path = str(answer_next.get_attribute("href"))
+        answer_next.click()
+        frame.wait_for_url(live_server.url + next_path)
+        expect(quiz.locator("#question-heading")).to_be_focused()
+        expect_frame_fits(frame)
+        expect(quiz.locator("#question-heading")).to_be_in_viewport(ratio=1)
+
+
 def test_reload_course_page_mid_quiz_resumes_same_question_when_storage_is_partitioned(
     live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
 ) -> None:
