@@ -1,10 +1,13 @@
 """Shared fixtures: a fresh database per test (SQLite, and PostgreSQL when configured)."""
 
+import functools
 import itertools
 import os
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpcore2
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
@@ -30,6 +33,25 @@ LOAD_BUNDLED_BANK_ONCE = cached_loader(main.load_bank)
 def bundled_bank_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every app built on the bundled bank shares one load of it (tests/support/bundled_bank)."""
     monkeypatch.setattr(main, "load_bank", LOAD_BUNDLED_BANK_ONCE)
+
+
+REAL_DEFAULT_SSL_CONTEXT = httpcore2.default_ssl_context
+
+
+@functools.cache
+def _default_ssl_context(*, _trust_env: bool = True) -> ssl.SSLContext:
+    return REAL_DEFAULT_SSL_CONTEXT(_trust_env=_trust_env)
+
+
+@pytest.fixture(autouse=True)
+def one_default_ssl_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every HTTP client shares one default TLS context, built once per worker.
+
+    Each app makes an httpx2 client for LMSs, and each client would otherwise read the
+    system's whole CA bundle again: a tenth of a second per app on a busy machine. The
+    context is the same one each client would build; nothing in the tests changes it.
+    """
+    monkeypatch.setattr(httpcore2, "default_ssl_context", _default_ssl_context)
 
 
 @pytest.fixture(scope="session")
