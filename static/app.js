@@ -124,6 +124,24 @@
   window.addEventListener("load", postHeight);
   document.addEventListener("htmx:afterSettle", postHeight);
 
+  // The course page resizes the frame only after the focus has moved to what htmx swapped in
+  // (the height message crosses to another process): on a slow device the browser scrolls the
+  // course page to the heading while the frame is still its old size, and the heading then
+  // ends up below the fold. So when the frame did not yet fit, show the heading again once it
+  // does (once: a later resize, like opening a disclosure, must not move the page).
+  var toReveal = null;
+  document.addEventListener("htmx:afterSettle", function () {
+    var content = document.documentElement.getBoundingClientRect().height;
+    var focused = document.activeElement;
+    var pending = Math.abs(content - window.innerHeight) > 1;
+    toReveal = pending && focused && focused !== document.body ? focused : null;
+  });
+  window.addEventListener("resize", function () {
+    var target = toReveal;
+    toReveal = null;
+    if (target && document.activeElement === target) target.scrollIntoView({ block: "nearest" });
+  });
+
   // Resume inside a frame: this tab's attempt for a set is kept in sessionStorage (this
   // origin's, partitioned by the course site), so reloading the course page continues it and
   // a new tab starts afresh. A public set's start page carries on by itself; an assignment's

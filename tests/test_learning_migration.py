@@ -3,6 +3,7 @@ breaking anything saved before it."""
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -13,6 +14,9 @@ from quiz_app import db
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from quiz_app.paths import bundled
+
+# The migrations themselves are checked here: no schema template (tests/conftest.py).
+pytestmark = pytest.mark.migrations
 
 
 def _config() -> Config:

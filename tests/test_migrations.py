@@ -1,5 +1,6 @@
 """The schema comes from Alembic migrations, and upgrading keeps what students saved."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -12,6 +13,9 @@ from quiz_app.config import Settings
 from quiz_app.main import create_app
 from quiz_app.models import Base
 from quiz_app.paths import bundled
+
+# The migrations themselves are checked here: no schema template (tests/conftest.py).
+pytestmark = pytest.mark.migrations
 
 
 def _config() -> Config:

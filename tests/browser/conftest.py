@@ -1,82 +1,25 @@
 """Browser-test fixtures: the app served on a loopback port, and one headless Chromium."""
 
+import json
+import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from quiz_app.bank.catalog import Bank
 from quiz_app.config import Settings
-from quiz_app.main import create_app
+from tests.support.course_site import (
+    BLOCK_THIRD_PARTY_COOKIES,
+    PARTITIONED_STORAGE_ARGS,
+    CourseSite,
+    OpenCoursePage,
+)
+from tests.support.live_server import CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
 
-# Debian's Chromium: `playwright install` cannot download a browser on this network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-STARTUP_SECONDS = 10  # how long the server may take to accept connections
-TIMEOUT_MS = 5_000  # every wait in a test: a local page that takes longer is a failure
-
-
-class LiveServer:
-    """The app served by uvicorn in a background thread, restartable on the same port and DB."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.port = 0
-        self.app: FastAPI | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def bank(self) -> Bank:
-        assert self.app is not None, "the server is not running"
-        bank: Bank = self.app.state.bank
-        return bank
-
-    def start(self) -> None:
-        """Build a fresh app (as a new process would) and serve it until stop()."""
-        self.app = create_app(self.settings)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self.port))
-        self.port = sock.getsockname()[1]
-        self._socket = sock
-        config = uvicorn.Config(self.app, log_level="warning")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(STARTUP_SECONDS)
-        if self._socket is not None:
-            self._socket.close()
-        if self.app is not None:
-            self.app.state.engine.dispose()
-        self._server = self._thread = self._socket = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+__all__ = ["CHROMIUM_ARGS", "TIMEOUT_MS", "LiveServer"]  # what tests import from here
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +76,56 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 def _record_console_error(message: ConsoleMessage, errors: list[str]) -> None:
     if message.type == "error" and not message.text.startswith("Failed to load resource"):
         errors.append(message.text)
+
+
+@pytest.fixture
+def course_site() -> Iterator[CourseSite]:
+    site = CourseSite()
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def open_course_page(browser: Browser, tmp_path: Path) -> Iterator[OpenCoursePage]:
+    """Return a function that starts Chromium blocking third-party cookies and opens a page.
+
+    Keyword arguments: partitioned_storage=True to partition the frame's storage as Chrome
+    does; expected_errors, a pattern for console errors the test expects; the rest go to the
+    browser context (viewport, color_scheme). Any other console or JavaScript error fails.
+    """
+    contexts = []
+    errors: list[str] = []
+
+    def open_(
+        *,
+        partitioned_storage: bool = False,
+        expected_errors: re.Pattern[str] | None = None,
+        **options: Any,
+    ) -> Page:
+        profile = tmp_path / f"profile-{len(contexts)}"
+        (profile / "Default").mkdir(parents=True)
+        (profile / "Default" / "Preferences").write_text(json.dumps(BLOCK_THIRD_PARTY_COOKIES))
+        args = [*CHROMIUM_ARGS, *(PARTITIONED_STORAGE_ARGS if partitioned_storage else [])]
+        # The shared browser's Playwright starts this second Chromium with its own profile.
+        context = browser.browser_type.launch_persistent_context(
+            profile, executable_path=shutil.which("chromium"), headless=True, args=args, **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.pages[0] if context.pages else context.new_page()
+
+        def record(message: ConsoleMessage) -> None:
+            text = message.text
+            if message.type != "error" or text.startswith("Failed to load resource"):
+                return
+            if expected_errors is None or not expected_errors.search(text):
+                errors.append(text)
+
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", record)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"

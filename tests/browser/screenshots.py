@@ -19,8 +19,8 @@ from playwright.sync_api import Page, sync_playwright
 
 from quiz_app.classroom import seeds
 from quiz_app.config import Settings
-from tests.browser import set_walk
-from tests.browser.conftest import CHROMIUM_ARGS, LiveServer
+from tests.support import set_walk
+from tests.support.live_server import CHROMIUM_ARGS, LiveServer
 
 VIEWPORT = {"width": 390, "height": 844}  # a common phone, in CSS pixels
 SEED = 7  # the attempt's draw and order: the same questions every run, to compare runs

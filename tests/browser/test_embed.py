@@ -4,25 +4,21 @@ refused where it is not meant, a narrow dark frame, axe inside the frame, and a 
 assignment restricted to the course site's origin."""
 
 import html
-import json
 import re
-import shutil
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Frame, FrameLocator, Page, expect
+from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from quiz_app import auth, store
 from quiz_app.bank.items import ClassifyQuestion
-from tests.browser.conftest import CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
-from tests.browser.test_student_flow import (
+from tests.support.course_site import COURSE_TEXT, CourseSite, OpenCoursePage
+from tests.support.live_server import TIMEOUT_MS, LiveServer
+from tests.support.student_pages import (
     QUESTION_URL,
     attempt_question_ids,
     classify_question,
@@ -35,31 +31,11 @@ from tests.browser.test_student_flow import (
     smallest_set,
     submit_answer,
 )
-from tests.support.course_site import COURSE_TEXT, CourseSite
 from tests.support.teacher_factories import assignment_form, make_teacher
 
 pytestmark = pytest.mark.browser
 
-OpenCoursePage = Callable[..., Page]
-
 FRAME = "iframe[data-claim-check]"
-# Chromium 156 keeps the third-party cookie setting in the profile, not on the command line:
-# --test-third-party-cookie-phaseout and --block-third-party-cookies do not override a profile
-# that allows them (tried), and Playwright has no option for it. So each test starts Chromium
-# on a fresh profile whose Preferences say "block third-party cookies" (cookie_controls_mode 1,
-# which is also this Chromium's default). Each test checks inside the frame that it holds.
-BLOCK_THIRD_PARTY_COOKIES = {"profile": {"cookie_controls_mode": 1}}
-
-# Playwright starts Chromium with ThirdPartyStoragePartitioning disabled (microsoft/playwright
-# #32230), and then blocking third-party cookies blocks the frame's sessionStorage as well.
-# Chrome ships with partitioning on: a frame's storage is kept apart per top-level site, and is
-# allowed while cookies are blocked. Chromium obeys the last --disable-features on its command
-# line, so this list, which leaves partitioning out, replaces Playwright's.
-PARTITIONED_STORAGE_ARGS = [
-    "--disable-features=DestroyProfileOnBrowserClose,HttpsUpgrades,"
-    "HttpsFirstBalancedModeAutoEnable,MediaRouter,PaintHolding,OptimizationHints"
-]
-
 # What Chromium logs on the course page when a frame's CSP refuses it (Chromium 156's wording).
 FRAMING_REFUSED = re.compile(
     r"violates the following Content Security Policy directive: "
@@ -67,59 +43,6 @@ FRAMING_REFUSED = re.compile(
 )
 NARROW = {"width": 320, "height": 640}  # px: a small phone
 DARK_CHANNEL_MAX = 64  # 0-255: every channel of a dark background is below this
-
-
-@pytest.fixture
-def course_site() -> Iterator[CourseSite]:
-    site = CourseSite()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def open_course_page(browser: Browser, tmp_path: Path) -> Iterator[OpenCoursePage]:
-    """Return a function that starts Chromium blocking third-party cookies and opens a page.
-
-    Keyword arguments: partitioned_storage=True to partition the frame's storage as Chrome
-    does; expected_errors, a pattern for console errors the test expects; the rest go to the
-    browser context (viewport, color_scheme). Any other console or JavaScript error fails.
-    """
-    contexts = []
-    errors: list[str] = []
-
-    def open_(
-        *,
-        partitioned_storage: bool = False,
-        expected_errors: re.Pattern[str] | None = None,
-        **options: Any,
-    ) -> Page:
-        profile = tmp_path / f"profile-{len(contexts)}"
-        (profile / "Default").mkdir(parents=True)
-        (profile / "Default" / "Preferences").write_text(json.dumps(BLOCK_THIRD_PARTY_COOKIES))
-        args = [*CHROMIUM_ARGS, *(PARTITIONED_STORAGE_ARGS if partitioned_storage else [])]
-        # The shared browser's Playwright starts this second Chromium with its own profile.
-        context = browser.browser_type.launch_persistent_context(
-            profile, executable_path=shutil.which("chromium"), headless=True, args=args, **options
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.pages[0] if context.pages else context.new_page()
-
-        def record(message: ConsoleMessage) -> None:
-            text = message.text
-            if message.type != "error" or text.startswith("Failed to load resource"):
-                return
-            if expected_errors is None or not expected_errors.search(text):
-                errors.append(text)
-
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", record)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def embed_code(server: LiveServer, set_id: str) -> str:
@@ -291,6 +214,41 @@ def test_take_set_in_cross_site_frame_fits_frame_to_content_and_shows_results(
     page.goto(course_site.add("/same-site", snippet, same_site=True))
     expect(page.frame_locator(FRAME).get_by_role("button", name="Start")).to_be_visible()
     assert cookie_sticks(quiz_frame(page))
+
+
+# A slow course page: each message (the frame's height) waits this long before embed.js sees
+# it, so the frame grows only after focus has moved to the swapped-in heading.
+SLOW_HOST_MS = 250
+SLOW_HOST = f"""window.addEventListener("message", () => {{
+    const end = Date.now() + {SLOW_HOST_MS};
+    while (Date.now() < end) {{}}
+}});"""
+SLOW_HOST_QUESTIONS = 5  # the heading fell below the fold by the fourth question (tried)
+
+
+def test_answer_in_frame_of_slow_course_page_shows_each_heading_focus_moves_to(
+    live_server: LiveServer, course_site: CourseSite, open_course_page: OpenCoursePage
+) -> None:
+    set_id, total = smallest_set_id(live_server)
+    page = open_course_page()
+    page.add_init_script(SLOW_HOST)
+    page.goto(course_site.add("/week-3", embed_code(live_server, set_id)))
+    quiz = page.frame_locator(FRAME)
+    frame, _first = start_in_frame(page, live_server)
+    for position in range(1, min(total - 1, SLOW_HOST_QUESTIONS) + 1):
+        question = shown_question(frame, live_server)
+        answer = pick(question, right=position % 3 != 2, turn=position)
+        submit_answer(quiz, question, answer)
+        expect(quiz.locator("#feedback-heading")).to_be_focused()
+        expect_frame_fits(frame)
+        expect(quiz.locator("#feedback-heading")).to_be_in_viewport(ratio=1)
+        answer_next = quiz.locator("#feedback").get_by_role("link", name="Next question")
+        next_path = str(answer_next.get_attribute("href"))
+        answer_next.click()
+        frame.wait_for_url(live_server.url + next_path)
+        expect(quiz.locator("#question-heading")).to_be_focused()
+        expect_frame_fits(frame)
+        expect(quiz.locator("#question-heading")).to_be_in_viewport(ratio=1)
 
 
 def test_reload_course_page_mid_quiz_resumes_same_question_when_storage_is_partitioned(

@@ -14,15 +14,15 @@ from quiz_app import store
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import CERTAINTY_LABELS, RUNG_LABELS, VERDICT_LABELS
 from quiz_app.config import Settings
-from tests.browser.conftest import LiveServer
-from tests.browser.test_student_flow import (
+from tests.support.learning_bank import write_learning_bank
+from tests.support.live_server import LiveServer
+from tests.support.student_pages import (
     QUESTION_URL,
     open_details,
     post_answer,
     presentation_in,
     question_at,
 )
-from tests.support.learning_bank import write_learning_bank
 
 pytestmark = pytest.mark.browser
 

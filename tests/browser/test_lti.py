@@ -16,10 +16,10 @@ from sqlalchemy import select
 from quiz_app.config import Settings
 from quiz_app.lti import platforms
 from quiz_app.models import Assignment
-from tests.browser.conftest import LiveServer
-from tests.browser.test_embed import open_course_page  # noqa: F401 (a fixture)
-from tests.browser.test_student_flow import QUESTION_URL, question_at, smallest_set, submit_answer
+from tests.support.course_site import OpenCoursePage
+from tests.support.live_server import LiveServer
 from tests.support.lti_platform import STUDENT, TEACHER, FakePlatform
+from tests.support.student_pages import QUESTION_URL, question_at, smallest_set, submit_answer
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def expect_no_axe_violations(frame: Frame) -> None:
 def test_deep_link_a_set_take_it_in_the_lms_frame_and_the_grade_reaches_the_lms(
     lti_server: LiveServer,
     lms: FakePlatform,
-    open_course_page,  # noqa: F811
+    open_course_page: OpenCoursePage,
 ) -> None:
     title, total = smallest_set(lti_server)
 

@@ -9,9 +9,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser import set_walk
-from tests.browser.conftest import LiveServer
-from tests.browser.test_student_flow import QUESTION_URL, question_at
+from tests.support import set_walk
+from tests.support.live_server import LiveServer
+from tests.support.student_pages import QUESTION_URL, question_at
 
 pytestmark = pytest.mark.browser
 

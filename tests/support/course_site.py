@@ -1,9 +1,14 @@
-"""A course site for browser tests: pages with the quiz's iframe, served on
-http://localhost:<port>, another site than the quiz's 127.0.0.1."""
+"""Another site's course page for the embed and LMS browser tests: pages served on
+http://localhost:<port>, and Chromium started on a profile that blocks third-party cookies."""
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from playwright.sync_api import Page
+
+OpenCoursePage = Callable[..., Page]
 
 COURSE_TEXT = "Read the article before you try the quiz below."
 COURSE_PAGE = """<!doctype html>
@@ -22,6 +27,23 @@ COURSE_PAGE = """<!doctype html>
 </body>
 </html>
 """
+
+# Chromium 156 keeps the third-party cookie setting in the profile, not on the command line:
+# --test-third-party-cookie-phaseout and --block-third-party-cookies do not override a profile
+# that allows them (tried), and Playwright has no option for it. So each test starts Chromium
+# on a fresh profile whose Preferences say "block third-party cookies" (cookie_controls_mode 1,
+# which is also this Chromium's default). Each test checks inside the frame that it holds.
+BLOCK_THIRD_PARTY_COOKIES = {"profile": {"cookie_controls_mode": 1}}
+
+# Playwright starts Chromium with ThirdPartyStoragePartitioning disabled (microsoft/playwright
+# #32230), and then blocking third-party cookies blocks the frame's sessionStorage as well.
+# Chrome ships with partitioning on: a frame's storage is kept apart per top-level site, and is
+# allowed while cookies are blocked. Chromium obeys the last --disable-features on its command
+# line, so this list, which leaves partitioning out, replaces Playwright's.
+PARTITIONED_STORAGE_ARGS = [
+    "--disable-features=DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,MediaRouter,PaintHolding,OptimizationHints"
+]
 
 
 class CourseSite:

@@ -11,8 +11,8 @@ from playwright.sync_api import Locator, Page, expect
 from quiz_app.bank.catalog import QuestionSet
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import VERDICT_LABELS, VERDICTS
-from tests.browser.conftest import LiveServer
-from tests.browser.test_student_flow import QUESTION_URL, presentation_in, question_at
+from tests.support.live_server import LiveServer
+from tests.support.student_pages import QUESTION_URL, presentation_in, question_at
 
 SET_SIZE = 10  # questions in the sets a student meets first
 
