@@ -222,8 +222,11 @@ def _p95(values: list[float]) -> float:
 
 
 def measure(database_url: str, args: argparse.Namespace, label: str) -> None:
-    # The background grade sender would add its own queries to the count: off.
-    app = create_app(Settings(database_url=database_url, lti_grade_poll_seconds=0))
+    # The background grade sender and retention sweep would add their own queries to the
+    # count: off.
+    app = create_app(
+        Settings(database_url=database_url, lti_grade_poll_seconds=0, retention_sweep_minutes=0)
+    )
     with TestClient(app):
         client, assignment_id, waiting = build_class(
             app, args.students, args.answers, late=args.polls + 1
