@@ -151,6 +151,11 @@ def metadata(question: AnyQuestion) -> dict[str, Any]:
     return meta
 
 
+def lms_tags(question: AnyQuestion) -> tuple[str, ...]:
+    """Return the tags an exported question carries into the LMS's question bank."""
+    return ("claim-check", question.theme, question.kind)
+
+
 def xml_safe(text: str) -> str:
     """Return the text without the control characters XML 1.0 cannot carry."""
     return _NOT_XML.sub("", text)
