@@ -37,13 +37,13 @@ from .drafts import (
     too_many_questions,
 )
 from .gift_text import escape, plain_text, private_use_at, unescaped
+from .lms_tags import lms_tags
 from .mapping import (
     APP_NAME,
     PROMPTS,
     category_name,
     choices,
     explanation_text,
-    lms_tags,
     metadata,
 )
 from .validation import parse

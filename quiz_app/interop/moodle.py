@@ -31,6 +31,7 @@ from .drafts import (
     read_metadata,
     too_many_questions,
 )
+from .lms_tags import lms_tags
 from .mapping import (
     PROMPTS,
     category_name,
@@ -38,7 +39,6 @@ from .mapping import (
     explanation_parts,
     html_inline,
     html_paragraphs,
-    lms_tags,
     metadata,
     xml_safe,
 )

@@ -35,6 +35,7 @@ from .drafts import (
     slug,
     strip_prompt,
 )
+from .lms_tags import metadata_from_lms
 from .mapping import (
     GUESSED_KIND,
     META_FIELDS,
@@ -147,7 +148,7 @@ def build(
 
     if not within_limits(draft, problem):
         return None, problems
-    meta = dict(draft.metadata or {})
+    meta = dict(draft.metadata or metadata_from_lms(draft.tags, draft.general_feedback) or {})
     _check_metadata_fields(meta, meta_line, problem)
     claim = strip_prompt(draft.text)
     if not claim:
