@@ -2,25 +2,17 @@
 the question on the next line, the `// [id:…] [tag:…]` lines of Moodle 3.6+, an = inside an
 answer with a hint to write \\=, and negative marks and images said plainly, not dropped."""
 
-import pytest
-
-from quiz_app.bank.catalog import Bank, load_bank
 from quiz_app.interop import gift
 from quiz_app.interop.gift import parse_gift, read_gift
 from quiz_app.interop.lms_tags import lms_tags
 from quiz_app.interop.moodle import parse_moodle_xml
-from quiz_app.paths import bundled
 from tests.support.import_samples import (
     GIFT_CLASSIFY,
     GIFT_FIX_CLAIM,
     moodle_file,
     moodle_question,
 )
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank(bundled("questions"))
+from tests.support.interop_samples import tricky_classify
 
 
 def test_gift_category_line_with_the_question_right_under_it_imports_the_question() -> None:
@@ -53,8 +45,8 @@ def test_gift_moodle_id_and_tag_comments_give_the_id_and_tags() -> None:
     assert (drafts[0].idnumber, drafts[0].tags) == ("friend-01", ("claim-check", "a]b"))
 
 
-def test_gift_export_writes_the_id_and_tags_moodle_reads(bank: Bank) -> None:
-    question = next(iter(bank.questions.values()))
+def test_gift_export_writes_the_id_and_tags_moodle_reads() -> None:
+    question = tricky_classify()
     text = gift.to_gift([question], set_title="Set")
     line = f"// [id:{question.id}] [tag:claim-check] [tag:{question.theme}] [tag:{question.kind}] "
     assert any(exported.startswith(line) for exported in text.split("\n"))
