@@ -19,6 +19,7 @@ from lxml import etree
 from quiz_app.bank.catalog import AnyQuestion
 
 from .drafts import (
+    MAX_ANSWERS,
     MAX_IMPORT_QUESTIONS,
     Draft,
     DraftAnswer,
@@ -29,6 +30,7 @@ from .drafts import (
     html_to_text,
     image_alts,
     read_metadata,
+    too_many_answers,
     too_many_questions,
 )
 from .lms_tags import lms_tags
@@ -256,6 +258,10 @@ def _draft(element: etree._Element, kind: str, problems: list[ImportProblem]) ->
                 "right answer: set “One answer only” (<single>true</single>).",
             )
         )
+        return None
+    count = len(element.findall("answer"))
+    if count > MAX_ANSWERS:  # refused before any answer is read
+        problems.append(ImportProblem(_line(element), f"{where}: {too_many_answers(count)}"))
         return None
     answers = _answers(element, where, problems)
     if answers is None:

@@ -105,3 +105,14 @@ def test_metadata_of_the_right_size_still_imports() -> None:
     meta = json.dumps(META)
     assert len(meta) < MAX_FIELD_CHARS * 4
     assert parse_moodle_xml(moodle_file(moodle_question())).errors == []
+
+
+def test_moodle_question_with_more_answers_than_the_limit_is_refused_naming_it() -> None:
+    answer = '<answer fraction="0"><text>a</text></answer>\n'
+    xml = moodle_file(moodle_question(answers=answer * (MAX_ANSWERS + 1)))
+    questions, errors = parse_moodle_xml(xml)
+    assert questions == []
+    assert [e.message for e in errors] == [
+        f"question “Friend's claim”: it has {MAX_ANSWERS + 1} answers; Claim Check questions "
+        f"have 3 to 5 (a file may give at most {MAX_ANSWERS})."
+    ]
