@@ -15,13 +15,20 @@ from quiz_app.bank.catalog import AnyQuestion, Bank, Problem, unknown_concepts
 from quiz_app.bank.editor import ERROR_FIELDS, LIST_FIELDS, TEXT_FIELDS, Problems
 from quiz_app.bank.items import ID_PATTERN, KINDS, QUESTION
 from quiz_app.interop import safe_yaml
-from quiz_app.interop.drafts import Draft, ImportProblem, ImportResult, read_text
+from quiz_app.interop.drafts import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_QUESTIONS,
+    Draft,
+    ImportProblem,
+    ImportResult,
+    read_text,
+)
 from quiz_app.interop.gift import parse_gift, read_gift
 from quiz_app.interop.moodle import parse_moodle_xml, read_moodle_xml
 
 MAX_LOCAL_ID = 50  # t<teacher id>.<id> must fit the 64 characters of a stored question id
-MAX_UPLOAD_BYTES = 1_000_000  # a bank file of a few hundred questions is far smaller
-MAX_UPLOAD_QUESTIONS = 500
+MAX_UPLOAD_BYTES = MAX_IMPORT_BYTES  # the route reads one byte more, never the whole upload
+MAX_UPLOAD_QUESTIONS = MAX_IMPORT_QUESTIONS
 MAX_PROBLEMS = 100  # problems listed for one upload; the rest are counted
 MAX_PROBLEM_CHARS = 300  # one problem's line; a value quoted in it is cut short
 MAX_FILENAME = 120  # characters of an uploaded file's name repeated in its problems
@@ -212,11 +219,6 @@ def parse_import(
     result = parse(raw, concepts=bank.concepts)
     if result.errors:
         return {}, [f"{filename}: {error}" for error in result.errors]
-    if len(result.questions) > MAX_UPLOAD_QUESTIONS:
-        count = len(result.questions)
-        return {}, [
-            f"{filename}: holds {count} questions; upload at most {MAX_UPLOAD_QUESTIONS} at once"
-        ]
     lines = _question_lines(raw, read)
     if len(lines) != len(result.questions):  # each question is one draft; never otherwise
         lines = [0] * len(result.questions)

@@ -5,6 +5,7 @@ texts made plain (html_to_text, strip_prompt), and reports what it cannot read a
 `ImportProblem`s; validation.finish then makes bank items of the drafts.
 """
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,6 +18,9 @@ from lxml import etree
 from .mapping import PROMPTS
 
 MAX_IMPORT_BYTES = 1_000_000  # 1 MB: many times a large question file, small enough to parse safely
+MAX_IMPORT_QUESTIONS = 500  # questions in one file; a bank file of a theme holds a few dozen
+MAX_ANSWERS = 20  # answers of one question: Claim Check's have 3 to 5, Moodle's form offers 5
+MAX_FIELD_CHARS = 5_000  # characters of one text; the bank's longest field allows 1,500
 MAX_PROBLEMS = 100  # list this many problems, then say how many more there are
 OPTION_IDS = "abcde"  # option letters given to imported answers, in order
 
@@ -69,19 +73,67 @@ class Draft:
     metadata: dict[str, Any] | None = None
     metadata_line: int | None = None
     idnumber: str = ""
+    tags: tuple[str, ...] = ()  # the LMS's tags, as our own export writes them
+    images: tuple[str, ...] = ()  # the alt text of each image in its texts ("" for none)
+
+
+def too_large() -> ImportProblem:
+    """Return the problem of a file over the size limit (only the limit is known: the reader
+    stops one byte past it)."""
+    return ImportProblem(
+        1,
+        f"The file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB, the limit. Split it into "
+        "smaller files and import them one by one.",
+    )
+
+
+def too_many_questions(line: int) -> ImportProblem:
+    """Return the problem of a file with more questions than one import takes, at the first
+    question past the limit (the reader stops there)."""
+    return ImportProblem(
+        line,
+        f"The file holds more than {MAX_IMPORT_QUESTIONS} questions, the most one import "
+        "takes. Split it into smaller files and import them one by one.",
+    )
+
+
+def too_many_answers(count: int) -> str:
+    """Return what is wrong with a question of more answers than a file may give."""
+    return (
+        f"it has {count:,} answers; Claim Check questions have 3 to 5 (a file may give at "
+        f"most {MAX_ANSWERS})."
+    )
+
+
+def article(word: str) -> str:
+    """Return "a" or "an", whichever goes before the word."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def read_metadata(raw: str) -> dict[str, Any] | str:
+    """Return the claim-check metadata's JSON object, or what is wrong with it, as the end of
+    a sentence about the line or element that holds it."""
+    if len(raw) > MAX_FIELD_CHARS * 4:
+        return f"has {len(raw):,} characters; it holds at most {MAX_FIELD_CHARS * 4:,}."
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return (
+            f"is not valid JSON: {exc.msg} (character {exc.pos + 1}). "
+            'Write it as {"field": "value", …}.'
+        )
+    except RecursionError:
+        return 'nests lists or objects too deeply to be metadata. Write it as {"field": …}.'
+    if not isinstance(data, dict):
+        return 'must be a JSON object: {"field": …}.'
+    return data
 
 
 def read_text(data: bytes | str) -> tuple[str, list[ImportProblem]]:
     """Return an upload as text with `\\n` line ends, or the problem that stops it being read."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_IMPORT_BYTES:
-        return "", [
-            ImportProblem(
-                1,
-                f"The file is {size / 1000:,.0f} KB; the limit is {MAX_IMPORT_BYTES // 1000:,} KB "
-                "(1 MB). Split it into smaller files and import them one by one.",
-            )
-        ]
+        return "", [too_large()]
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -140,6 +192,17 @@ def html_to_text(markup: str) -> str:
         if text:
             paragraphs.append(text)
     return "\n\n".join(paragraphs)
+
+
+def image_alts(markup: str) -> list[str]:
+    """Return the alt text of every <img> of an HTML fragment ("" for one without)."""
+    if "<img" not in markup.lower():
+        return []
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div", parser=_HTML_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError):
+        return []
+    return [" ".join((image.get("alt") or "").split()) for image in root.iter("img")]
 
 
 def strip_prompt(text: str) -> str:

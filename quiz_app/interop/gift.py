@@ -17,20 +17,35 @@ backslash and a line break is written `\\n`, as Moodle reads and writes them.
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from quiz_app.bank.catalog import AnyQuestion
 
 from .drafts import (
+    MAX_ANSWERS,
+    MAX_IMPORT_QUESTIONS,
     Draft,
     DraftAnswer,
     ImportProblem,
     ImportResult,
     Syntax,
-    html_to_text,
+    article,
+    read_metadata,
+    too_many_answers,
+    too_many_questions,
 )
-from .mapping import APP_NAME, PROMPTS, category_name, choices, explanation_text, metadata
+from .gift_text import escape, plain_text, private_use_at, unescaped
+from .lms_tags import lms_tags
+from .mapping import (
+    APP_NAME,
+    PROMPTS,
+    category_name,
+    choices,
+    explanation_text,
+    metadata,
+)
 from .validation import parse
 
 SYNTAX = Syntax(
@@ -42,23 +57,9 @@ SYNTAX = Syntax(
     mark_right="put = before the right answer and ~ before each wrong one.",
 )
 META_LINE = re.compile(r"^//\s*claim-check:\s*(.*)$")
-FORMATS = ("html", "moodle", "plain", "markdown")
-
-# Escaped characters become private-use placeholders while the structure is read, as Moodle
-# does, so an escaped { or # is never taken for syntax.
-_ESCAPED = "\\~=#{}:n"
-_PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPED)}
-_RESTORE = {ord(p): ("\n" if c == "n" else c) for c, p in _PLACEHOLDER.items()}
-_ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
-_PRIVATE_RE = re.compile("[\ue000-\ue007]")
-
-
-def escape(text: str) -> str:
-    """Return text with GIFT's special characters escaped and line breaks written as \\n."""
-    text = text.replace("\\", "\\\\")
-    for char in "~=#{}:":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\n", "\\n")
+# Moodle 3.6+ writes a question's ID number and tags as comments: // [id:risks-01] [tag:risks]
+# (a ] inside is written \]).
+ID_OR_TAG = re.compile(r"\[(id|tag):((?:\\\]|[^\]\x00-\x1f])+)\]")
 
 
 def _answer(text: str) -> str:
@@ -85,6 +86,9 @@ def to_gift(questions: Sequence[AnyQuestion], *, set_title: str) -> str:
     ]
     for question in questions:
         text = f"{PROMPTS[question.kind]}\n\n{question.claim}"
+        # Moodle 3.6+ reads (and writes) the ID number and tags from a comment like this one.
+        marks = [f"[id:{question.id}]", *(f"[tag:{tag}]" for tag in lms_tags(question))]
+        out.append("// " + " ".join(marks))
         out.append("// claim-check: " + _one_line_json(metadata(question)))
         out.append(f"::{escape(question.id)}::[plain]{escape(text)} {{")
         for choice in choices(question):
@@ -105,8 +109,13 @@ def read_gift(text: str) -> tuple[list[Draft], list[ImportProblem]]:
     """Return the multiple-choice questions of GIFT text as drafts, and what cannot be read."""
     drafts: list[Draft] = []
     problems: list[ImportProblem] = []
+    questions = 0  # blocks that made a draft or a problem: the reader stops past the limit
     for start, lines in _blocks(text):
+        if questions == MAX_IMPORT_QUESTIONS:
+            return [], [too_many_questions(start)]  # split the file first, then fix the rest
+        before = len(drafts) + len(problems)
         _read_block(start, lines, drafts, problems)
+        questions += len(drafts) + len(problems) > before
     return drafts, problems
 
 
@@ -148,15 +157,34 @@ def _read_block(
             problems.append(ImportProblem(skip.line, skip.message))
 
 
+class _Lines:
+    """The line number of any place in a block's text, from one pass over the text."""
+
+    def __init__(self, start: int, text: str) -> None:
+        self.start = start
+        self.breaks = [found.start() for found in re.finditer("\n", text)]
+
+    def __call__(self, position: int) -> int:
+        return self.start + bisect_left(self.breaks, position)
+
+
 def _draft(start: int, lines: list[str], problems: list[ImportProblem]) -> Draft:
     """Return a block's question as a draft, or raise _Skip."""
-    body, meta, meta_line = _comments(start, lines, problems)
-    text = _unescaped(start, "\n".join(body))
-
-    def line_at(position: int) -> int:
-        return start + text.count("\n", 0, position)
-
+    comments = _comments(start, lines, problems)
+    meta, meta_line = comments.meta, comments.meta_line
+    joined = "\n".join(comments.body)
+    private = private_use_at(joined)
+    if private is not None:
+        at = start + joined.count("\n", 0, private)
+        raise _Skip(at, "the text has a private-use character (U+E000 to U+E007); remove it.")
+    text = unescaped(joined)
+    line_at = _Lines(start, text)
     pos = len(text) - len(text.lstrip())
+    if text.startswith("$CATEGORY:", pos):
+        # Moodle takes the category line alone; a question may follow on the next line.
+        end = text.find("\n", pos)
+        pos = len(text) if end == -1 else end + 1
+        pos += len(text[pos:]) - len(text[pos:].lstrip())
     if pos == len(text):
         if meta_line is None:
             raise _Skip()
@@ -165,25 +193,23 @@ def _draft(start: int, lines: list[str], problems: list[ImportProblem]) -> Draft
             "this claim-check line has no question under it. Put it directly above its "
             "question, with no blank line between.",
         )
-    if text.startswith("$CATEGORY:", pos):
-        raise _Skip()
     first = line_at(pos)
     name, pos = _name(text, pos, first)
     where = f"question “{name}”" if name else "this question"
     opening, closing = _braces(text, pos, first, where, line_at)
-    question_text, text_format = _plain(text[pos:opening], "moodle")
+    question_text, text_format = plain_text(text[pos:opening], "moodle")
     inside = text[opening + 1 : closing]
     general = ""
     split = inside.rfind("####")
     if split != -1:
-        general = _plain(inside[split + 4 :], text_format)[0]
+        general = plain_text(inside[split + 4 :], text_format)[0]
         inside = inside[:split]
     kind = _kind(inside)
     if kind != "multiple-choice":
         raise _Skip(
             first,
-            f"{where} is a {kind} question. Only multiple-choice questions can be imported: "
-            "=right answer and ~wrong answers between { and }.",
+            f"{where} is {article(kind)} {kind} question. Only multiple-choice questions can be "
+            "imported: =right answer and ~wrong answers between { and }.",
         )
     return Draft(
         line=first,
@@ -193,17 +219,25 @@ def _draft(start: int, lines: list[str], problems: list[ImportProblem]) -> Draft
         general_feedback=general,
         metadata=meta,
         metadata_line=meta_line,
+        idnumber=comments.idnumber,
+        tags=comments.tags,
     )
 
 
-def _comments(
-    start: int, lines: list[str], problems: list[ImportProblem]
-) -> tuple[list[str], dict[str, Any] | None, int | None]:
-    """Return a block's lines with comments blanked (so line numbers stay right), and its
-    claim-check metadata and that line's number (None, None without one)."""
+class _Comments(NamedTuple):
+    body: list[str]  # the block's lines, comments blanked so line numbers stay right
+    meta: dict[str, Any] | None  # the claim-check metadata
+    meta_line: int | None
+    idnumber: str  # from Moodle's // [id:…]
+    tags: tuple[str, ...]  # from Moodle's // [tag:…]
+
+
+def _comments(start: int, lines: list[str], problems: list[ImportProblem]) -> _Comments:
+    """Return a block's lines with comments blanked, and what its comments say."""
     meta: dict[str, Any] | None = None
     meta_line: int | None = None
     body: list[str] = []
+    marks: list[tuple[str, str]] = []
     for number, line in enumerate(lines, start):
         stripped = line.strip()
         if not stripped.startswith("//"):
@@ -212,6 +246,7 @@ def _comments(
         body.append(" ")
         found = META_LINE.match(stripped)
         if found is None:
+            marks += [(k, v.replace("\\]", "]").strip()) for k, v in ID_OR_TAG.findall(stripped)]
             continue
         if meta_line is not None:
             problems.append(
@@ -222,16 +257,9 @@ def _comments(
         meta = _metadata(found.group(1), number, problems)
     if meta_line is not None and meta is None:
         raise _Skip()  # the metadata could not be read; that problem is reported already
-    return body, meta, meta_line
-
-
-def _unescaped(start: int, joined: str) -> str:
-    """Return a block's text with escaped characters as placeholders, so none is syntax."""
-    private = _PRIVATE_RE.search(joined)
-    if private:
-        at = start + joined.count("\n", 0, private.start())
-        raise _Skip(at, "the text has a private-use character (U+E000 to U+E007); remove it.")
-    return _ESCAPE_RE.sub(lambda m: _PLACEHOLDER[m.group(1)], joined)
+    ids = [value for key, value in marks if key == "id"]
+    tags = tuple(value for key, value in marks if key == "tag")
+    return _Comments(body, meta, meta_line, ids[0] if ids else "", tags)
 
 
 def _name(text: str, pos: int, first: int) -> tuple[str, int]:
@@ -245,7 +273,7 @@ def _name(text: str, pos: int, first: int) -> tuple[str, int]:
             "the question's name starts with :: but never ends. Write it as ::name:: "
             "(and a : inside it as \\:).",
         )
-    return _plain(text[pos + 2 : end], "plain")[0], end + 2
+    return plain_text(text[pos + 2 : end], "plain")[0], end + 2
 
 
 def _braces(
@@ -275,21 +303,9 @@ def _braces(
 
 
 def _metadata(raw: str, line: int, problems: list[ImportProblem]) -> dict[str, Any] | None:
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        problems.append(
-            ImportProblem(
-                line,
-                f"the claim-check line is not valid JSON: {exc.msg} (character {exc.pos + 1} "
-                'after "claim-check:"). Write it as {"field": "value", …}.',
-            )
-        )
-        return None
-    if not isinstance(data, dict):
-        problems.append(
-            ImportProblem(line, 'the claim-check line must be a JSON object: {"field": …}.')
-        )
+    data = read_metadata(raw)
+    if isinstance(data, str):
+        problems.append(ImportProblem(line, f"the claim-check line {data}"))
         return None
     return data
 
@@ -319,12 +335,15 @@ def _answers(
 ) -> list[DraftAnswer]:
     """Return the answers of a multiple-choice block, or raise _Skip saying what is wrong."""
     marks = list(re.finditer(r"[~=]", inside))
+    if len(marks) > MAX_ANSWERS:
+        raise _Skip(line_at(offset), f"{where}: {too_many_answers(len(marks))}")
     if inside[: marks[0].start()].strip():
         raise _Skip(
             line_at(offset),
             f"{where} has text before its first answer. Start every answer with = (right) "
             "or ~ (wrong).",
         )
+    _check_inner_equals(inside, offset, marks, line_at, where)
     answers = []
     for mark, following in zip(marks, [*marks[1:], None], strict=True):
         content = inside[mark.end() : following.start() if following else len(inside)]
@@ -336,25 +355,34 @@ def _answers(
         answer, _, feedback = content.partition("#")
         answers.append(
             DraftAnswer(
-                text=_plain(answer, text_format)[0],
+                text=plain_text(answer, text_format)[0],
                 fraction=fraction,
-                feedback=_plain(feedback, text_format)[0],
+                feedback=plain_text(feedback, text_format)[0],
                 line=line_at(offset + mark.start()),
             )
         )
     return answers
 
 
-def _plain(raw: str, default_format: str) -> tuple[str, str]:
-    """Return a GIFT text as plain text, and its format ([html], [plain]… or the default)."""
-    raw = raw.strip()
-    text_format = default_format
-    if raw.startswith("["):
-        name = raw[1 : raw.find("]")] if "]" in raw else ""
-        if name in FORMATS:
-            text_format = name
-            raw = raw[len(name) + 2 :]
-    text = raw.translate(_RESTORE).strip()
-    if text_format == "html" or (text_format == "moodle" and re.search(r"</?[a-zA-Z]", text)):
-        text = html_to_text(text)
-    return text, text_format
+def _check_inner_equals(
+    inside: str,
+    offset: int,
+    marks: Sequence[re.Match[str]],
+    line_at: Callable[[int], int],
+    where: str,
+) -> None:
+    """Raise _Skip when several answers are marked right and one of the = marks is inside a
+    line of text: most likely an = meant as text, which GIFT reads as a new right answer."""
+    rights = [mark for mark in marks if mark.group() == "="]
+    if len(rights) < 2:
+        return
+    for mark in rights:
+        line_start = inside.rfind("\n", 0, mark.start()) + 1
+        if inside[line_start : mark.start()].strip():
+            raise _Skip(
+                line_at(offset + mark.start()),
+                f"{where}: {len(rights)} answers are marked right, because GIFT reads this = "
+                "in the middle of the line as the start of a new right answer. If the = is "
+                "part of the text, write it as \\=; otherwise mark exactly one answer right "
+                "with = and the others with ~.",
+            )

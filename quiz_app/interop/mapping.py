@@ -124,13 +124,21 @@ def choices(question: AnyQuestion) -> list[Choice]:
     return [Choice(o.id, o.text, o.correct, o.feedback) for o in question.options]
 
 
+# The general feedback's parts: each heading and the bank field it shows (the cue in quotes).
+EXPLANATION_HEADINGS = {
+    "Why": "explanation",
+    "The words that decide it": "cue",
+    "What evidence would make it stronger": "needed_evidence",
+    "Article section": "source_section",
+}
+
+
 def explanation_parts(question: AnyQuestion) -> list[tuple[str, str]]:
     """Return the general feedback as (heading, text) pairs, in the app's own order."""
+    data = bank_dict(question)
     return [
-        ("Why", question.explanation),
-        ("The words that decide it", f"“{question.cue}”"),
-        ("What evidence would make it stronger", question.needed_evidence),
-        ("Article section", question.source_section),
+        (heading, f"“{data[field]}”" if field == "cue" else data[field])
+        for heading, field in EXPLANATION_HEADINGS.items()
     ]
 
 

@@ -19,13 +19,21 @@ from lxml import etree
 from quiz_app.bank.catalog import AnyQuestion
 
 from .drafts import (
+    MAX_ANSWERS,
+    MAX_IMPORT_QUESTIONS,
     Draft,
     DraftAnswer,
     ImportProblem,
     ImportResult,
     Syntax,
+    article,
     html_to_text,
+    image_alts,
+    read_metadata,
+    too_many_answers,
+    too_many_questions,
 )
+from .lms_tags import lms_tags
 from .mapping import (
     PROMPTS,
     category_name,
@@ -61,8 +69,13 @@ _ENCODING = re.compile(r"""encoding\s*=\s*["']([^"']+)["']""")
 
 
 def _text(parent: etree._Element, tag: str, value: str, **attrib: str) -> etree._Element:
+    """Add <tag><text>value</text></tag>; HTML goes in CDATA, as Moodle's own exporter writes
+    it: PHP's parser drops a whitespace-only piece between entities (`</strong> “`), and so
+    the space after a heading, but keeps one CDATA section whole."""
     element = etree.SubElement(parent, tag, attrib)
-    etree.SubElement(element, "text").text = xml_safe(value)
+    text = xml_safe(value)
+    cdata = attrib.get("format") == "html" and text and "]]>" not in text
+    etree.SubElement(element, "text").text = etree.CDATA(text) if cdata else text
     return element
 
 
@@ -106,7 +119,7 @@ def to_moodle_xml(questions: Sequence[AnyQuestion], *, set_title: str) -> bytes:
             answer = _text(element, "answer", choice.text, fraction=fraction, format="plain_text")
             _text(answer, "feedback", html_paragraphs(choice.feedback), format="html")
         tags = etree.SubElement(element, "tags")
-        for tag in ("claim-check", question.theme, question.kind):
+        for tag in lms_tags(question):
             _text(tags, "tag", tag)
         meta = etree.SubElement(element, META_TAG, format="json")
         meta.text = xml_safe(json.dumps(metadata(question), ensure_ascii=False))
@@ -125,12 +138,16 @@ def read_moodle_xml(text: str) -> tuple[list[Draft], list[ImportProblem]]:
     if root is None:
         return [], problems
     drafts: list[Draft] = []
+    questions = 0
     for element in root:
         if element.tag != "question":
             continue
         kind = element.get("type", "")
         if kind == "category":
             continue
+        if questions == MAX_IMPORT_QUESTIONS:
+            return [], [too_many_questions(_line(element))]
+        questions += 1
         draft = _draft(element, kind, problems)
         if draft is not None:
             drafts.append(draft)
@@ -190,15 +207,28 @@ def _parse(text: str, problems: list[ImportProblem]) -> etree._Element | None:
     return root
 
 
+def _raw(element: etree._Element | None) -> str:
+    """Return what a Moodle text element's <text> holds, HTML and all."""
+    text_element = element.find("text") if element is not None else None
+    return "".join(text_element.itertext()) if text_element is not None else ""
+
+
+def _is_html(element: etree._Element | None) -> bool:
+    return element is not None and element.get("format", "html") not in ("plain_text", "markdown")
+
+
 def _plain(element: etree._Element | None) -> str:
     """Return the plain text of a Moodle text element (<questiontext>, <answer>, …)."""
-    if element is None:
-        return ""
-    text_element = element.find("text")
-    raw = "".join(text_element.itertext()) if text_element is not None else ""
-    if element.get("format", "html") in ("plain_text", "markdown"):
-        return raw.strip()
-    return html_to_text(raw)
+    raw = _raw(element)
+    return html_to_text(raw) if _is_html(element) else raw.strip()
+
+
+def _images(element: etree._Element) -> tuple[str, ...]:
+    """Return the alt text of every image in a question's HTML texts."""
+    texts = [element.find("questiontext"), element.find("generalfeedback")]
+    for answer in element.findall("answer"):
+        texts += [answer, answer.find("feedback")]
+    return tuple(alt for text in texts if _is_html(text) for alt in image_alts(_raw(text)))
 
 
 def _line(element: etree._Element) -> int:
@@ -213,7 +243,8 @@ def _draft(element: etree._Element, kind: str, problems: list[ImportProblem]) ->
         problems.append(
             ImportProblem(
                 _line(element),
-                f"{where} is a “{kind or 'untyped'}” question. Only multiple-choice "
+                f"{where} is {article(kind or 'untyped')} “{kind or 'untyped'}” question. "
+                "Only multiple-choice "
                 "(multichoice) questions with one right answer can be imported.",
             )
         )
@@ -227,6 +258,10 @@ def _draft(element: etree._Element, kind: str, problems: list[ImportProblem]) ->
                 "right answer: set “One answer only” (<single>true</single>).",
             )
         )
+        return None
+    count = len(element.findall("answer"))
+    if count > MAX_ANSWERS:  # refused before any answer is read
+        problems.append(ImportProblem(_line(element), f"{where}: {too_many_answers(count)}"))
         return None
     answers = _answers(element, where, problems)
     if answers is None:
@@ -246,6 +281,8 @@ def _draft(element: etree._Element, kind: str, problems: list[ImportProblem]) ->
         metadata=meta,
         metadata_line=_line(meta_element) if meta_element is not None else None,
         idnumber=(element.findtext("idnumber") or "").strip(),
+        tags=tuple(_plain(tag) for tag in element.findall("tags/tag")),
+        images=_images(element),
     )
 
 
@@ -281,23 +318,8 @@ def _answers(
 def _metadata(
     element: etree._Element, where: str, problems: list[ImportProblem]
 ) -> dict[str, Any] | None:
-    try:
-        data = json.loads("".join(element.itertext()))
-    except json.JSONDecodeError as exc:
-        problems.append(
-            ImportProblem(
-                _line(element) + exc.lineno - 1,
-                f"{where}: the <{META_TAG}> element is not valid JSON: {exc.msg}. "
-                'Write it as {"field": "value", …}.',
-            )
-        )
-        return None
-    if not isinstance(data, dict):
-        problems.append(
-            ImportProblem(
-                _line(element),
-                f'{where}: the <{META_TAG}> element must hold a JSON object: {{"field": …}}.',
-            )
-        )
+    data = read_metadata("".join(element.itertext()))
+    if isinstance(data, str):
+        problems.append(ImportProblem(_line(element), f"{where}: the <{META_TAG}> element {data}"))
         return None
     return data

@@ -22,6 +22,7 @@ from quiz_app.bank.items import (
 )
 from quiz_app.bank.vocabulary import THEMES, VERDICTS, Rung
 
+from .checks import Problem, check_answers, right_answers, within_limits
 from .drafts import (
     MAX_PROBLEMS,
     OPTION_IDS,
@@ -34,6 +35,7 @@ from .drafts import (
     slug,
     strip_prompt,
 )
+from .lms_tags import metadata_from_lms
 from .mapping import (
     GUESSED_KIND,
     META_FIELDS,
@@ -133,9 +135,6 @@ def _question_id(draft: Draft) -> str:
     return slug(draft.idnumber or draft.name or " ".join(strip_prompt(draft.text).split()[:6]))
 
 
-Problem = Callable[[int, str], None]  # notes a problem: its line, and what is wrong
-
-
 def build(
     draft: Draft, syntax: Syntax, concepts: Collection[str] | None
 ) -> tuple[dict[str, Any] | None, list[ImportProblem]]:
@@ -147,18 +146,20 @@ def build(
     def problem(line: int, message: str) -> None:
         problems.append(ImportProblem(line, f"{where}: {message}"))
 
-    meta = dict(draft.metadata or {})
+    if not within_limits(draft, problem):
+        return None, problems
+    meta = dict(draft.metadata or metadata_from_lms(draft.tags, draft.general_feedback) or {})
     _check_metadata_fields(meta, meta_line, problem)
     claim = strip_prompt(draft.text)
     if not claim:
         problem(draft.line, "the question has no text. Write the claim as the question text.")
-    right = _right_answers(draft, syntax, problem)
+    right = right_answers(draft, syntax, problem)
     given_kind = meta.pop("kind", None)
     kind = _kind(draft, given_kind, meta_line, problem)
     if kind is None:
         return None, problems
     if kind != "classify":
-        _check_answers(draft, syntax, problem)
+        check_answers(draft, syntax, problem)
     _complete(meta, draft)
     guessed = kind != "classify" and given_kind is None
     _check_required(kind, meta, draft, syntax, concepts, problem, guessed=guessed)
@@ -187,25 +188,6 @@ def _check_metadata_fields(meta: dict[str, Any], meta_line: int, problem: Proble
             f"the claim-check metadata has fields we do not know: {', '.join(unknown)}. "
             f"Its fields are: {', '.join(META_FIELDS)}.",
         )
-
-
-def _right_answers(draft: Draft, syntax: Syntax, problem: Problem) -> list[DraftAnswer]:
-    """Return the answers marked right, noting partial credit and anything but one right."""
-    for number, answer in enumerate(draft.answers, 1):
-        if 0 < answer.fraction < 100:
-            problem(
-                answer.line,
-                f"answer {number} gives partial credit ({answer.fraction:g}%). Claim Check "
-                "questions have one right answer and the others wrong: "
-                f"{syntax.mark_right}",
-            )
-    right = [a for a in draft.answers if a.fraction >= 100]
-    if len(right) != 1:
-        problem(
-            draft.line,
-            f"{len(right)} answers are marked right; mark exactly one: {syntax.mark_right}",
-        )
-    return right
 
 
 def _kind(draft: Draft, kind: Any, meta_line: int, problem: Problem) -> str | None:
@@ -322,20 +304,6 @@ def _validated(
 
 def _unknown_concepts(question: AnyQuestion, concepts: Collection[str]) -> list[str]:
     return sorted({c for ids in unknown_concepts(question, concepts).values() for c in ids})
-
-
-def _check_answers(draft: Draft, syntax: Syntax, problem: Problem) -> None:
-    """Note what is wrong with the answers themselves, even before the metadata is complete."""
-    count = len(draft.answers)
-    if not 3 <= count <= len(OPTION_IDS):
-        problem(draft.line, f"it has {count} answers; Claim Check questions have 3 to 5.")
-    for number, answer in enumerate(draft.answers, 1):
-        if not answer.feedback.strip():
-            problem(
-                answer.line,
-                f"answer {number} has no feedback. Claim Check explains every answer: "
-                f"{syntax.add_feedback}",
-            )
 
 
 def _options(

@@ -377,11 +377,9 @@ def test_moodle_export_is_single_answer_multichoice_with_fractions_and_feedback(
         assert question.needed_evidence in general
         assert general.endswith(f"Article section: {question.source_section}")
         assert element.findtext("claimcheck") is not None
-        assert [t.findtext("text") for t in element.findall("tags/tag")] == [
-            "claim-check",
-            question.theme,
-            question.kind,
-        ]
+        tags = [t.findtext("text") for t in element.findall("tags/tag")]
+        assert tags[:3] == ["claim-check", question.theme, question.kind]
+        assert f"review-by:{question.review_by.isoformat()}" in tags
 
 
 def test_moodle_export_escapes_markup_so_moodle_shows_it_as_text() -> None:

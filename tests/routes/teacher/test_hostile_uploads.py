@@ -4,6 +4,7 @@ to fix, and nothing is stored."""
 
 from typing import Any
 
+import pytest
 import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -23,11 +24,11 @@ LAUGHS = (
 )
 
 
-def _upload(client: TestClient, csrf: str, body: bytes) -> Any:
+def _upload(client: TestClient, csrf: str, body: bytes, name: str = "mine.yaml") -> Any:
     return client.post(
         "/teacher/questions/upload",
         data={"csrf_token": csrf},
-        files={"file": ("mine.yaml", body, "application/yaml")},
+        files={"file": (name, body, "application/octet-stream")},
     )
 
 
@@ -59,4 +60,16 @@ def test_four_hundred_broken_questions_list_the_first_hundred_and_count_the_rest
     assert len(response.content) < 4 * authoring.MAX_PROBLEMS * authoring.MAX_PROBLEM_CHARS
     assert "more problems: fix these first, then upload again" in response.text
     assert "x" * authoring.MAX_PROBLEM_CHARS not in response.text
+    assert row_count(app, TeacherQuestion) == 0
+
+
+@pytest.mark.parametrize("name", ["mine.gift", "mine.xml", "mine.yaml"])
+def test_a_file_of_five_megabytes_is_said_to_be_larger_than_the_limit_not_a_wrong_size(
+    app: FastAPI, name: str
+) -> None:
+    teacher, csrf, _ = teacher_client(app)
+    response = _upload(teacher, csrf, b"// " + b"x" * 5_000_000, name)
+    assert response.status_code == 422
+    assert "larger than 1 MB" in response.text
+    assert " KB" not in response.text
     assert row_count(app, TeacherQuestion) == 0
