@@ -68,11 +68,24 @@ class LoginRequired(Exception):
     """A teacher page was asked for without a live session (main.py sends them to log in)."""
 
 
+MAX_FORM_BYTES = 2_000_000  # a form with the largest upload (1 MB) and its fields fits
+
+
 async def _form(request: Request) -> AsyncIterator[FormData]:
-    """Yield the request's form (empty for GET), closing its uploaded files afterwards."""
+    """Yield the request's form (empty for GET), closing its uploaded files afterwards.
+
+    A body larger than MAX_FORM_BYTES is refused before it is read, so a 50 MB upload is not
+    spooled to disk first only to be cut at 1 MB."""
     if request.method in ("GET", "HEAD"):
         yield FormData()
         return
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_FORM_BYTES:
+        raise HTTPException(
+            413,
+            f"This form is larger than {MAX_FORM_BYTES // 1_000_000} MB, so it was not read. "
+            "A question file may be at most 1 MB: split it into parts and upload each.",
+        )
     async with request.form() as form:
         yield form
 

@@ -64,12 +64,19 @@ def test_four_hundred_broken_questions_list_the_first_hundred_and_count_the_rest
 
 
 @pytest.mark.parametrize("name", ["mine.gift", "mine.xml", "mine.yaml"])
-def test_a_file_of_five_megabytes_is_said_to_be_larger_than_the_limit_not_a_wrong_size(
-    app: FastAPI, name: str
+@pytest.mark.parametrize(
+    ("size", "status", "said"),
+    [
+        (1_500_000, 422, "larger than 1 MB"),  # read up to the limit, and refused
+        (5_000_000, 413, "A question file may be at most 1 MB"),  # refused before it is read
+    ],
+)
+def test_a_file_over_the_limit_is_said_to_be_larger_than_it_not_a_wrong_size(
+    app: FastAPI, name: str, size: int, status: int, said: str
 ) -> None:
     teacher, csrf, _ = teacher_client(app)
-    response = _upload(teacher, csrf, b"// " + b"x" * 5_000_000, name)
-    assert response.status_code == 422
-    assert "larger than 1 MB" in response.text
+    response = _upload(teacher, csrf, b"// " + b"x" * size, name)
+    assert response.status_code == status
+    assert said in response.text
     assert " KB" not in response.text
     assert row_count(app, TeacherQuestion) == 0
