@@ -1,8 +1,6 @@
 """Shared fixtures: a fresh database per test (SQLite, and PostgreSQL when configured)."""
 
 import itertools
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,18 +8,12 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from quiz_app import auth
 from quiz_app.classroom import seeds
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-
-# Set QUIZ_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run
-# every database test on PostgreSQL as well as on SQLite.
-POSTGRES_URL = os.environ.get("QUIZ_TEST_DATABASE_URL", "")
-DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+from tests.support.postgres import DATABASES, temporary_database
 
 
 @pytest.fixture(autouse=True)
@@ -49,21 +41,8 @@ def seeds_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Yield the URL of an empty database that lives only for this test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'quiz.db'}"
-        return
-    # One schema per test keeps PostgreSQL tests isolated and cheap to throw away.
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with temporary_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
