@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select
 
+from quiz_app import store
 from quiz_app.lti import keys, platforms
 from quiz_app.main import ROUTERS
 from quiz_app.models import Attempt, Base
@@ -121,7 +122,8 @@ class World:
     student: TestClient
     values: dict[str, str]  # path parameter -> a value that names something of the world
     clients: dict[str, TestClient]  # path prefix -> the client that is logged in there
-    lti_csrf: str = ""
+    lti_csrf: str
+    number: int  # the first world is 1, the one made after it 2, ...
 
     def client_for(self, path: str) -> TestClient:
         for prefix, client in self.clients.items():
@@ -133,9 +135,11 @@ class World:
         return self.lti_csrf if path.startswith("/lti/s/") else self.csrf
 
 
-def build_world(app: FastAPI, lms: FakePlatform, number: int = 1) -> World:
-    """Make everything the routes name, through the app's own forms and launches (the world's
-    number keeps a second world's teacher and LMS link apart from the first's)."""
+def build_world(app: FastAPI, lms: FakePlatform, before: World | None = None) -> World:
+    """Make everything the routes name, through the app's own forms and launches; after a
+    delete or a log-out took part of the world `before`, make a new teacher's part and keep
+    its LMS part while the LMS session lives."""
+    number = 1 if before is None else before.number + 1
     teacher, csrf, _row = teacher_client(app, f"fuzz{number}@school.org")
     response = teacher.post("/teacher/questions", data={**GOOD_QUESTION_FORM, "csrf_token": csrf})
     assert response.status_code == 303, response.text
@@ -145,13 +149,7 @@ def build_world(app: FastAPI, lms: FakePlatform, number: int = 1) -> World:
     token = join_token(student, code, "Fuzz Student")
     with app.state.sessions() as session:
         attempt_id = session.scalar(select(Attempt.id).where(Attempt.token == token))
-    set_up_link(app, lms, link_id=f"fuzz-link-{number}")
-    lms_teacher = browser(app)
-    location = launch(lms_teacher, lms, TEACHER, link_id=f"fuzz-link-{number}").headers["location"]
-    lti_token = location.split("/lti/s/", 1)[1].split("/", 1)[0]
-    lti_csrf = csrf_of(lms_teacher.get(location).text)
-    learner = browser(app)
-    launch(learner, lms, STUDENT, link_id=f"fuzz-link-{number}")
+        lms_lives = before and store.lti.get_session(session, token=before.values["lti_token"])
     values = {
         "set_id": "micro-not-safe",
         "token": token,
@@ -162,10 +160,25 @@ def build_world(app: FastAPI, lms: FakePlatform, number: int = 1) -> World:
         "local_id": GOOD_QUESTION_FORM["id"],
         "file_name": "gift.txt",
     }
+    if before is not None and lms_lives:
+        lms_teacher, lti_csrf = before.clients["/lti/s/"], before.lti_csrf
+        values["lti_token"] = before.values["lti_token"]
+    else:
+        lms_teacher, lti_csrf, values["lti_token"] = _lms_part(app, lms, number)
     clients = {"/teacher": teacher, "/lti/s/": lms_teacher}
-    world = World(app, lms, teacher, csrf, student, values, clients, lti_csrf)
-    world.values["lti_token"] = lti_token
-    return world
+    return World(app, lms, teacher, csrf, student, values, clients, lti_csrf, number)
+
+
+def _lms_part(app: FastAPI, lms: FakePlatform, number: int) -> tuple[TestClient, str, str]:
+    """A link set up in the LMS with a learner's attempt; return the LMS teacher's browser,
+    the CSRF token and the token of their launch session."""
+    set_up_link(app, lms, link_id=f"fuzz-link-{number}")
+    lms_teacher = browser(app)
+    location = launch(lms_teacher, lms, TEACHER, link_id=f"fuzz-link-{number}").headers["location"]
+    lti_token = location.split("/lti/s/", 1)[1].split("/", 1)[0]
+    lti_csrf = csrf_of(lms_teacher.get(location).text)
+    launch(browser(app), lms, STUDENT, link_id=f"fuzz-link-{number}")
+    return lms_teacher, lti_csrf, lti_token
 
 
 def fill(path: str, values: dict[str, str]) -> str:
