@@ -82,12 +82,17 @@ FormDataDep = Annotated[FormData, Depends(_form)]
 
 def _refuse_nul_text(request: Request, form: FormDataDep) -> None:
     """Refuse (422) a request with a NUL byte in its address, its query or its form fields:
-    the app-wide dependency at the one place text comes in (uploaded files are not text)."""
+    the app-wide dependency at the one place text comes in (uploaded files are not text, and
+    the fields whose own check names control characters beside the field keep that check)."""
     problem = inputs.nul_problem(
         [
             *request.path_params.items(),
             *request.query_params.multi_items(),
-            *((k, v) for k, v in form.multi_items() if isinstance(v, str)),
+            *(
+                (k, v)
+                for k, v in form.multi_items()
+                if isinstance(v, str) and k not in inputs.CHECKED_BY_THEIR_FORM
+            ),
         ]
     )
     if problem:

@@ -7,6 +7,10 @@ from urllib.parse import SplitResult, urlsplit
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLite holds more)
 
+# Form fields that are never stored as typed and whose own check refuses control characters
+# beside the field, keeping what else was typed: the password policy and the framing sites.
+CHECKED_BY_THEIR_FORM = frozenset({"password", "password_again", "embed_origins"})
+
 
 def nul_problem(fields: Iterable[tuple[str, str]]) -> str | None:
     """Return why a request's text cannot be used, when a field holds a NUL byte."""

@@ -85,3 +85,13 @@ def test_url_that_does_not_parse_has_no_parts(url: str) -> None:
 def test_url_that_parses_has_its_parts() -> None:
     parts = url_parts("https://lms.example:8443/x?y=1")
     assert parts is not None and parts.hostname == "lms.example" and parts.port == 8443
+
+
+def test_signup_with_nul_in_password_keeps_the_form_and_says_why(client: TestClient) -> None:
+    page = client.get("/teacher/signup")
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    form = {"email": "new@school.org", "password": "\x00" * 10, "csrf_token": csrf}
+    response = client.post("/teacher/signup", data={**form, "password_again": "\x00" * 10})
+    assert response.status_code == 422
+    assert "no control characters" in html.unescape(response.text)
+    assert 'value="new@school.org"' in response.text
