@@ -7,9 +7,10 @@ from urllib.parse import SplitResult, urlsplit
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLite holds more)
 
-# Form fields that are never stored as typed and whose own check refuses control characters
-# beside the field, keeping what else was typed: the password policy and the framing sites.
-CHECKED_BY_THEIR_FORM = frozenset({"password", "password_again", "embed_origins"})
+# Form fields that are never stored as typed and whose own check refuses (or drops) control
+# characters beside the field, keeping what else was typed: the password policy, the framing
+# sites, and a student's name (classroom.assignments.clean_name).
+CHECKED_BY_THEIR_FORM = frozenset({"password", "password_again", "embed_origins", "name"})
 
 
 def nul_problem(fields: Iterable[tuple[str, str]]) -> str | None:
