@@ -4,12 +4,12 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Path, Request, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from quiz_app import auth, store
+from quiz_app import auth, inputs, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.db import sessions
 from quiz_app.models import Attempt, Teacher
@@ -91,6 +91,31 @@ async def _form(request: Request) -> AsyncIterator[FormData]:
 
 
 FormDataDep = Annotated[FormData, Depends(_form)]
+
+
+def _refuse_nul_text(request: Request, form: FormDataDep) -> None:
+    """Refuse (422) a request with a NUL byte in its address, its query or its form fields:
+    the app-wide dependency at the one place text comes in (uploaded files are not text, and
+    the fields whose own check names control characters beside the field keep that check)."""
+    problem = inputs.nul_problem(
+        [
+            *request.path_params.items(),
+            *request.query_params.multi_items(),
+            *(
+                (k, v)
+                for k, v in form.multi_items()
+                if isinstance(v, str) and k not in inputs.CHECKED_BY_THEIR_FORM
+            ),
+        ]
+    )
+    if problem:
+        raise HTTPException(422, problem)
+
+
+NoNulText = Depends(_refuse_nul_text)
+
+# A row's id in an address: from 1 to what the database can hold, else a 422 (not a 500).
+RowId = Annotated[int, Path(ge=1, le=inputs.MAX_ID)]
 
 
 def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teacher:

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from quiz_app import db, messages, outages
 from quiz_app.bank.catalog import load_bank
 from quiz_app.config import Settings
-from quiz_app.deps import LoginRequired, is_htmx
+from quiz_app.deps import LoginRequired, NoNulText, is_htmx
 from quiz_app.head_requests import HeadAsGet
 from quiz_app.lti.ags import GradeSender
 from quiz_app.models import utcnow
@@ -76,7 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await anyio.to_thread.run_sync(worker.stop)
 
     app = FastAPI(
-        title="Claim Check", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+        title="Claim Check",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+        dependencies=[NoNulText],  # no NUL byte in any address, query or form field
     )
     app.state.settings = settings
     # The one HTTP client that talks to LMSs (their keys, tokens and grade endpoints); tests

@@ -3,7 +3,6 @@
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
@@ -11,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz_app import auth
 from quiz_app.config import HTMX_CDN_URL, Settings
+from quiz_app.inputs import url_parts
 
 FRAME_ANCESTORS = "frame_ancestors"  # request.state key a route sets to allow framing
 FORM_TARGET = "form_target"  # request.state key: another origin this page's form posts to
@@ -333,8 +333,8 @@ def allow_assignment_framing(request: Request, embed_origins: str) -> None:
 def allow_form_target(request: Request, url: str) -> bool:
     """Let this page's form post to url's origin (CSP form-action), such as the LMS address a
     deep-linking choice returns to. Returns False for an address that is not a plain origin."""
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
+    parts = url_parts(url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts else ""
     if not ORIGIN.match(origin):
         return False
     setattr(request.state, FORM_TARGET, origin)

@@ -2,7 +2,6 @@
 
 import functools
 import itertools
-import os
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +18,11 @@ from quiz_app.classroom import seeds
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from tests.support.bundled_bank import cached_loader
+from tests.support.postgres import DATABASES, POSTGRES_URL
 from tests.support.schema_template import SchemaTemplate
 
-# Set QUIZ_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run
-# every database test on PostgreSQL as well as on SQLite.
-POSTGRES_URL = os.environ.get("QUIZ_TEST_DATABASE_URL", "")
-DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+# QUIZ_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) runs every
+# database test on PostgreSQL as well as on SQLite (tests/support/postgres.py).
 REAL_UPGRADE = db.upgrade
 LOAD_BUNDLED_BANK_ONCE = cached_loader(main.load_bank)
 

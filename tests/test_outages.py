@@ -16,7 +16,6 @@ from quiz_app import cli, outages
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from quiz_app.models import Answer
-from tests.conftest import POSTGRES_URL
 from tests.support.factories import (
     answer,
     form_values,
@@ -25,6 +24,7 @@ from tests.support.factories import (
     right_reason,
     start_attempt,
 )
+from tests.support.postgres import POSTGRES_URL
 from tests.support.tcp_proxy import TcpProxy
 
 MAX_TRIES = 300  # quizzes started before the full disk must have refused one

@@ -26,6 +26,8 @@ from quiz_app.security import parse_embed_origins
 MAX_QUESTIONS = 200  # questions one assignment may ask
 Problems = dict[str, list[str]]  # per form field, every problem found
 
+MAX_ZONE_NAME = 64  # characters: the longest IANA name is 32; the column holds 64
+
 
 class AssignmentInput(BaseModel):
     """The assignment form as typed. Plain strings, like the quiz's AnswerForm: what is valid
@@ -104,7 +106,11 @@ def _local_time(
         return None
     if local.tzinfo is None:
         local = local.replace(tzinfo=zone)
-    return local.astimezone(UTC)
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:  # a time at the very edge of the calendar (year 1 or 9999)
+        _problem(problems, name, "enter a date and time like 2026-03-14 09:00")
+        return None
 
 
 def source_of(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -123,7 +129,10 @@ def filtered(questions: Iterable[AnyQuestion], source: Mapping[str, Any]) -> lis
 
     The bank browser shows the teacher what the same filter would assign.
     """
-    difficulties = [int(d) if str(d).isdigit() else d for d in source.get("difficulties", [])]
+    difficulties = [
+        int(d) if str(d).isascii() and str(d).isdigit() else d
+        for d in source.get("difficulties", [])
+    ]
     return [
         q
         for q in questions
@@ -182,9 +191,9 @@ def _settings(
         _problem(problems, "feedback_mode", "choose when students see feedback")
     if values["identity"] not in IDENTITIES:
         _problem(problems, "identity", "choose names or nicknames")
-    attempts = _int(
-        values["attempts_allowed"] or "1", "attempts_allowed", 1, MAX_ATTEMPTS, problems
-    )
+    # Left empty (or only spaces): one attempt, as the form says.
+    typed = str(values["attempts_allowed"]).strip() or "1"
+    attempts = _int(typed, "attempts_allowed", 1, MAX_ATTEMPTS, problems)
     origins, origin_problems = parse_embed_origins(values["embed_origins"], site_frame_ancestors)
     if origin_problems:
         problems.setdefault("embed_origins", []).extend(origin_problems)
@@ -201,8 +210,10 @@ def _schedule(values: dict[str, Any], problems: Problems) -> dict[str, Any]:
     """Check the time zone and the opening and closing times (typed in that zone)."""
     zone_name = str(values["timezone"] or "UTC").strip()
     try:
+        if len(zone_name) > MAX_ZONE_NAME:  # no zone's name is this long (nor fits its column)
+            raise ValueError(zone_name)
         zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name the disk refuses
         _problem(problems, "timezone", "enter a time zone like Europe/London or America/New_York")
         zone = ZoneInfo("UTC")
     opens = _local_time(values["opens_at"], zone, "opens_at", problems)

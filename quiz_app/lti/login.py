@@ -6,11 +6,12 @@ checks what the platform posts back."""
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
 from quiz_app import store
+from quiz_app.inputs import url_parts
 from quiz_app.lti import platforms
 from quiz_app.lti.launch import STATE_LIFETIME, LaunchError, unknown_deployment
 from quiz_app.lti.tables import LtiLaunchState, LtiPlatform
@@ -65,7 +66,8 @@ def begin_login(
     if deployment_id and not platforms.has_deployment(platform, deployment_id):
         raise LaunchError(403, unknown_deployment(platform, deployment_id))
     target = params["target_link_uri"]
-    if (urlsplit(target).netloc or "").lower() != tool_host.lower():
+    parts = url_parts(target)
+    if parts is None or parts.netloc.lower() != tool_host.lower():
         raise LaunchError(
             400,
             f"The LMS asked to open “{target}”, which is not an address of this Claim Check "

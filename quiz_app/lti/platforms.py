@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx2
 import jwt
 from sqlalchemy.orm import Session
 
 from quiz_app import store
+from quiz_app.inputs import url_parts
 from quiz_app.lti.tables import LtiPlatform
 
 JWKS_DEFAULT_TTL = timedelta(hours=1)  # when the platform sends no Cache-Control max-age
@@ -51,8 +51,10 @@ def _is_loopback(host: str) -> bool:
 
 def url_problem(name: str, url: str) -> str | None:
     """Return why a platform URL is not acceptable: https, or http on this machine only."""
-    parts = urlsplit(url)
-    if not url or len(url) > MAX_URL or not parts.netloc or parts.scheme not in ("https", "http"):
+    parts = url_parts(url)
+    if not url or len(url) > MAX_URL or not parts or not parts.netloc:
+        return f"{name}: give the full address, like https://lms.school.example/…"
+    if parts.scheme not in ("https", "http"):
         return f"{name}: give the full address, like https://lms.school.example/…"
     if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
         return f"{name}: use https (plain http is only allowed for this machine, for testing)"
@@ -62,11 +64,10 @@ def url_problem(name: str, url: str) -> str | None:
 def host_of(url: str) -> str:
     """Return a URL's host in normal form (lower case, with its port unless the default), or
     "" when it has none."""
-    parts = urlsplit(url)
-    try:
-        host, port = (parts.hostname or "").lower(), parts.port
-    except ValueError:
+    parts = url_parts(url)
+    if parts is None:
         return ""
+    host, port = (parts.hostname or "").lower(), parts.port
     if not host or port is None or port == DEFAULT_PORTS.get(parts.scheme):
         return host
     return f"{host}:{port}"

@@ -62,13 +62,14 @@ class PlatformKey:
         return {**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}
 
 
-KEY_POOL: list[rsa.RSAPrivateKey] = []  # made once per test run: RSA generation is slow
+KEY_POOL: dict[int, rsa.RSAPrivateKey] = {}  # made once per test run: RSA generation is slow
 
 
 def pooled_key(index: int) -> rsa.RSAPrivateKey:
-    """Return the index-th RSA key of the run (two different indexes, two different keys)."""
-    while len(KEY_POOL) <= index:
-        KEY_POOL.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    """Return the index-th RSA key of the run (two different indexes, two different keys),
+    made when first asked for."""
+    if index not in KEY_POOL:
+        KEY_POOL[index] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return KEY_POOL[index]
 
 

@@ -28,6 +28,7 @@ from quiz_app.deps import (
     BankDep,
     CurrentTeacher,
     IsHtmx,
+    RowId,
     SessionDep,
     TemplatesDep,
 )
@@ -96,7 +97,7 @@ def show_lti_dashboard(
 @router.get("/attempts/{attempt_id}")
 def show_lti_student(
     request: Request,
-    attempt_id: int,
+    attempt_id: RowId,
     lti: CurrentLti,
     session: SessionDep,
     bank: BankDep,
@@ -139,7 +140,7 @@ def _resend(request: Request, session: Session, assignment: Assignment, attempt_
 
 @router.post("/attempts/{attempt_id}/resend")
 def resend_lti_grade(
-    request: Request, attempt_id: int, lti: CurrentLti, session: SessionDep
+    request: Request, attempt_id: RowId, lti: CurrentLti, session: SessionDep
 ) -> Response:
     """Send a pending or failed grade again, now."""
     assignment = lms_access.linked_assignment(lti)
@@ -241,8 +242,8 @@ def show_lti_settings(
 @teacher_router.post("/assignments/{assignment_id}/attempts/{attempt_id}/resend-grade")
 def resend_teacher_grade(
     request: Request,
-    assignment_id: int,
-    attempt_id: int,
+    assignment_id: RowId,
+    attempt_id: RowId,
     teacher: CurrentTeacher,
     session: SessionDep,
 ) -> Response:

@@ -12,6 +12,7 @@ from quiz_app import messages, rate_limits, store
 from quiz_app.bank.catalog import QuestionSet
 from quiz_app.classroom import assignments
 from quiz_app.deps import BankDep, SessionDep, TemplatesDep
+from quiz_app.inputs import url_parts
 from quiz_app.links import EMBED_HEIGHT, EMBED_WIDTH, embed_snippet, oembed_link, public_base
 from quiz_app.models import utcnow
 from quiz_app.security import allow_framing
@@ -100,8 +101,10 @@ def show_oembed(
     if format != "json":
         raise HTTPException(501, "Only format=json is available.")
     base = public_base(request)
-    parts = urlsplit(url)
-    if f"{parts.scheme}://{parts.netloc}" != base and parts.netloc != urlsplit(base).netloc:
+    parts = url_parts(url)
+    if parts is None or (
+        f"{parts.scheme}://{parts.netloc}" != base and parts.netloc != urlsplit(base).netloc
+    ):
         raise HTTPException(404, "That address is not a Claim Check page on this server.")
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) == 3 and segments[0] == "embed" and segments[1] in ("sets", "j"):

@@ -11,6 +11,7 @@ from quiz_app import rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.classroom import assignments, resume, seeds, students
 from quiz_app.deps import SessionDep, TemplatesDep
+from quiz_app.inputs import without_nul
 from quiz_app.links import oembed_link
 from quiz_app.models import Assignment, Attempt, StudentAllowance, utcnow
 from quiz_app.security import allow_assignment_framing, allow_framing, set_cookie
@@ -71,7 +72,7 @@ def _find(request: Request, session: SessionDep, typed: str) -> tuple[Assignment
 def _remembered(request: Request, session: SessionDep, assignment: Assignment) -> Attempt | None:
     """Return the attempt this browser started at the assignment, while the join page may
     still offer it: unfinished, and started less than a school day ago (resume_hours)."""
-    token = request.cookies.get(resume.MEMORY_COOKIE.format(id=assignment.id))
+    token = without_nul(request.cookies.get(resume.MEMORY_COOKIE.format(id=assignment.id)))
     attempt = store.attempts.get_attempt(session, token=token) if token else None
     if attempt is None or attempt.assignment_id != assignment.id:
         return None

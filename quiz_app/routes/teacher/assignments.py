@@ -18,6 +18,7 @@ from quiz_app.deps import (
     CurrentTeacher,
     FormDataDep,
     IsHtmx,
+    RowId,
     SessionDep,
     TeacherPage,
     TeacherPageDep,
@@ -157,7 +158,7 @@ def _dashboard(
 
 
 @router.get("/assignments/{assignment_id}")
-def show_assignment(page: TeacherPageDep, assignment_id: int, htmx: IsHtmx) -> Response:
+def show_assignment(page: TeacherPageDep, assignment_id: RowId, htmx: IsHtmx) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
     if htmx and dashboard.unchanged(page.session, assignment, page.request.query_params.get("v")):
         return Response(status_code=204, headers={"Vary": "HX-Request"})  # htmx keeps the page
@@ -173,7 +174,7 @@ def show_assignment(page: TeacherPageDep, assignment_id: int, htmx: IsHtmx) -> R
 
 
 @router.get("/assignments/{assignment_id}/attempts/{attempt_id}")
-def show_student_answers(page: TeacherPageDep, assignment_id: int, attempt_id: int) -> Response:
+def show_student_answers(page: TeacherPageDep, assignment_id: RowId, attempt_id: RowId) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
     attempt = store.assignments.get_assignment_attempt(
         page.session, assignment=assignment, attempt_id=attempt_id
@@ -201,13 +202,13 @@ def _edit_page(
 
 
 @router.get("/assignments/{assignment_id}/edit")
-def edit_assignment(page: TeacherPageDep, assignment_id: int) -> Response:
+def edit_assignment(page: TeacherPageDep, assignment_id: RowId) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
     return _edit_page(page, assignment, None)
 
 
 @router.post("/assignments/{assignment_id}")
-def update_assignment(page: TeacherPageDep, form: FormDataDep, assignment_id: int) -> Response:
+def update_assignment(page: TeacherPageDep, form: FormDataDep, assignment_id: RowId) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
     parsed = assignment_form.parse_form(
         form, page.bank, {}, settings_only=True, site_frame_ancestors=_site_ancestors(page.request)
@@ -224,7 +225,7 @@ def update_assignment(page: TeacherPageDep, form: FormDataDep, assignment_id: in
 
 def _set_closed(closed: bool) -> Callable[..., Response]:
     def set_closed(
-        request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+        request: Request, assignment_id: RowId, teacher: CurrentTeacher, session: SessionDep
     ) -> Response:
         """Close the assignment to students, or reopen it."""
         assignment = _assignment(session, teacher, assignment_id)
@@ -245,7 +246,7 @@ for _action, _closed in (("close", True), ("reopen", False)):
 
 
 @router.get("/assignments/{assignment_id}/delete")
-def confirm_delete_assignment(page: TeacherPageDep, assignment_id: int) -> Response:
+def confirm_delete_assignment(page: TeacherPageDep, assignment_id: RowId) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
     attempts = store.assignments.attempts_with_answers(page.session, assignment=assignment)
     context = {
@@ -258,7 +259,7 @@ def confirm_delete_assignment(page: TeacherPageDep, assignment_id: int) -> Respo
 
 @router.post("/assignments/{assignment_id}/delete")
 def delete_assignment(
-    request: Request, assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+    request: Request, assignment_id: RowId, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     assignment = _assignment(session, teacher, assignment_id)
     store.assignments.delete_assignment(session, assignment=assignment)
@@ -287,7 +288,7 @@ def _export_results(file_name: str) -> Callable[..., Response]:
     media_type, write = RESULTS_FILES[file_name]
 
     def export_results(
-        assignment_id: int,
+        assignment_id: RowId,
         teacher: CurrentTeacher,
         session: SessionDep,
         bank: BankDep,
@@ -315,7 +316,7 @@ for _name in RESULTS_FILES:
 
 @router.get("/assignments/{assignment_id}/datapackage.json")
 def export_datapackage(
-    assignment_id: int, teacher: CurrentTeacher, session: SessionDep
+    assignment_id: RowId, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     """Return the data dictionary of the results files (docs/datapackage.json, kept by hand)."""
     _assignment(session, teacher, assignment_id)
@@ -325,7 +326,7 @@ def export_datapackage(
 
 def _export_questions(file_format: QuestionFormat) -> Callable[..., Response]:
     def export_assignment_questions(
-        assignment_id: int, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
+        assignment_id: RowId, teacher: CurrentTeacher, session: SessionDep, bank: BankDep
     ) -> Response:
         """Return the assignment's questions (its check forms and whole pool, the teacher's own
         ones included) as a file for an LMS, with the answer key: a teacher-only download."""

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import messages, store
 from quiz_app.classroom import dashboard, resume, students
-from quiz_app.deps import FormDataDep, TeacherPage, TeacherPageDep
+from quiz_app.deps import FormDataDep, RowId, TeacherPage, TeacherPageDep
 from quiz_app.models import Assignment, Attempt, utcnow
 from quiz_app.templating import path_for
 
@@ -41,7 +41,7 @@ def _back(page: TeacherPage, assignment: Assignment, attempt: Attempt) -> Respon
 
 
 @router.post("/re-admit")
-def readmit_student(page: TeacherPageDep, assignment_id: int, attempt_id: int) -> Response:
+def readmit_student(page: TeacherPageDep, assignment_id: RowId, attempt_id: RowId) -> Response:
     """Let the student back into this same unfinished attempt with a new resume code (the old
     one stops working); their page then shows the code to tell them."""
     assignment, attempt = _find(page, assignment_id, attempt_id)
@@ -59,7 +59,7 @@ def readmit_student(page: TeacherPageDep, assignment_id: int, attempt_id: int) -
 
 
 @router.post("/another-attempt")
-def give_another_attempt(page: TeacherPageDep, assignment_id: int, attempt_id: int) -> Response:
+def give_another_attempt(page: TeacherPageDep, assignment_id: RowId, attempt_id: RowId) -> Response:
     """Let this student start one more attempt than the assignment allows."""
     assignment, attempt = _find(page, assignment_id, attempt_id)
     before = store.students.allowance_of(page.session, attempt=attempt)
@@ -78,8 +78,8 @@ def give_another_attempt(page: TeacherPageDep, assignment_id: int, attempt_id: i
 def give_extra_time(
     page: TeacherPageDep,
     form: FormDataDep,
-    assignment_id: int,
-    attempt_id: int,
+    assignment_id: RowId,
+    attempt_id: RowId,
 ) -> Response:
     """Give this student a later closing time than the assignment's (typed in a time zone)."""
     assignment, attempt = _find(page, assignment_id, attempt_id)
@@ -109,14 +109,16 @@ def give_extra_time(
 
 
 @router.get("/delete")
-def confirm_delete_attempt(page: TeacherPageDep, assignment_id: int, attempt_id: int) -> Response:
+def confirm_delete_attempt(
+    page: TeacherPageDep, assignment_id: RowId, attempt_id: RowId
+) -> Response:
     assignment, attempt = _find(page, assignment_id, attempt_id)
     context = {"assignment": assignment, "attempt": attempt, "answers": len(attempt.answers)}
     return page.render("teacher/attempt_delete.html", context)
 
 
 @router.post("/delete")
-def delete_attempt(page: TeacherPageDep, assignment_id: int, attempt_id: int) -> Response:
+def delete_attempt(page: TeacherPageDep, assignment_id: RowId, attempt_id: RowId) -> Response:
     """Delete this one attempt and its answers; every other attempt stays."""
     assignment, attempt = _find(page, assignment_id, attempt_id)
     store.students.delete_student_attempt(

@@ -1,0 +1,41 @@
+"""Text and web addresses as they come in: no NUL byte in any text (PostgreSQL cannot store
+one, and no person types one), and addresses that parse. Pure checks; deps.py applies them to
+every request."""
+
+from collections.abc import Iterable
+from urllib.parse import SplitResult, urlsplit
+
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLite holds more)
+
+# Form fields that are never stored as typed and whose own check refuses (or drops) control
+# characters beside the field, keeping what else was typed: the password policy, the framing
+# sites, and a student's name (classroom.assignments.clean_name).
+CHECKED_BY_THEIR_FORM = frozenset({"password", "password_again", "embed_origins", "name"})
+
+
+def nul_problem(fields: Iterable[tuple[str, str]]) -> str | None:
+    """Return why a request's text cannot be used, when a field holds a NUL byte."""
+    for name, value in fields:
+        if "\x00" in value:
+            return (
+                f"The field “{name}” contains a NUL character (\\0), which no text here may "
+                "hold. Type or paste the text again without it."
+            )
+    return None
+
+
+def without_nul(value: str | None) -> str | None:
+    """Return a value read from a cookie, or None when it holds a NUL byte (no cookie this app
+    sets does: a forged one is treated as absent)."""
+    return None if value is None or "\x00" in value else value
+
+
+def url_parts(url: str) -> SplitResult | None:
+    """Return the parts of a web address, or None when it does not parse (such as a broken
+    IPv6 host, `http://[`, or a port that is not a number)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- reading the port checks it
+    except ValueError:
+        return None
+    return parts
