@@ -137,9 +137,13 @@
     toReveal = pending && focused && focused !== document.body ? focused : null;
   });
   window.addEventListener("resize", function () {
+    // Several heights may be on their way (a "Saving…" note, then the feedback): wait for the
+    // resize that makes the frame fit what it shows now.
+    var content = document.documentElement.getBoundingClientRect().height;
+    if (!toReveal || Math.abs(content - window.innerHeight) > 1) return;
     var target = toReveal;
     toReveal = null;
-    if (target && document.activeElement === target) target.scrollIntoView({ block: "nearest" });
+    if (document.activeElement === target) target.scrollIntoView({ block: "nearest" });
   });
 
   // Resume inside a frame: this tab's attempt for a set is kept in sessionStorage (this
