@@ -48,12 +48,20 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+def expected_console() -> re.Pattern[str]:
+    """The console errors a test expects; a test module overrides this fixture to allow more
+    (a failing network's htmx errors, say)."""
+    return re.compile(r"^Failed to load resource")
+
+
+@pytest.fixture
+def open_page(browser: Browser, expected_console: re.Pattern[str]) -> Iterator[Callable[..., Page]]:
     """Return a function that opens a page in a new browser context (a new device).
 
     Keyword arguments go to `browser.new_context`, e.g. java_script_enabled=False or
     color_scheme="dark". An uncaught JavaScript error or a console error on any page (a CSP
-    violation, say) fails the test; failed loads are not counted, as tests check statuses.
+    violation, say) fails the test; failed loads are not counted (tests check statuses), nor
+    is what `expected_console` matches.
     """
     contexts = []
     errors: list[str] = []
@@ -64,7 +72,7 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: _record_console_error(message, errors))
+        page.on("console", lambda message: _record(message, expected_console, errors))
         return page
 
     yield open_
@@ -73,8 +81,8 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def _record_console_error(message: ConsoleMessage, errors: list[str]) -> None:
-    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+def _record(message: ConsoleMessage, expected: re.Pattern[str], errors: list[str]) -> None:
+    if message.type == "error" and not expected.match(message.text):
         errors.append(message.text)
 
 

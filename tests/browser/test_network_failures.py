@@ -6,15 +6,14 @@ teacher's dashboard says "Reconnecting…" while its polls fail, and the questio
 could not check. "Next question" says when it did not load."""
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from quiz_app.models import Answer
-from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.conftest import LiveServer
 from tests.support.network import sign_in, wait_for_htmx
 from tests.support.teacher_factories import assignment_of, row_count
 
@@ -33,29 +32,8 @@ EXPECTED_CONSOLE = re.compile(
 
 
 @pytest.fixture
-def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """Like tests/browser/conftest.py's open_page, which fails a test on any console error,
-    but letting through the errors a failing network is expected to log."""
-    errors: list[str] = []
-    contexts = []
-
-    def record(message: ConsoleMessage) -> None:
-        if message.type == "error" and not EXPECTED_CONSOLE.match(message.text):
-            errors.append(message.text)
-
-    def open_(**options: Any) -> Page:
-        context = browser.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", record)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+def expected_console() -> re.Pattern[str]:
+    return EXPECTED_CONSOLE
 
 
 def _violations(page: Page) -> list[str]:
