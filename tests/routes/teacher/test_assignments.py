@@ -420,6 +420,8 @@ def test_delete_asks_for_confirmation_then_deletes_results(app: FastAPI) -> None
     confirm = teacher.get(f"/teacher/assignments/{assignment_id}/delete")
     assert confirm.status_code == 200
     assert "1 student attempt and 2 answers" in confirm.text
+    for name in ("answers.csv", "students.csv", "results.json", "items.csv", "datapackage.json"):
+        assert f"/teacher/assignments/{assignment_id}/{name}" in confirm.text  # keep them first
     assert row_count(app, Attempt) == 2  # the confirmation page deletes nothing
     response = teacher.post(
         f"/teacher/assignments/{assignment_id}/delete", data={"csrf_token": csrf}
