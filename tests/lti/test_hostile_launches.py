@@ -357,6 +357,24 @@ HOSTILE = [
         "signed with “HS256”; LTI 1.3 requires RS256",
     ),
     Hostile(
+        "nul-in-the-name",
+        _claims(name="Ana\x00Lopez"),
+        400,
+        "claim “name” contains a NUL character",
+    ),
+    Hostile(
+        "nul-in-the-course-title",
+        _claims(**{vocab.CONTEXT: {"id": "c1", "title": "Year 9\x00"}}),
+        400,
+        f"claim “{vocab.CONTEXT}.title” contains a NUL character",
+    ),
+    Hostile(
+        "nul-in-a-custom-claim-name",
+        _claims(**{vocab.CUSTOM: {"set\x00": "full-check"}}),
+        400,
+        f"claim “{vocab.CUSTOM}.set\\0” contains a NUL character",
+    ),
+    Hostile(
         "unreadable-token",
         _form(lambda form: {**form, "id_token": "not-a-jwt"}),
         400,
