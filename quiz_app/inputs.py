@@ -2,7 +2,8 @@
 one, and no person types one), and addresses that parse. Pure checks; deps.py applies them to
 every request."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLite holds more)
@@ -21,6 +22,37 @@ def nul_problem(fields: Iterable[tuple[str, str]]) -> str | None:
                 f"The field “{name}” contains a NUL character (\\0), which no text here may "
                 "hold. Type or paste the text again without it."
             )
+    return None
+
+
+def nul_claim_problem(claims: Mapping[str, Any]) -> str | None:
+    """Return why a token's claims cannot be used, when a claim's name or text holds a NUL."""
+    if (path := _nul_path(dict(claims), "")) is None:
+        return None
+    shown = path.replace("\x00", "\\0")
+    return (
+        f"The id_token's claim “{shown}” contains a NUL character (\\0), which Claim Check "
+        "cannot store. Ask the LMS's administrator to check it."
+    )
+
+
+def _nul_path(value: Any, path: str) -> str | None:
+    """Return where in a decoded JSON value (a token's claims) a name or a text holds a NUL
+    byte, as a dotted path ("context.title"), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        name = f"{path}.{key}" if path else str(key)
+        if "\x00" in name:
+            return name
+        if found := _nul_path(item, name):
+            return found
     return None
 
 

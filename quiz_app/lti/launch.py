@@ -9,7 +9,7 @@ LaunchError says which rule failed, and nothing is created.
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ import httpx2
 import jwt
 from sqlalchemy.orm import Session
 
-from quiz_app import store
+from quiz_app import inputs, store
 from quiz_app.lti import deep_linking, platforms, vocab
 from quiz_app.lti.platforms import KeysUnavailable
 from quiz_app.lti.tables import LtiLaunchState, LtiPlatform
@@ -270,37 +270,12 @@ def _posted_response(form: Mapping[str, str]) -> tuple[str, str]:
     return state, id_token
 
 
-def _nul_claim(value: Any, path: str) -> str | None:
-    """Return the name of the first claim under `path` whose name or text holds a NUL byte
-    (no database here can store one, and no LMS means one), or None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        items: Iterable[tuple[Any, Any]] = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        name = f"{path}.{key}" if path else str(key)
-        if "\x00" in name:
-            return name
-        if found := _nul_claim(item, name):
-            return found
-    return None
-
-
 def _check_claims(platform: LtiPlatform, claims: Mapping[str, Any], row: LtiLaunchState) -> None:
     """Check the LTI claims every launch carries against the login that started it: nonce,
     deployment, version, message type, subject, roles and target; and that no claim's text
     holds a NUL byte."""
-    if bad := _nul_claim(dict(claims), ""):
-        shown = bad.replace("\x00", "\\0")
-        raise LaunchError(
-            400,
-            f"The id_token's claim “{shown}” contains a NUL character (\\0), which Claim "
-            "Check cannot store. Ask the LMS's administrator to check it.",
-        )
+    if problem := inputs.nul_claim_problem(claims):
+        raise LaunchError(400, problem)
     if not secrets.compare_digest(str(claims["nonce"]).encode(), row.nonce.encode()):
         raise LaunchError(
             401,
