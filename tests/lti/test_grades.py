@@ -19,7 +19,7 @@ from quiz_app.lti import ags, grades
 from quiz_app.lti.tables import LtiAccessToken, LtiGrade
 from quiz_app.main import create_app
 from quiz_app.models import Answer, Attempt, utcnow
-from tests.lti.conftest import tool_jwks
+from tests.lti.conftest import HTTP_TIMEOUT, tool_jwks
 from tests.support.factories import answer, question, start_attempt
 from tests.support.lti_platform import OTHER_STUDENT, STUDENT, FakePlatform, LmsUser
 from tests.support.lti_steps import (
@@ -196,7 +196,7 @@ def test_a_slow_lms_times_out_and_the_grade_is_sent_on_a_later_try(
     _finish(app, platform, OTHER_STUDENT)
     assert _send(app) == {"sent": 1}  # the access token is cached from here on
     _finish(app, platform, STUDENT)
-    platform.slow_seconds = 1.5  # the app waits 1 s
+    platform.slow_seconds = HTTP_TIMEOUT + 0.5  # longer than the app waits
     assert _send(app) == {"pending": 1}
     pending = [g for g in grade_rows(app) if g.status == "pending"]
     assert "The LMS did not answer in time (score" in pending[0].last_error
