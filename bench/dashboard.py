@@ -250,7 +250,8 @@ def measure(database_url: str, args: argparse.Namespace, label: str) -> None:
         )
         print(
             f"  {title}: {queries} queries; CPU median {statistics.median(cpu):.1f} ms, "
-            f"p95 {_p95(cpu):.1f} ms, best {min(cpu):.1f} ms; wall median {statistics.median(wall):.1f} ms, "
+            f"p95 {_p95(cpu):.1f} ms, best {min(cpu):.1f} ms; "
+            f"wall median {statistics.median(wall):.1f} ms, "
             f"p95 {_p95(wall):.1f} ms; {len(cpu)} polls ({ok} {TARGET_QUERIES} queries and "
             f"{TARGET_MS:.0f} ms)"
         )

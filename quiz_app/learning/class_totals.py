@@ -111,6 +111,8 @@ class ClassTotals:
             self.wrong_reasons.copy(),
             self.confidence.copy(),
             {qid: pairs.copy() for qid, pairs in self.pairs.items()},
+            self.confusion.copy(),
+            self.trust.copy(),
         )
 
     def moved_to(self, scores: Sequence[AttemptScore]) -> bool:
