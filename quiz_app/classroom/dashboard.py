@@ -104,7 +104,7 @@ def dashboard_context(
         "identities": assignments.IDENTITIES,
         "grades": grades.board(rows),  # None: not in an LMS
         # Each roster row's HTML, kept while its attempt's score is (results_cache.py).
-        "kept_row": results_cache.row_keeper(
+        "kept_rows": results_cache.roster_keeper(
             session, assignment, teacher.timezone, report.has_forms
         ),
     }

@@ -13,7 +13,7 @@ first out).
 
 The class's totals (learning.class_totals) are kept beside them, one per assignment, and moved
 on by the scores that changed since the last poll. The dashboard's roster rows are kept too
-(kept_row): each row's HTML, while its
+(kept_rows): each row's HTML, while its
 attempt's kept score is the very same object and nothing else the row shows (the student's
 name and attempt number, the link, the teacher's time zone, the assignment's check forms) has
 changed; a row with an LMS grade is rendered afresh at every poll."""
@@ -38,11 +38,12 @@ from quiz_app.models import Assignment, Attempt
 # attempt of 40 answers keeps about 12 KB (measured with tracemalloc), so some 35 MB at most.
 KEPT_ATTEMPTS = 3000
 # Roster rows kept per database, per process: one per kept score. A row of the roster is about
-# 1.3 KB of HTML, so some 4 MB at most (a class of 300: about 400 KB).
+# 0.5 KB of HTML (measured: 145 KB for a class of 300), so some 1.5 MB at most.
 KEPT_ROWS = KEPT_ATTEMPTS
-# Class totals (learning.class_totals) kept per database, per process: one per class polled.
-# A class of 300 × 40 answers keeps about 0.5 MB of counts (besides its kept scores).
-KEPT_CLASSES = 32
+# Class totals (learning.class_totals) kept per database, per process: one per class polled,
+# as many classes as KEPT_ATTEMPTS holds. A class of 300 × 40 answers keeps about 170 KB of
+# counts (measured with tracemalloc), and holds its 300 scores (those KEPT_ATTEMPTS keeps).
+KEPT_CLASSES = 10
 # Question digests kept per process: the bank's questions and the teachers' own in use.
 KEPT_QUESTIONS = 4096
 
@@ -182,40 +183,51 @@ def class_totals(
     return totals
 
 
-RowMaker = Callable[..., Markup]  # kept_row(row, href, keep, caller=…): the row's HTML
+RowsMaker = Callable[..., Markup]  # kept_rows(rows, link, keep, caller=…): the roster's HTML
+ROW_BREAK = "\n    "  # what the template put before each row of the roster
 
 
-def row_keeper(
+def roster_keeper(
     session: Session, assignment: Assignment, timezone: str, has_forms: bool
-) -> RowMaker:
-    """Return the roster's kept_row, called by the template as
-    `{% call kept_row(row, href, keep) %}…the row…{% endcall %}`: the kept HTML of the row
-    when its score is the same object it was rendered from and nothing else it shows has
-    changed, else the body rendered (and kept, when `keep`)."""
+) -> RowsMaker:
+    """Return the roster's kept_rows, called by the template as
+    `{% call(row) kept_rows(rows, link, keep) %}…one row…{% endcall %}`, `link` making a
+    row's href from its attempt id: each row's kept HTML when its score is the same object it
+    was rendered from and nothing else it shows has changed, else the body rendered (and
+    kept, when `keep` and there is a `link`)."""
     kept = kept_rows(session)
 
-    def kept_row(row: StudentRow, href: str, keep: bool, caller: Callable[[], str]) -> Markup:
-        if not keep or row.score is None:
-            return Markup(caller())
-        attempt = row.attempt
-        key = (
-            assignment.id,
-            attempt.id,
-            attempt.created_at,
-            attempt.check_in_count,
-            row.name,
-            row.number,
-            row.questions,
-            href,
-            timezone,
-            has_forms,
-        )
-        found = kept.get(key)
-        if isinstance(found, tuple) and found[0] is row.score:
-            return Markup(found[1])
-        html = Markup(caller())
-        # Kept with the score it shows: used again only beside that very score.
-        kept.put(key, (row.score, html))
-        return html
+    def kept_rows_of(
+        rows: list[StudentRow],
+        link: Callable[[int], str] | None,
+        keep: bool,
+        caller: Callable[[StudentRow], str],
+    ) -> Markup:
+        if not keep or link is None:
+            return Markup("".join(ROW_BREAK + str(caller(row)) for row in rows))
+        parts = []
+        for row in rows:
+            attempt = row.attempt
+            key = (
+                assignment.id,
+                attempt.id,
+                attempt.created_at,
+                attempt.check_in_count,
+                row.name,
+                row.number,
+                row.questions,
+                link(attempt.id),
+                timezone,
+                has_forms,
+            )
+            found = kept.get(key)
+            if isinstance(found, tuple) and found[0] is row.score and row.score is not None:
+                html = found[1]
+            else:
+                html = str(caller(row))  # escaped by the template: plain text from here on
+                # Kept with the score it shows: used again only beside that very score.
+                kept.put(key, (row.score, html))
+            parts += (ROW_BREAK, html)
+        return Markup("".join(parts))
 
-    return kept_row
+    return kept_rows_of
