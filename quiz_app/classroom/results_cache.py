@@ -205,7 +205,7 @@ def roster_keeper(
     ) -> Markup:
         if not keep or link is None:
             return Markup("".join(ROW_BREAK + str(caller(row)) for row in rows))
-        parts = []
+        parts: list[str] = []
         for row in rows:
             attempt = row.attempt
             key = (

@@ -92,7 +92,8 @@ class ClassTotals:
         if_wrong, if_right = tally.rest
         right = Counter(tally.right)
         for qid, asked in Counter(tally.asked).items():
-            found = self.pairs.setdefault(qid, Counter())
+            if (found := self.pairs.get(qid)) is None:
+                found = self.pairs[qid] = Counter()
             won = right.get(qid, 0)
             _move_by(found, (True, if_right), sign * won)
             _move_by(found, (False, if_wrong), sign * (asked - won))
