@@ -275,6 +275,10 @@ def _profile(app: Any, assignment_id: int, late: tuple[int, str]) -> None:
         teacher = assignment.teacher
         context = dashboard.dashboard_context(session, app.state.bank, teacher, assignment)
         context["url_for"] = lambda *_a, **_k: "/"
+        # The links the route gives the roster (so its kept rows are found, as in a poll).
+        context["student_url"] = lambda attempt: (
+            f"/teacher/assignments/{assignment_id}/attempts/{attempt}"
+        )
         templates.render(context)
     print(profiler.output_text(unicode=True, color=False))
 
