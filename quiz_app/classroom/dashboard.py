@@ -3,6 +3,7 @@ pages (cookie login) and the LMS pages (a launch's token): the class's results, 
 the store and scored by learning.class_report. Each route adds its own links."""
 
 import functools
+from itertools import chain
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,6 @@ from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.classroom import assignments, results_cache
 from quiz_app.learning import class_report, item_stats, presentation, student_report
-from quiz_app.learning.scoring import Trust, total_trust
 from quiz_app.lti import grades
 from quiz_app.models import Assignment, Attempt, Teacher, utcnow
 
@@ -39,11 +39,6 @@ def _version(session: Session, assignment: Assignment) -> str:
     return str(session.info[key])
 
 
-def class_trust(report: class_report.ClassReport) -> Trust:
-    """Return the class's over-trust and over-doubt: every student's counts added up."""
-    return total_trust(row.trust for row in report.students)
-
-
 def class_results(
     session: Session, bank: Bank, assignment: Assignment
 ) -> tuple[class_report.ClassReport, dict[str, AnyQuestion]]:
@@ -67,10 +62,8 @@ def _questions(
     session: Session, bank: Bank, assignment: Assignment, attempts: list[Attempt]
 ) -> dict[str, AnyQuestion]:
     """Return every question the assignment names or its attempts were asked, by id."""
-    asked = dict.fromkeys(assignment.every_question)
-    for attempt in attempts:
-        asked.update(dict.fromkeys(attempt.question_ids))
-    return lookup.resolve_many(session, bank, asked)
+    every = (assignment.every_question, *(attempt.question_ids for attempt in attempts))
+    return lookup.resolve_many(session, bank, dict.fromkeys(chain.from_iterable(every)))
 
 
 def dashboard_context(
@@ -83,10 +76,14 @@ def dashboard_context(
     # Each attempt's score, kept from an earlier poll while its answers are the same: only
     # the attempts that changed are read and scored again (classroom/results_cache.py).
     scores = results_cache.scores(session, assignment, rows, found)
-    report = class_report.class_report(rows.attempts, found, assignment.every_question, scores)
+    # The class's totals, kept too and moved on by the scores that changed.
+    totals = results_cache.class_totals(session, assignment, scores)
+    report = class_report.class_report(
+        rows.attempts, found, assignment.every_question, scores, totals
+    )
     return {
         "version": version,
-        "class_trust": class_trust(report),
+        "class_trust": report.trust,  # every student's over-trust and over-doubt added up
         "teacher": teacher,
         "assignment": assignment,
         "report": report,
@@ -106,6 +103,10 @@ def dashboard_context(
         "feedback_modes": assignments.FEEDBACK_MODES,
         "identities": assignments.IDENTITIES,
         "grades": grades.board(rows),  # None: not in an LMS
+        # Each roster row's HTML, kept while its attempt's score is (results_cache.py).
+        "kept_rows": results_cache.roster_keeper(
+            session, assignment, teacher.timezone, report.has_forms
+        ),
     }
 
 

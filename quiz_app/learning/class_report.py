@@ -4,28 +4,25 @@ the concepts most missed and the mean change. Pure functions over attempts and q
 I/O (the statistics themselves are in learning.item_stats)."""
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
-from operator import attrgetter
-from typing import Any
 
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import item_stats
-from quiz_app.learning.attempt_score import AttemptScore, FormRow, Tally, form_of, score_attempt
+from quiz_app.learning.attempt_score import AttemptScore, FormRow, form_of, score_attempt
 from quiz_app.learning.change import Change
+from quiz_app.learning.class_totals import ClassTotals, totals_of
 from quiz_app.learning.item_stats import ConceptMiss, MeanChange
 from quiz_app.learning.percentages import percent
 from quiz_app.learning.scoring import (
     Profile,
     Trust,
     profile,
-    total_confusion,
-    total_trust,
     trust,
 )
 from quiz_app.learning.student_report import options_of
@@ -50,6 +47,8 @@ class StudentRow:
     # Their whole profile (reasons, calibration…), as on their own results page.
     profile: Profile = field(default_factory=lambda: profile([], []))
     change: Change | None = None  # check-out minus check-in, once both forms are finished
+    # What the row was made from (the dashboard keeps each row's HTML beside its score).
+    score: AttemptScore | None = None
 
     @property
     def percent(self) -> int:
@@ -65,8 +64,15 @@ class StudentRow:
         return self.finished_at is not None
 
 
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
+def _mean(counts: Mapping[float, int]) -> float | None:
+    """Return the mean of values counted, exactly, rounded once (every float is an integer
+    over a power of two, so over the largest such power every sum is an exact integer)."""
+    ratios = [(value.as_integer_ratio(), count) for value, count in counts.items() if count]
+    if not ratios:
+        return None
+    d = max(bottom for (_top, bottom), _count in ratios)
+    total = sum(top * (d // bottom) * count for (top, bottom), count in ratios)
+    return total / (d * sum(count for _ratio, count in ratios))  # ints: rounded once
 
 
 @dataclass
@@ -79,10 +85,10 @@ class QuestionRow:
     reasons_asked: int = 0
     reasons_right: int = 0
     wrong_reasons: Counter[str] = field(default_factory=Counter)
-    # The chance of being right each stated confidence means (scoring.CONFIDENCE), split by
-    # whether the answer was right.
-    confidence_right: list[float] = field(default_factory=list)
-    confidence_wrong: list[float] = field(default_factory=list)
+    # The chance of being right each stated confidence means (scoring.CONFIDENCE): how many
+    # answers stated each, split by whether the answer was right.
+    confidence_right: Counter[float] = field(default_factory=Counter)
+    confidence_wrong: Counter[float] = field(default_factory=Counter)
     discrimination: float | None = None  # point-biserial against the rest (item_stats)
     options: int | None = None  # how many answers it offers (set by _count, once)
 
@@ -167,59 +173,34 @@ def _count(
     rows: dict[str, QuestionRow],
     questions: Mapping[str, AnyQuestion],
     scores: Sequence[AttemptScore],
+    totals: ClassTotals,
 ) -> None:
-    """Add every answer to its question's row, and set each question's discrimination: the
-    point-biserial against the share right of the student's other answers. The class's
-    tallies are added up by Counters (the dashboard does it at every changed poll)."""
-    tallies = [score.tally for score in scores]
-
-    def total(pick: Callable[[Tally], Iterable[Hashable]]) -> Counter[Any]:
-        return Counter(chain.from_iterable(map(pick, tallies)))
-
-    answered = total(attrgetter("asked"))
-    for qid in answered:  # answers to questions not asked, in the order first met
-        if qid not in rows:
-            rows[qid] = QuestionRow(qid, questions.get(qid))
+    """Set every question's row from the class's totals, and each question's discrimination:
+    the point-biserial against the share right of the student's other answers."""
+    if totals.answered.keys() - rows.keys():  # answers to questions not asked, first met first
+        for qid in dict.fromkeys(chain.from_iterable(s.tally.asked for s in scores)):
+            if qid not in rows:
+                rows[qid] = QuestionRow(qid, questions.get(qid))
     for counter, field_name in (
-        (answered, "answered"),
-        (total(attrgetter("right")), "correct"),
-        (total(attrgetter("reasoned")), "reasons_asked"),
-        (total(attrgetter("reasoned_right")), "reasons_right"),
+        (totals.answered, "answered"),
+        (totals.right, "correct"),
+        (totals.reasoned, "reasons_asked"),
+        (totals.reasoned_right, "reasons_right"),
     ):
         for qid, count in counter.items():
             setattr(rows[qid], field_name, count)
-    for (qid, answer), count in total(attrgetter("wrong")).items():
+    for (qid, answer), count in totals.wrong.items():
         rows[qid].wrong[answer] = count
-    for (qid, reason), count in total(attrgetter("wrong_reasons")).items():
+    for (qid, reason), count in totals.wrong_reasons.items():
         rows[qid].wrong_reasons[reason] = count
-    for tally in tallies:  # in the order answered: a mean of floats depends on it
-        for qid, right, chance in tally.confidence:
-            row = rows[qid]
-            (row.confidence_right if right else row.confidence_wrong).append(chance)
-    pairs = _rest_pairs(tallies)
+    for (qid, right, chance), count in totals.confidence.items():
+        row = rows[qid]
+        (row.confidence_right if right else row.confidence_wrong)[chance] = count
     for qid, row in rows.items():
         if row.confidence_right or row.confidence_wrong:
             row.options = options_of(row.question) if row.question is not None else None
-        if row.enough and qid in pairs:
-            row.discrimination = item_stats.point_biserial_of_counts(pairs[qid])
-
-
-def _rest_pairs(tallies: Sequence[Tally]) -> dict[str, dict[tuple[bool, float], int]]:
-    """Return, by question, how many answers were (right or wrong, with this rest score): the
-    students with the same two rest scores are counted together, by Counters."""
-    groups: dict[tuple[float, float], list[Tally]] = {}
-    for tally in tallies:
-        if tally.rest is not None:
-            groups.setdefault(tally.rest, []).append(tally)
-    pairs: dict[str, dict[tuple[bool, float], int]] = {}
-    for (if_wrong, if_right), members in groups.items():
-        asked = Counter(chain.from_iterable(t.asked for t in members))
-        right = Counter(chain.from_iterable(t.right for t in members))
-        for ok, rest, counter in ((True, if_right, right), (False, if_wrong, asked - right)):
-            for qid, count in counter.items():
-                found = pairs.setdefault(qid, {})
-                found[ok, rest] = found.get((ok, rest), 0) + count
-    return pairs
+        if row.enough and qid in totals.pairs:
+            row.discrimination = item_stats.point_biserial_of_counts(totals.pairs[qid])
 
 
 def _kr20(scores: Sequence[AttemptScore]) -> dict[str, float | None]:
@@ -267,6 +248,7 @@ def _students(attempts: Sequence[Attempt], scores: Sequence[AttemptScore]) -> li
                 trust=score.trust,
                 profile=score.profile,
                 change=score.change,
+                score=score,
             )
         )
     return students
@@ -277,19 +259,24 @@ def class_report(
     questions: Mapping[str, AnyQuestion],
     order: Sequence[str],
     scores: Sequence[AttemptScore] | None = None,
+    totals: ClassTotals | None = None,
 ) -> ClassReport:
     """Score every attempt of an assignment; `order` lists the question ids as the teacher
     sees them (questions nobody got are left out). `scores` holds each attempt's
     attempt_score.score_attempt, in the same order, when the caller kept them (the dashboard
-    does); without them every attempt is scored from its loaded answers."""
+    does); without them every attempt is scored from its loaded answers. `totals` holds
+    class_totals.totals_of(scores), when the caller kept and moved it on (the dashboard does);
+    without it the scores are added up from scratch."""
     if scores is None:
         scores = [score_attempt(a, list(a.answers), questions) for a in attempts]
+    if totals is None:
+        totals = totals_of(scores)
     rows: dict[str, QuestionRow] = {}
-    asked = {qid for attempt in attempts for qid in attempt.question_ids}
+    asked = set().union(*(attempt.question_ids for attempt in attempts))
     for qid in [*order, *sorted(asked - set(order))]:
         if qid in asked:
             rows[qid] = QuestionRow(qid, questions.get(qid))
-    _count(rows, questions, scores)
+    _count(rows, questions, scores, totals)
     students = _students(attempts, scores)
     missed, teach = _concepts(rows)
     changes = [
@@ -300,8 +287,8 @@ def class_report(
     return ClassReport(
         students=students,
         questions=list(rows.values()),
-        confusion=total_confusion(score.confusion for score in scores),
-        trust=total_trust(score.trust for score in scores),
+        confusion=totals.confusion_table,
+        trust=totals.trust_of_class,
         concepts_missed=missed,
         teach_next=teach,
         change=item_stats.mean_change(changes),

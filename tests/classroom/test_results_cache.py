@@ -163,3 +163,59 @@ def test_kept_scores_belong_to_one_database(
     (first_token, first_id, first), (second_token, second_id, second) = shown
     assert (first_token, first_id) == (second_token, second_id)
     assert first != second
+
+
+def _roster(teacher: TestClient, assignment_id: int) -> str:
+    """Return the roster table of the dashboard's poll, as the teacher's browser gets it."""
+    response = teacher.get(f"/teacher/assignments/{assignment_id}", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    start = response.text.index('<table class="data roster">')
+    return response.text[start : response.text.index("</table>", start)]
+
+
+def _forget_everything(app: FastAPI) -> None:
+    with app.state.sessions() as session:
+        for kept in (
+            results_cache.kept_scores(session),
+            results_cache.kept_rows(session),
+            results_cache.kept_totals(session),
+        ):
+            kept.clear()
+
+
+def test_poll_after_one_new_answer_shows_the_roster_rendered_from_scratch(app: FastAPI) -> None:
+    teacher, csrf, _ = teacher_client(app)
+    assignment_id = create_assignment(teacher, csrf)
+    code = get_assignment(app, assignment_id).join_code
+    students = {name: student_client(app) for name in ("Sam Lee", "Ana")}
+    tokens = {name: join_token(client, code, name) for name, client in students.items()}
+    for name, client in students.items():
+        _answer_some(app, client, tokens[name], 3, "research")
+    first = _roster(teacher, assignment_id)  # every row rendered, and kept
+    assert _roster(teacher, assignment_id) == first  # every row kept
+    _answer_some(app, students["Ana"], tokens["Ana"], 1, "hypothesis")
+    polled = _roster(teacher, assignment_id)  # Ana's row rendered again, Sam's kept
+    _forget_everything(app)
+    assert polled == _roster(teacher, assignment_id)
+    ana = _attempt_id(app, tokens["Ana"])
+
+    def progress_of_ana(roster: str) -> str:
+        row = roster[roster.index(f'id="student-{ana}"') :].split("</tr>", 1)[0]
+        return row.split("<td>", 2)[1].split("/", 1)[0]
+
+    assert (progress_of_ana(first), progress_of_ana(polled)) == ("3", "4")
+
+
+def test_kept_roster_rows_are_never_shown_on_another_assignment(app: FastAPI) -> None:
+    """Two assignments whose rows would look alike each render their own links."""
+    teacher, csrf, _ = teacher_client(app)
+    ids = [create_assignment(teacher, csrf) for _ in range(2)]
+    for assignment_id in ids:
+        client = student_client(app)
+        token = join_token(client, get_assignment(app, assignment_id).join_code, "Sam Lee")
+        _answer_some(app, client, token, 2, "research")
+    for assignment_id in ids:
+        roster = _roster(teacher, assignment_id)
+        assert f'href="/teacher/assignments/{assignment_id}/attempts/' in roster
+        other = next(i for i in ids if i != assignment_id)
+        assert f"/teacher/assignments/{other}/" not in roster
