@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: load and validate the bank, upgrade the database, mount the routes."""
     settings = settings or Settings()
     bank = load_bank(settings.questions_dir)
-    engine = db.make_engine(settings.resolved_database_url())
+    engine = db.engine_for(settings)
     outages.open_database(engine)
 
     @asynccontextmanager
