@@ -181,7 +181,8 @@ class GradeSender:
     """The app's background sender: a thread that wakes every `interval` seconds and sends the
     due grades. Once a minute (a sweep pass) it also looks whether any LMS is registered, puts
     back the grades of senders that stopped and queues any complete attempt the request path
-    missed. While no LMS is registered it does nothing else: no query at all between sweeps.
+    missed. While no LMS is registered it does nothing else, no query at all between sweeps,
+    until this process queues a grade (grades.QUEUED_HERE): then it looks at its next pass.
 
     Every app process runs one; the claims (store.grades.claim_grade) let one of them post
     each grade."""
@@ -189,7 +190,8 @@ class GradeSender:
     def __init__(self, state: Any, interval: float) -> None:
         self.state = state  # the app's state: its sessions and its HTTP client, read each pass
         self.interval = interval
-        self.lms_registered = False  # as the last sweep pass found
+        self.lms_registered = False  # as the last look found
+        self._queued_seen = grades.QUEUED_HERE.count
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -204,10 +206,12 @@ class GradeSender:
 
     def run_once(self, *, sweep: bool) -> Counter[str]:
         """Run one pass; return how many grades ended sent, pending and failed."""
-        if sweep:
+        count = grades.QUEUED_HERE.count
+        queued_here, self._queued_seen = count != self._queued_seen, count
+        if sweep or (queued_here and not self.lms_registered):
             with self.state.sessions() as session:
                 self.lms_registered = store.grades.any_platform(session)
-                if self.lms_registered:
+                if self.lms_registered and sweep:
                     grades.queue_missing(session)
         if not self.lms_registered:
             return Counter()

@@ -14,8 +14,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import event
 
-from quiz_app.lti import ags
+from quiz_app.lti import ags, platforms
 from quiz_app.lti.ags import GradeSender
+from tests.lti.conftest import tool_jwks
 from tests.support.lti_platform import OTHER_STUDENT, STUDENT, FakePlatform, LmsUser
 from tests.support.lti_steps import (
     answer_all,
@@ -75,6 +76,24 @@ def test_the_sender_with_no_lms_registered_queries_nothing_between_sweeps(
     # every later pass of the minute asks nothing.
     assert len(statements) == 1, statements
     assert "lti_platforms" in statements[0]
+
+
+def test_an_idle_sender_sends_a_grade_this_process_queued_at_its_next_pass(app: FastAPI) -> None:
+    sender = GradeSender(app.state, POLL_SECONDS)
+    assert sender.run_once(sweep=True) == {}  # no LMS yet: idle until the next minute's sweep
+    lms = FakePlatform(tool_jwks=lambda: tool_jwks(app))
+    lms.start()
+    try:
+        with app.state.sessions() as session:
+            platforms.register(session, lms.registration())
+        set_up_link(app, lms)
+        assert sender.run_once(sweep=False) == {}  # registered elsewhere: not known here yet
+        client = browser(app)
+        answer_all(client, app, attempt_token(launch(client, lms, STUDENT)))
+        assert sender.run_once(sweep=False) == {"sent": 1}  # queued here: it looked, and sent
+    finally:
+        lms.stop()
+    assert [score.payload["userId"] for score in lms.scores] == [STUDENT.sub]
 
 
 def test_the_sender_with_an_lms_sends_a_finished_attempts_grade_once(
