@@ -31,7 +31,8 @@ def make_engine(
     more at a peak); a SQLite file gets its folder created, WAL, synchronous=NORMAL and
     foreign keys."""
     parsed = make_url(url)
-    pool = {"pool_size": pool_size, "max_overflow": max_overflow}
+    # A caller's own pool class (NullPool, say) has no size to set.
+    pool = {} if "poolclass" in kwargs else {"pool_size": pool_size, "max_overflow": max_overflow}
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **pool, **kwargs)
     # A plain file path gets its folder; a SQLite URI filename (file:…?mode=ro, with uri=true)
@@ -42,7 +43,7 @@ def make_engine(
     engine = create_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        **({} if in_memory or "poolclass" in kwargs else pool),
+        **({} if in_memory else pool),
         **kwargs,
     )
 
