@@ -114,7 +114,7 @@ def test_the_sender_with_an_lms_sends_a_finished_attempts_grade_once(
     assert later and all("FROM lti_grades" in sql for sql in later), later
 
 
-def test_senders_in_several_processes_post_each_grade_once(
+def test_senders_in_two_processes_post_each_grade_once(
     app: FastAPI, platform: FakePlatform, database_url: str, loopback_http: httpx2.Client
 ) -> None:
     set_up_link(app, platform)
@@ -125,18 +125,15 @@ def test_senders_in_several_processes_post_each_grade_once(
     loopback_http.timeout = httpx2.Timeout(10.0)
     env = {**os.environ, "QUIZ_DATABASE_URL": database_url, "QUIZ_LTI_HTTP_TIMEOUT": "10"}
     command = [sys.executable, "-m", "quiz_app.cli", "lti", "send-grades"]
-    others = [
-        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        for _ in range(2)
-    ]
+    other = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     # This process joins in once another is sending (its first grade at the LMS), so that
     # they hold the same due grades at the same time.
     deadline = time.monotonic() + 60
     while platform.score_requests == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
     here = ags.send_due(app.state.sessions, app.state.lti_http)
-    printed = [other.communicate(timeout=60)[0].decode() for other in others]
-    assert [other.returncode for other in others] == [0, 0], printed
+    printed = other.communicate(timeout=60)[0].decode()
+    assert other.returncode == 0, printed
     assert sorted(score.payload["userId"] for score in platform.scores) == sorted(
         [STUDENT.sub, OTHER_STUDENT.sub, THIRD_STUDENT.sub]
     ), (dict(here), printed)
