@@ -20,40 +20,114 @@ if TYPE_CHECKING:
     from uvicorn import Config
 
 
-def uvicorn_config(app: "FastAPI", settings: Settings, host: str, port: int) -> "Config":
+APP_FACTORY = "quiz_app.main:create_app"  # what each worker process imports and calls
+MAX_WORKERS = 64  # as the workers setting allows
+
+
+def uvicorn_config(
+    app: "FastAPI | str", settings: Settings, host: str, port: int, workers: int = 1
+) -> "Config":
     """Return how `quiz-app serve` runs the app: behind the proxies the settings trust,
-    request.client is the real client (what the rate limits count), not the proxy."""
+    request.client is the real client (what the rate limits count), not the proxy; httptools
+    and uvloop when installed (they are dependencies); an access log only when asked for.
+    With workers > 1, `app` is APP_FACTORY: each worker process builds its own app."""
     import uvicorn
 
     return uvicorn.Config(
         app,
+        factory=isinstance(app, str),
         host=host,
         port=port,
+        workers=workers,
+        http="auto",  # httptools, else uvicorn's pure-Python parser
+        loop="auto",  # uvloop, else asyncio's loop
         log_level="info",
+        access_log=settings.access_log,
         proxy_headers=settings.proxy_headers,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+def _workers_problem(settings: Settings, workers: int) -> str | None:
+    """Return why the database cannot be shared by `workers` processes, or None when it can."""
+    from sqlalchemy.engine import make_url
 
+    url = make_url(settings.resolved_database_url())
+    in_memory = url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    if workers > 1 and url.get_backend_name() == "sqlite" and in_memory:
+        return (
+            f"--workers {workers} needs a database the processes share, and an in-memory "
+            "SQLite database lives inside one process. Use a SQLite file or PostgreSQL "
+            "(QUIZ_DATABASE_URL), or one worker."
+        )
+    return None
+
+
+def _open_database(settings: Settings) -> bool:
+    """Upgrade the schema before any worker starts, saying so; return whether it is usable."""
+    from quiz_app import db, outages
+
+    engine = db.engine_for(settings)
+    try:
+        upgraded = outages.open_database(engine)
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return False
+    finally:
+        engine.dispose()
+    if upgraded is not None:
+        before, head = upgraded
+        print(f"Upgraded the database schema from {before or 'empty'} to {head}.", flush=True)
+    return True
+
+
+def _app_to_serve(settings: Settings, workers: int) -> "FastAPI | str | None":
+    """Return the app one worker serves, or APP_FACTORY for several (each builds its own, so
+    here the bank is only checked, to say what is wrong once instead of once per worker);
+    None when the bank or the database has problems, said on stderr."""
+    from quiz_app.bank.catalog import load_bank
     from quiz_app.main import create_app
 
-    settings = Settings()
     try:
-        app = create_app(settings)
+        if workers == 1:
+            return create_app(settings)
+        load_bank(settings.questions_dir)
+        return APP_FACTORY
     except BankError as exc:
         print("The question bank has problems; fix them and start again:", file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return 1
     except DatabaseUnavailable as exc:
         print(exc, file=sys.stderr)
+    return None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    settings = Settings()
+    workers: int = args.workers or settings.workers
+    if problem := _workers_problem(settings, workers):
+        print(problem, file=sys.stderr)
+        return 2
+    if not _open_database(settings) or (app := _app_to_serve(settings, workers)) is None:
         return 1
-    print(f"Claim Check is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)")
-    uvicorn.Server(uvicorn_config(app, settings, args.host, args.port)).run()
+    processes = "1 process" if workers == 1 else f"{workers} processes"
+    address = f"http://{args.host}:{args.port}/"
+    print(f"Claim Check is running at {address} in {processes}  (Ctrl+C stops it)", flush=True)
+    config = uvicorn_config(app, settings, args.host, args.port, workers)
+    if workers == 1:
+        uvicorn.Server(config).run()
+    else:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
+
+
+def _worker_count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_WORKERS}")
+    return int(text)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -87,7 +161,7 @@ def _teacher(args: argparse.Namespace) -> int:
     if problem := auth.email_problem(email):
         print(problem, file=sys.stderr)
         return 2
-    engine = db.make_engine(Settings().resolved_database_url())
+    engine = db.engine_for(Settings())
     db.upgrade(engine)
     try:
         with db.session_factory(engine)() as session:
@@ -121,7 +195,7 @@ def _data(args: argparse.Namespace) -> int:
     from quiz_app import db
 
     settings = Settings()
-    engine = db.make_engine(settings.resolved_database_url())
+    engine = db.engine_for(settings)
     db.upgrade(engine)
     try:
         with db.session_factory(engine)() as session:
@@ -183,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the app (settings from QUIZ_* variables)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_worker_count,
+        help="app processes to start (default: QUIZ_WORKERS, 1); about one per core",
+    )
     serve.set_defaults(run=_serve)
     check = commands.add_parser("check", help="validate a question bank and list every problem")
     check.add_argument("path", nargs="?", help="the question directory (default: the bundled bank)")

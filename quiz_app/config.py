@@ -85,6 +85,35 @@ class Settings(BaseSettings):
         "Rate limits count each student's real address only when their proxy is listed.",
     )
 
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="How many app processes `quiz-app serve` starts (its --workers); each has "
+        "its own database pool. About one per core: more than one on SQLite shares one "
+        "writer (docs/deploy.md).",
+    )
+    access_log: bool = Field(
+        default=False,
+        description="Whether `quiz-app serve` writes a line per request to its log; off, only "
+        "start-up, warnings and errors are logged (a line per answer costs CPU at a class's "
+        "pace, and a reverse proxy keeps its own access log).",
+    )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=200,
+        description="Database connections each app process keeps open; a request waits for a "
+        "free one rather than opening more (a PostgreSQL server allows about 100 in all).",
+    )
+    db_max_overflow: int = Field(
+        default=0,
+        ge=0,
+        le=200,
+        description="Connections a process may open beyond db_pool_size at a peak, closed "
+        "again when returned; 0 keeps the pool fixed (no connection churn).",
+    )
+
     lti_http_timeout: float = Field(
         default=5.0,
         gt=0,

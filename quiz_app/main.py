@@ -55,25 +55,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: load and validate the bank, upgrade the database, mount the routes."""
     settings = settings or Settings()
     bank = load_bank(settings.questions_dir)
-    engine = db.make_engine(settings.resolved_database_url())
+    engine = db.engine_for(settings)
     outages.open_database(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Each process sends the LMS grades that are due; claims keep them from sending twice.
-        # Each process also tries the retention sweep; a lease lets one of them run it.
-        workers: list[GradeSender | Sweeper] = []
+        # Each process (of `quiz-app serve --workers N`, or on each host) sends the LMS grades
+        # that are due; claims keep them from sending twice, and without an LMS it idles. Each
+        # process also tries the retention sweep; a lease lets one of them run it.
+        background: list[GradeSender | Sweeper] = []
         if settings.lti_grade_poll_seconds > 0:
-            workers.append(GradeSender(app.state, settings.lti_grade_poll_seconds))
+            background.append(GradeSender(app.state, settings.lti_grade_poll_seconds))
         if settings.retention_sweep_minutes > 0:
-            workers.append(Sweeper(app.state.sessions, settings))
-        for worker in workers:
-            worker.start()
+            background.append(Sweeper(app.state.sessions, settings))
+        for thread in background:
+            thread.start()
         try:
             yield
         finally:
-            for worker in workers:
-                await anyio.to_thread.run_sync(worker.stop)
+            for thread in background:
+                await anyio.to_thread.run_sync(thread.stop)
 
     app = FastAPI(
         title="Claim Check",

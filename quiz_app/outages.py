@@ -62,11 +62,12 @@ def admin_message(error: BaseException, url: str) -> str:
     )
 
 
-def open_database(engine: Engine) -> None:
+def open_database(engine: Engine) -> tuple[str | None, str] | None:
     """Upgrade the schema, then write one row that changes nothing, so a database that cannot
-    be reached or written fails at start-up with a message instead of at a student's answer."""
+    be reached or written fails at start-up with a message instead of at a student's answer.
+    Return (the revision before, the newest) when this call upgraded the schema (db.upgrade)."""
     try:
-        db.upgrade(engine)
+        upgraded = db.upgrade(engine)
         with engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
     except DBAPIError as error:
@@ -74,3 +75,4 @@ def open_database(engine: Engine) -> None:
             raise
         url = engine.url.render_as_string(hide_password=True)
         raise DatabaseUnavailable(admin_message(error, url)) from error
+    return upgraded

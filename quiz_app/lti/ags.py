@@ -145,11 +145,16 @@ def send_due(
     *,
     now: datetime | None = None,
     limit: int = BATCH,
+    release_stale: bool = True,
 ) -> Counter[str]:
-    """Send the grades that are due; return how many ended sent, pending and failed."""
+    """Send the grades that are due; return how many ended sent, pending and failed.
+
+    release_stale first puts back in the queue the grades of senders that stopped mid-send
+    (a write; the background sender does it once a minute, not at every poll)."""
     now = now or utcnow()
     with sessions() as session:
-        store.grades.release_stale_claims(session, now=now, timeout=CLAIM_TIMEOUT)
+        if release_stale:
+            store.grades.release_stale_claims(session, now=now, timeout=CLAIM_TIMEOUT)
         due = store.grades.due_grade_ids(session, now=now, limit=limit)
     outcomes: Counter[str] = Counter()
     for grade_id in due:
@@ -173,12 +178,20 @@ def send_now(
 
 
 class GradeSender:
-    """The app's background sender: a thread that wakes every `interval` seconds, queues any
-    complete attempt the request path missed (once a minute), and sends the due grades."""
+    """The app's background sender: a thread that wakes every `interval` seconds and sends the
+    due grades. Once a minute (a sweep pass) it also looks whether any LMS is registered, puts
+    back the grades of senders that stopped and queues any complete attempt the request path
+    missed. While no LMS is registered it does nothing else, no query at all between sweeps,
+    until this process queues a grade (grades.QUEUED_HERE): then it looks at its next pass.
+
+    Every app process runs one; the claims (store.grades.claim_grade) let one of them post
+    each grade."""
 
     def __init__(self, state: Any, interval: float) -> None:
         self.state = state  # the app's state: its sessions and its HTTP client, read each pass
         self.interval = interval
+        self.lms_registered = False  # as the last look found
+        self._queued_seen = grades.QUEUED_HERE.count
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -192,10 +205,17 @@ class GradeSender:
             self._thread.join(timeout)
 
     def run_once(self, *, sweep: bool) -> Counter[str]:
-        if sweep:
+        """Run one pass; return how many grades ended sent, pending and failed."""
+        count = grades.QUEUED_HERE.count
+        queued_here, self._queued_seen = count != self._queued_seen, count
+        if sweep or (queued_here and not self.lms_registered):
             with self.state.sessions() as session:
-                grades.queue_missing(session)
-        return send_due(self.state.sessions, self.state.lti_http)
+                self.lms_registered = store.grades.any_platform(session)
+                if self.lms_registered and sweep:
+                    grades.queue_missing(session)
+        if not self.lms_registered:
+            return Counter()
+        return send_due(self.state.sessions, self.state.lti_http, release_stale=sweep)
 
     def _run(self) -> None:
         next_sweep = 0.0

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quiz_app.learning import progress
-from quiz_app.lti.tables import PENDING, SENDING, LtiAttempt, LtiGrade
+from quiz_app.lti.tables import PENDING, SENDING, LtiAttempt, LtiGrade, LtiPlatform
 from quiz_app.models import Answer, Assignment, Attempt
 
 
@@ -81,6 +81,11 @@ def requeue(session: Session, *, grade: LtiGrade, now: datetime) -> None:
 
 
 # --- the grade sender -------------------------------------------------------------------
+
+
+def any_platform(session: Session) -> bool:
+    """Return whether any LMS is registered: without one, no grade can be queued or sent."""
+    return session.scalar(select(LtiPlatform.id).limit(1)) is not None
 
 
 def due_grade_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
