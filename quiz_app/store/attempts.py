@@ -124,14 +124,10 @@ def save_answer(
     """Save an answer once; return the stored answer and whether this call created it.
 
     A double click or a retry races the first request: the unique constraint decides, and the
-    loser reads back the winner's row instead of failing or writing a second one. Saving only
+    loser reads back the winner's row instead of failing or writing a second one (no read
+    first: the insert is the check, so the usual answer is one statement and its commit). Saving only
     saves: the caller tells completion.attempt_completed when this answer completed the attempt.
     """
-    existing = session.scalar(
-        select(Answer).where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
-    )
-    if existing is not None:
-        return existing, False
     row = Answer(
         attempt_id=attempt.id,
         question_id=question_id,

@@ -13,14 +13,14 @@ from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.classroom import assignments, seeds, students
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
-from quiz_app.learning import grading, presentation, student_report
+from quiz_app.learning import grading, presentation, progress, student_report
 from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
-from quiz_app.security import allow_framing
+from quiz_app.security import framing_allowed
 from quiz_app.templating import page_or_fragment, path_for
 
 # Students' pages may be framed by course pages (the frame_ancestors setting).
-router = APIRouter(dependencies=[Depends(allow_framing)])
+router = APIRouter(dependencies=[Depends(framing_allowed)])
 
 
 class AnswerForm(BaseModel):
@@ -110,9 +110,16 @@ def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
 
 
 def _question_context(
-    bank: Bank, attempt: Attempt, question: AnyQuestion, session: SessionDep
+    bank: Bank,
+    attempt: Attempt,
+    question: AnyQuestion,
+    session: SessionDep,
+    answers: dict[str, Answer] | None = None,
 ) -> dict[str, Any]:
-    answers = store.attempts.answers_by_question(session, attempt=attempt)
+    """The question page's context; `answers`, when the caller has just read them, are not
+    read again."""
+    if answers is None:
+        answers = store.attempts.answers_by_question(session, attempt=attempt)
     answer = answers.get(question.id)
     withheld = _withheld(attempt)
     feedback = None
@@ -168,7 +175,8 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
     qset = bank.sets.get(set_id)
     if qset is None:
         raise HTTPException(404, messages.NO_SUCH_SET)
-    rate_limits.spend(request, session, rate_limits.START)
+    # Counted in the attempt's own transaction: create_attempt's commit stores both.
+    rate_limits.spend(request, session, rate_limits.START, commit=False)
     seed = seeds.new_seed()
     phases = bank.phases(qset, seed)
     attempt = store.attempts.create_attempt(
@@ -250,7 +258,9 @@ def submit_answer(
         reason_correct=feedback.reason_correct,
         confidence=feedback.confidence,
     )
-    if created and store.attempts.is_complete(session, attempt=attempt):
+    # One read of the attempt's answers tells whether it is complete and renders the feedback.
+    answers = store.attempts.answers_by_question(session, attempt=attempt)
+    if created and progress.is_complete(attempt, answered=len(answers)):
         completion.attempt_completed(session, attempt=attempt)
     if (saved.answer, saved.reason, saved.confidence) != (
         feedback.answer,
@@ -263,7 +273,7 @@ def submit_answer(
             "and answers can't be changed. Carry on with the next question.",
         )
     if htmx:
-        context = _question_context(bank, attempt, question, session)
+        context = _question_context(bank, attempt, question, session, answers)
         name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
         return templates.TemplateResponse(request, name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
