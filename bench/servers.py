@@ -129,7 +129,10 @@ def running(name: str, command: list[str], env: dict[str, str], probe: str) -> I
             process.kill()
             process.wait()
         log.close()
-        os.unlink(log.name)
+        if os.environ.get("BENCH_KEEP_LOGS"):
+            print(f"  ({name}'s log: {log.name})")
+        else:
+            os.unlink(log.name)
 
 
 def _wait_until_up(server: Server, probe: str, log: Path) -> None:

@@ -9,18 +9,21 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from quiz_app import auth, inputs, store
+from quiz_app import auth, db, inputs, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.models import Attempt, Teacher
 from quiz_app.security import allow_assignment_framing, check_csrf
 
 
 # The dependencies that do no I/O are async: FastAPI runs a sync one in its thread pool, a hop
-# that costs more than the work. The session too: it connects only at its first query (in the
-# route's thread), and closing it here, on the event loop, needs no thread. Closed in a thread,
-# it could not give its connection back while every thread of the pool waited for one (a
-# deadlock that lasts until the pool's 30 s timeout, once more requests are in flight than the
-# pool has connections).
+# that costs more than the work. The session too: it connects only at its first query (in a
+# thread), and closing it here, on the event loop, needs no thread.
+#
+# release_between: a sync dependency that queries runs in one thread of the pool and the route
+# in another, so a dependency ends its transaction (giving its connection back) before it
+# returns. Otherwise a request would hold a connection while it waits for a thread, and with
+# more requests in flight than connections, every thread could be waiting for a connection held
+# by a request that waits for a thread: stuck until the pool's timeout, then a 500.
 async def _session(request: Request) -> AsyncIterator[Session]:
     with request.app.state.sessions() as session:
         yield session
@@ -68,6 +71,7 @@ def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
         )
     if attempt.assignment is not None:
         allow_assignment_framing(request, attempt.assignment.embed_origins)
+    db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 
 
@@ -144,7 +148,9 @@ def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teache
         raise LoginRequired()
     request.state.csrf_token = row.csrf_token
     check_csrf(request, form, row.csrf_token)
-    return row.teacher
+    teacher = row.teacher
+    db.end_transaction(session)  # its connection back to the pool: see release_between
+    return teacher
 
 
 CurrentTeacher = Annotated[Teacher, Depends(_teacher)]

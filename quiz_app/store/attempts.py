@@ -125,8 +125,9 @@ def save_answer(
 
     A double click or a retry races the first request: the unique constraint decides, and the
     loser reads back the winner's row instead of failing or writing a second one (no read
-    first: the insert is the check, so the usual answer is one statement and its commit). Saving only
-    saves: the caller tells completion.attempt_completed when this answer completed the attempt.
+    first: the insert is the check, so the usual answer is one statement and its commit).
+    Saving only saves: the caller tells completion.attempt_completed when this answer completed
+    the attempt.
     """
     row = Answer(
         attempt_id=attempt.id,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import completion, messages, rate_limits, store
+from quiz_app import completion, db, messages, rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.classroom import assignments, seeds, students
@@ -58,6 +58,7 @@ def _asked_question(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
     question = lookup.resolve(session, bank, question_id)
+    db.end_transaction(session)  # a teacher's question was read: deps.py's release_between
     if question is None:
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
