@@ -6,12 +6,9 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
-from starlette.convertors import Convertor
-from starlette.routing import Route, replace_params
 
 from quiz_app.bank.glossary import Glossary
 from quiz_app.bank.vocabulary import (
@@ -87,32 +84,54 @@ def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
 
 
 def path_for(request: Request, name: str, /, **params: Any) -> str:
-    """Return the path of route `name`, as request.url_for(...).path would, from a table of the
-    app's routes built once: url_for walks every route, about 0.1 ms a call, and a page has a
-    dozen links. A name the table does not hold (the static files' mount) asks url_for."""
-    for path_format, convertors in _route_table(request).get(name, ()):
-        if convertors.keys() == params.keys():
-            path, _rest = replace_params(path_format, convertors, dict(params))
-            scope = request.scope
-            root: str = scope.get("app_root_path", scope.get("root_path", ""))
-            return root.rstrip("/") + path
-    return request.url_for(name, **params).path
+    """Return the path of route `name`, as request.url_for(...).path would, from a template
+    made once per route and parameter names: url_for walks the routes, about 0.1 ms a call, and
+    a page has a dozen links. A value url_for would refuse or convert (an empty one, a slash, a
+    type other than str or int) goes to url_for itself."""
+    names = tuple(sorted(params))
+    templates: dict[tuple[str, tuple[str, ...]], list[str] | None] = _path_templates(request)
+    key = (name, names)
+    if key not in templates:
+        templates[key] = _template(request, name, names)
+    template = templates[key]
+    values = [params[n] for n in names]
+    if template is None or not all(_plain(v) for v in values):
+        return request.url_for(name, **params).path
+    parts = [p if i % 2 == 0 else str(values[int(p)]) for i, p in enumerate(template)]
+    scope = request.scope
+    root: str = scope.get("app_root_path", scope.get("root_path", ""))
+    return root.rstrip("/") + "".join(parts)
 
 
-_ROUTE_TABLE = "route_paths"  # app.state key: route name -> [(path format, convertors)]
+_PATH_TEMPLATES = "path_templates"  # app.state key: (route, parameter names) -> template
+_MARKER = re.compile("\x00(\\d+)\x00")
 
 
-def _route_table(request: Request) -> dict[str, list[tuple[str, dict[str, Convertor[Any]]]]]:
+def _path_templates(request: Request) -> dict[tuple[str, tuple[str, ...]], list[str] | None]:
     state = request.app.state
-    table = getattr(state, _ROUTE_TABLE, None)
-    if table is None:
-        table = {}
-        for route in request.app.router.routes:
-            if isinstance(route, Route | APIRoute) and route.name:
-                entry = (route.path_format, route.param_convertors)
-                table.setdefault(route.name, []).append(entry)
-        setattr(state, _ROUTE_TABLE, table)
-    return table
+    if not hasattr(state, _PATH_TEMPLATES):
+        setattr(state, _PATH_TEMPLATES, {})
+    found: dict[tuple[str, tuple[str, ...]], list[str] | None] = getattr(state, _PATH_TEMPLATES)
+    return found
+
+
+def _template(request: Request, name: str, names: tuple[str, ...]) -> list[str] | None:
+    """Return the route's path split into literal parts and parameter places (the index of
+    each parameter, as text, at the odd places), or None when it cannot be made that way."""
+    markers = {n: f"\x00{i}\x00" for i, n in enumerate(names)}
+    try:
+        path = str(request.app.url_path_for(name, **markers))
+    except Exception:  # not a plain route (a mount, a converting parameter): url_for answers
+        return None
+    return _MARKER.split(path)
+
+
+def _plain(value: object) -> bool:
+    """Whether url_for would put the value into a path as str(value) does."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return False
+    text = str(value)
+    return bool(text) and "/" not in text and "\x00" not in text
 
 
 # A number no row's id reaches, put where the varying parameter goes (path_maker).
