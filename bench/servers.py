@@ -95,7 +95,11 @@ def _uvicorn_flags(port: int, workers: int) -> list[str]:
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
-    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    """The servers' environment: the app imported from BENCH_APP_ROOT when set (another
+    checkout, to compare before and after a change), else from this one."""
+    app_root = os.environ.get("BENCH_APP_ROOT", str(ROOT))
+    parts = [app_root, str(ROOT), os.environ.get("PYTHONPATH", "")]
+    path = os.pathsep.join(parts).rstrip(os.pathsep)
     return {**os.environ, "PYTHONPATH": path, **extra}
 
 

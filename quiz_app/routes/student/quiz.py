@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -40,9 +41,11 @@ class AskedQuestion:
     by_old_link: bool  # addressed by bank id, as URLs were before they carried positions
 
 
-def _asked_question(
+async def _asked_question(
     position: str, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
 ) -> AskedQuestion:
+    """Async: a bank question is found without I/O, on the event loop (no thread hop); only a
+    teacher's own question is read from the database, in a thread."""
     number = presentation.parse_position(position)
     question_id = (
         presentation.question_at(attempt.question_ids, number) if number is not None else position
@@ -57,8 +60,9 @@ def _asked_question(
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
-    question = lookup.resolve(session, bank, question_id)
-    db.end_transaction(session)  # a teacher's question was read: deps.py's release_between
+    question = bank.questions.get(question_id)
+    if question is None:
+        question = await run_in_threadpool(_teachers_question, session, bank, question_id)
     if question is None:
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
@@ -68,6 +72,12 @@ def _asked_question(
         position=presentation.position_of(attempt.question_ids, question_id),
         by_old_link=number is None,
     )
+
+
+def _teachers_question(session: SessionDep, bank: Bank, question_id: str) -> AnyQuestion | None:
+    question = lookup.resolve(session, bank, question_id)
+    db.end_transaction(session)  # its connection back to the pool: deps.py's release_between
+    return question
 
 
 AskedQuestionDep = Annotated[AskedQuestion, Depends(_asked_question)]
