@@ -6,6 +6,7 @@ subprocess, with `--workers N` once the command has it; until then N > 1 runs
 endpoint (bench/bare.py) runs under the same uvicorn flags.
 """
 
+import functools
 import os
 import socket
 import subprocess
@@ -20,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-
-from quiz_app.config import Settings
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -80,25 +79,46 @@ def serve_has_workers() -> bool:
         capture_output=True,
         text=True,
         env=_env({}),
+        cwd=app_root(),
         check=False,
     ).stdout
     return "--workers" in help_text
 
 
+@functools.cache
+def _served_settings() -> tuple[bool, str, bool]:
+    """Return the app's (proxy headers, forwarded allow ips, access log) settings, as the app
+    at app_root() reads them (an older checkout has no access_log setting: uvicorn's on)."""
+    code = (
+        "from quiz_app.config import Settings; s = Settings(); "
+        "print(s.proxy_headers, s.forwarded_allow_ips, getattr(s, 'access_log', True))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env({}),
+        cwd=app_root(), check=True,
+    ).stdout.split()  # fmt: skip
+    return out[0] == "True", out[1], out[2] == "True"
+
+
 def _uvicorn_flags(port: int, workers: int) -> list[str]:
     """The flags that match `quiz-app serve` (cli.uvicorn_config), for uvicorn's command."""
-    settings = Settings()
+    proxy_headers, allow_ips, access_log = _served_settings()
     flags = ["--host", "127.0.0.1", "--port", str(port), "--log-level", "info"]
-    flags += ["--proxy-headers" if settings.proxy_headers else "--no-proxy-headers"]
-    flags += ["--forwarded-allow-ips", settings.forwarded_allow_ips]
+    flags += ["--proxy-headers" if proxy_headers else "--no-proxy-headers"]
+    flags += ["--forwarded-allow-ips", allow_ips]
+    flags += [] if access_log else ["--no-access-log"]
     return flags + (["--workers", str(workers)] if workers > 1 else [])
 
 
+def app_root() -> str:
+    """Where the servers import the app from: BENCH_APP_ROOT when set (another checkout, to
+    compare before and after a change), else this one. The servers run there too, since
+    `python -m` imports from its working folder first."""
+    return os.environ.get("BENCH_APP_ROOT", str(ROOT))
+
+
 def _env(extra: dict[str, str]) -> dict[str, str]:
-    """The servers' environment: the app imported from BENCH_APP_ROOT when set (another
-    checkout, to compare before and after a change), else from this one."""
-    app_root = os.environ.get("BENCH_APP_ROOT", str(ROOT))
-    parts = [app_root, str(ROOT), os.environ.get("PYTHONPATH", "")]
+    parts = [app_root(), str(ROOT), os.environ.get("PYTHONPATH", "")]
     path = os.pathsep.join(parts).rstrip(os.pathsep)
     return {**os.environ, "PYTHONPATH": path, **extra}
 
@@ -120,7 +140,9 @@ def running(name: str, command: list[str], env: dict[str, str], probe: str) -> I
     """Run a server until the block ends; its output goes to a log file shown on failure."""
     port = int(command[command.index("--port") + 1])
     log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)
-    process = subprocess.Popen(command, env=_env(env), stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, env=_env(env), stdout=log, stderr=subprocess.STDOUT, cwd=app_root()
+    )
     server = Server(name, f"http://127.0.0.1:{port}", process, port)
     try:
         _wait_until_up(server, probe, Path(log.name))
