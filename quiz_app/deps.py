@@ -1,6 +1,6 @@
 """Dependency aliases the routes share."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -9,23 +9,32 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from quiz_app import auth, inputs, store
+from quiz_app import auth, db, inputs, store
 from quiz_app.bank.catalog import Bank
-from quiz_app.db import sessions
 from quiz_app.models import Attempt, Teacher
 from quiz_app.security import allow_assignment_framing, check_csrf
 
 
-def _session(request: Request) -> Iterator[Session]:
-    yield from sessions(request.app.state.sessions)
+# The dependencies that do no I/O are async: FastAPI runs a sync one in its thread pool, a hop
+# that costs more than the work. The session too: it connects only at its first query (in a
+# thread), and closing it here, on the event loop, needs no thread.
+#
+# release_between: a sync dependency that queries runs in one thread of the pool and the route
+# in another, so a dependency ends its transaction (giving its connection back) before it
+# returns. Otherwise a request would hold a connection while it waits for a thread, and with
+# more requests in flight than connections, every thread could be waiting for a connection held
+# by a request that waits for a thread: stuck until the pool's timeout, then a 500.
+async def _session(request: Request) -> AsyncIterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
 
 
-def _bank(request: Request) -> Bank:
+async def _bank(request: Request) -> Bank:
     bank: Bank = request.app.state.bank
     return bank
 
 
-def _templates(request: Request) -> Jinja2Templates:
+async def _templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
@@ -40,10 +49,14 @@ def is_htmx(request: Request) -> bool:
     )
 
 
+async def _is_htmx(request: Request) -> bool:
+    return is_htmx(request)
+
+
 SessionDep = Annotated[Session, Depends(_session)]
 BankDep = Annotated[Bank, Depends(_bank)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
-IsHtmx = Annotated[bool, Depends(is_htmx)]
+IsHtmx = Annotated[bool, Depends(_is_htmx)]
 
 
 def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
@@ -58,6 +71,7 @@ def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
         )
     if attempt.assignment is not None:
         allow_assignment_framing(request, attempt.assignment.embed_origins)
+    db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 
 
@@ -93,7 +107,7 @@ async def _form(request: Request) -> AsyncIterator[FormData]:
 FormDataDep = Annotated[FormData, Depends(_form)]
 
 
-def _refuse_nul_text(request: Request, form: FormDataDep) -> None:
+async def _refuse_nul_text(request: Request, form: FormDataDep) -> None:
     """Refuse (422) a request with a NUL byte in its address, its query or its form fields:
     the app-wide dependency at the one place text comes in (uploaded files are not text, and
     the fields whose own check names control characters beside the field keep that check)."""
@@ -134,7 +148,9 @@ def _teacher(request: Request, session: SessionDep, form: FormDataDep) -> Teache
         raise LoginRequired()
     request.state.csrf_token = row.csrf_token
     check_csrf(request, form, row.csrf_token)
-    return row.teacher
+    teacher = row.teacher
+    db.end_transaction(session)  # its connection back to the pool: see release_between
+    return teacher
 
 
 CurrentTeacher = Annotated[Teacher, Depends(_teacher)]

@@ -172,10 +172,13 @@ def wait_needed(session: Session, *, rule: Rule, subject: str, now: datetime) ->
     return max(waits, default=None)
 
 
-def record(session: Session, *, rule: Rule, subject: str, now: datetime) -> None:
-    """Count one event of the rule against the subject, in each of its windows."""
+def record(
+    session: Session, *, rule: Rule, subject: str, now: datetime, commit: bool = True
+) -> None:
+    """Count one event of the rule against the subject, in each of its windows (commit=False:
+    in the caller's transaction, committed with its own write)."""
     windows = [(key, start, start + 2 * w.length) for w, key, start in _windows(rule, subject, now)]
-    store.rate_limits.add_one(session, windows=windows, now=now)
+    store.rate_limits.add_one(session, windows=windows, now=now, commit=commit)
 
 
 def clear(session: Session, *, rule: Rule, subject: str) -> None:
@@ -224,15 +227,17 @@ def check(request: Request, session: Session, rule: Rule) -> None:
         raise refused
 
 
-def spend(request: Request, session: Session, rule: Rule) -> None:
-    """Raise a 429 when the request's network has used up the rule, or else count one event."""
+def spend(request: Request, session: Session, rule: Rule, *, commit: bool = True) -> None:
+    """Raise a 429 when the request's network has used up the rule, or else count one event
+    (commit=False: the caller's next commit, such as the new attempt's, counts it)."""
     check(request, session, rule)
-    note(request, session, rule)
+    note(request, session, rule, commit=commit)
 
 
-def note(request: Request, session: Session, rule: Rule) -> None:
+def note(request: Request, session: Session, rule: Rule, *, commit: bool = True) -> None:
     """Count one event of the rule (a wrong code) against the request's network."""
-    record(session, rule=rule, subject=client_network(request), now=now_for(request))
+    subject, now = client_network(request), now_for(request)
+    record(session, rule=rule, subject=subject, now=now, commit=commit)
 
 
 def _windows(rule: Rule, subject: str, now: datetime) -> list[tuple[Window, str, datetime]]:

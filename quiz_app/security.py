@@ -144,6 +144,11 @@ def allow_framing(request: Request) -> None:
     setattr(request.state, FRAME_ANCESTORS, settings.frame_ancestors)
 
 
+async def framing_allowed(request: Request) -> None:
+    """allow_framing as a router's dependency: async, so it runs without a thread hop."""
+    allow_framing(request)
+
+
 def is_embedded(request: Request) -> bool:
     """Return whether the page is being loaded inside a frame (minimal chrome then)."""
     return (

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
 from quiz_app.bank.glossary import Glossary
@@ -84,7 +84,54 @@ def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
 
 
 def path_for(request: Request, name: str, /, **params: Any) -> str:
-    return request.url_for(name, **params).path
+    """Return the path of route `name`, as request.url_for(...).path would, from a template
+    made once per route and parameter names: url_for walks the routes, about 0.1 ms a call, and
+    a page has a dozen links. A value url_for would refuse or convert (an empty one, a slash, a
+    type other than str or int) goes to url_for itself."""
+    names = tuple(sorted(params))
+    templates: dict[tuple[str, tuple[str, ...]], list[str] | None] = _path_templates(request)
+    key = (name, names)
+    if key not in templates:
+        templates[key] = _template(request, name, names)
+    template = templates[key]
+    values = [params[n] for n in names]
+    if template is None or not all(_plain(v) for v in values):
+        return request.url_for(name, **params).path
+    parts = [p if i % 2 == 0 else str(values[int(p)]) for i, p in enumerate(template)]
+    scope = request.scope
+    root: str = scope.get("app_root_path", scope.get("root_path", ""))
+    return root.rstrip("/") + "".join(parts)
+
+
+_PATH_TEMPLATES = "path_templates"  # app.state key: (route, parameter names) -> template
+_MARKER = re.compile("\x00(\\d+)\x00")
+
+
+def _path_templates(request: Request) -> dict[tuple[str, tuple[str, ...]], list[str] | None]:
+    state = request.app.state
+    if not hasattr(state, _PATH_TEMPLATES):
+        setattr(state, _PATH_TEMPLATES, {})
+    found: dict[tuple[str, tuple[str, ...]], list[str] | None] = getattr(state, _PATH_TEMPLATES)
+    return found
+
+
+def _template(request: Request, name: str, names: tuple[str, ...]) -> list[str] | None:
+    """Return the route's path split into literal parts and parameter places (the index of
+    each parameter, as text, at the odd places), or None when it cannot be made that way."""
+    markers = {n: f"\x00{i}\x00" for i, n in enumerate(names)}
+    try:
+        path = str(request.app.url_path_for(name, **markers))
+    except Exception:  # not a plain route (a mount, a converting parameter): url_for answers
+        return None
+    return _MARKER.split(path)
+
+
+def _plain(value: object) -> bool:
+    """Whether url_for would put the value into a path as str(value) does."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return False
+    text = str(value)
+    return bool(text) and "/" not in text and "\x00" not in text
 
 
 # A number no row's id reaches, put where the varying parameter goes (path_maker).
@@ -118,11 +165,16 @@ def page_or_fragment(
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:
-    templates = Jinja2Templates(
-        directory=bundled("templates"),
-        context_processors=[lambda request: {"embedded": is_embedded(request)}],
+    # auto_reload off: Jinja would otherwise check every template file's modification time on
+    # every render (templates change only with a new release, which restarts the server).
+    env = Environment(
+        loader=FileSystemLoader(bundled("templates")),
+        autoescape=select_autoescape(),
+        auto_reload=False,
     )
-    env = templates.env
+    templates = Jinja2Templates(
+        env=env, context_processors=[lambda request: {"embedded": is_embedded(request)}]
+    )
     env.globals["url_for"] = _path_for
     env.filters["highlight_cue"] = highlight_cue
     env.filters["explain_terms"] = _explain_terms

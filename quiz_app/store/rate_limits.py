@@ -24,10 +24,15 @@ def counts(
 
 
 def add_one(
-    session: Session, *, windows: list[tuple[str, datetime, datetime]], now: datetime
+    session: Session,
+    *,
+    windows: list[tuple[str, datetime, datetime]],
+    now: datetime,
+    commit: bool = True,
 ) -> list[int]:
     """Count one more event in each (key, window start, expires at) and return the windows'
-    counts, in one transaction.
+    counts, in one transaction: committed here, or (commit=False) with the caller's own write,
+    such as the attempt a start creates (one commit, and one wait for the disk, instead of two).
 
     The first event of a window also deletes every counter that has expired: a sweep as cheap
     as an index range, run about once per window and key rather than on every event."""
@@ -44,7 +49,8 @@ def add_one(
         counts.append(session.execute(statement).scalar_one())
     if 1 in counts:
         session.execute(delete(RateLimit).where(RateLimit.expires_at < now))
-    session.commit()
+    if commit:
+        session.commit()
     return counts
 
 

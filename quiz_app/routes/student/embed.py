@@ -15,10 +15,10 @@ from quiz_app.deps import BankDep, SessionDep, TemplatesDep
 from quiz_app.inputs import url_parts
 from quiz_app.links import EMBED_HEIGHT, EMBED_WIDTH, embed_snippet, oembed_link, public_base
 from quiz_app.models import utcnow
-from quiz_app.security import allow_framing
+from quiz_app.security import framing_allowed
 from quiz_app.templating import path_for
 
-router = APIRouter(dependencies=[Depends(allow_framing)])
+router = APIRouter(dependencies=[Depends(framing_allowed)])
 
 OEMBED_MAX_URL = 2000  # characters: longer is not a link to this app
 

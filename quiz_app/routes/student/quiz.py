@@ -5,22 +5,23 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from quiz_app import completion, messages, rate_limits, store
+from quiz_app import completion, db, messages, rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.classroom import assignments, seeds, students
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
-from quiz_app.learning import grading, presentation, student_report
+from quiz_app.learning import grading, presentation, progress, student_report
 from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
-from quiz_app.security import allow_framing
+from quiz_app.security import framing_allowed
 from quiz_app.templating import page_or_fragment, path_for
 
 # Students' pages may be framed by course pages (the frame_ancestors setting).
-router = APIRouter(dependencies=[Depends(allow_framing)])
+router = APIRouter(dependencies=[Depends(framing_allowed)])
 
 
 class AnswerForm(BaseModel):
@@ -40,9 +41,11 @@ class AskedQuestion:
     by_old_link: bool  # addressed by bank id, as URLs were before they carried positions
 
 
-def _asked_question(
+async def _asked_question(
     position: str, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
 ) -> AskedQuestion:
+    """Async: a bank question is found without I/O, on the event loop (no thread hop); only a
+    teacher's own question is read from the database, in a thread."""
     number = presentation.parse_position(position)
     question_id = (
         presentation.question_at(attempt.question_ids, number) if number is not None else position
@@ -57,7 +60,9 @@ def _asked_question(
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
-    question = lookup.resolve(session, bank, question_id)
+    question = bank.questions.get(question_id)
+    if question is None:
+        question = await run_in_threadpool(_teachers_question, session, bank, question_id)
     if question is None:
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
@@ -67,6 +72,12 @@ def _asked_question(
         position=presentation.position_of(attempt.question_ids, question_id),
         by_old_link=number is None,
     )
+
+
+def _teachers_question(session: SessionDep, bank: Bank, question_id: str) -> AnyQuestion | None:
+    question = lookup.resolve(session, bank, question_id)
+    db.end_transaction(session)  # its connection back to the pool: deps.py's release_between
+    return question
 
 
 AskedQuestionDep = Annotated[AskedQuestion, Depends(_asked_question)]
@@ -110,9 +121,16 @@ def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
 
 
 def _question_context(
-    bank: Bank, attempt: Attempt, question: AnyQuestion, session: SessionDep
+    bank: Bank,
+    attempt: Attempt,
+    question: AnyQuestion,
+    session: SessionDep,
+    answers: dict[str, Answer] | None = None,
 ) -> dict[str, Any]:
-    answers = store.attempts.answers_by_question(session, attempt=attempt)
+    """The question page's context; `answers`, when the caller has just read them, are not
+    read again."""
+    if answers is None:
+        answers = store.attempts.answers_by_question(session, attempt=attempt)
     answer = answers.get(question.id)
     withheld = _withheld(attempt)
     feedback = None
@@ -168,7 +186,8 @@ def start_attempt(request: Request, set_id: str, bank: BankDep, session: Session
     qset = bank.sets.get(set_id)
     if qset is None:
         raise HTTPException(404, messages.NO_SUCH_SET)
-    rate_limits.spend(request, session, rate_limits.START)
+    # Counted in the attempt's own transaction: create_attempt's commit stores both.
+    rate_limits.spend(request, session, rate_limits.START, commit=False)
     seed = seeds.new_seed()
     phases = bank.phases(qset, seed)
     attempt = store.attempts.create_attempt(
@@ -250,7 +269,9 @@ def submit_answer(
         reason_correct=feedback.reason_correct,
         confidence=feedback.confidence,
     )
-    if created and store.attempts.is_complete(session, attempt=attempt):
+    # One read of the attempt's answers tells whether it is complete and renders the feedback.
+    answers = store.attempts.answers_by_question(session, attempt=attempt)
+    if created and progress.is_complete(attempt, answered=len(answers)):
         completion.attempt_completed(session, attempt=attempt)
     if (saved.answer, saved.reason, saved.confidence) != (
         feedback.answer,
@@ -263,7 +284,7 @@ def submit_answer(
             "and answers can't be changed. Carry on with the next question.",
         )
     if htmx:
-        context = _question_context(bank, attempt, question, session)
+        context = _question_context(bank, attempt, question, session, answers)
         name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
         return templates.TemplateResponse(request, name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
