@@ -13,7 +13,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from quiz_app import store
+from quiz_app import db, store
 from quiz_app.deps import FormDataDep, SessionDep, TemplatesDep
 from quiz_app.lti.tables import LtiSession
 from quiz_app.models import Assignment, Teacher
@@ -32,6 +32,7 @@ def lti_session(request: Request, token: str, session: SessionDep, form: FormDat
         raise HTTPException(401, EXPIRED)
     request.state.csrf_token = row.csrf_token
     check_csrf(request, form, row.csrf_token)
+    db.end_transaction(session)  # its connection back to the pool: see deps.release_between
     return row
 
 
