@@ -15,7 +15,10 @@ def test_spread_counts_each_choice_with_its_share() -> None:
         ("Hypothesis", 1, 33),
         ("Unsupported", 0, 0),
     ]
-    assert [(b.label, b.count) for b in result.reasons] == [("Sample size", 2), ("Control group", 1)]
+    assert [(b.label, b.count) for b in result.reasons] == [
+        ("Sample size", 2),
+        ("Control group", 1),
+    ]
     assert [(b.label, b.count) for b in result.confidence] == [
         ("Unsure", 0),
         ("Certain", 1),

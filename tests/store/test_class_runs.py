@@ -96,5 +96,3 @@ def test_save_revote_twice_keeps_one_beside_the_answer(app: FastAPI) -> None:
     assert [created for _, created in kept] == [True, False]
     assert row_count(app, Revote) == 1
     assert row_count(app, Answer) == 1
-
-

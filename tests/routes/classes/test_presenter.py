@@ -1,7 +1,9 @@
 """The presenter: Run in class, the join code and counts, the spread, the second vote side by
 side, the reveal and the class summary; only the assignment's teacher drives it."""
 
+import csv
 import html
+import io
 
 from fastapi import FastAPI
 
@@ -139,3 +141,29 @@ def test_presenter_poll_unchanged_answers_204(app: FastAPI) -> None:
     assert same.status_code == 204
     room.join("Sam")
     assert room.teacher.get(f"{room.presenter}/now?v={version}", headers=HTMX).status_code == 200
+
+
+def test_answers_csv_carries_the_second_vote_beside_the_scored_answer(app: FastAPI) -> None:
+    room = open_room(app)
+    question = app.state.bank.questions[CLAIMS[0]]
+    wrong = "research" if question.verdict != "research" else "hypothesis"
+    sam, sam_token = room.join("Sam")
+    ana, ana_token = room.join("Ana")
+    room.press("start")
+    room.vote(sam, sam_token, wrong)
+    room.vote(ana, ana_token, wrong)
+    room.press("spread")
+    room.press("revote")
+    room.vote(sam, sam_token, question.verdict, again=True)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                room.teacher.get(f"/teacher/assignments/{room.assignment_id}/answers.csv").text
+            )
+        )
+    )
+    by_name = {r["student"]: r for r in rows}
+    assert by_name["Sam"]["answer"] == wrong and by_name["Sam"]["correct"] == "false"
+    assert by_name["Sam"]["revote_answer"] == question.verdict
+    assert by_name["Sam"]["revote_correct"] == "true"
+    assert by_name["Ana"]["revote_answer"] == "" and by_name["Ana"]["revote_correct"] == ""
