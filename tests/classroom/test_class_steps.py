@@ -40,3 +40,23 @@ def test_key_shown_only_from_the_reveal_on() -> None:
 def test_parse_step_unknown_value_reads_as_finished() -> None:
     assert class_steps.parse_step("spread") == "spread"
     assert class_steps.parse_step("dancing") == "finished"
+
+
+@pytest.mark.parametrize(
+    ("step", "answered", "revoted", "shown"),
+    [
+        ("lobby", False, False, "waiting"),
+        ("answering", False, False, "answer"),
+        ("answering", True, False, "stored"),
+        ("spread", False, False, "waiting"),  # too late for this claim
+        ("revote", True, False, "revote"),
+        ("revote", True, True, "revoted"),
+        ("revealed", False, False, "waiting"),  # joined after the reveal
+        ("revealed", True, True, "revealed"),
+        ("finished", False, False, "finished"),
+    ],
+)
+def test_student_view_at_each_step_shows_what_the_student_can_do(
+    step: class_steps.Step, answered: bool, revoted: bool, shown: str
+) -> None:
+    assert class_steps.student_view(step, asked=True, answered=answered, revoted=revoted) == shown
