@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import anyio.to_thread
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -137,6 +137,15 @@ def hub_of(request: Request) -> Hub:
         state.class_hub = Hub(read=read)
     hub: Hub = state.class_hub
     return hub
+
+
+def check_accepts_events(request: Request) -> None:
+    """Refuse (406) a request that does not ask for an event stream: a browser's EventSource
+    always does, while a link followed by hand or a crawler would hold a stream open."""
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        raise HTTPException(
+            406, "This address sends live updates to the class page. Open the class page instead."
+        )
 
 
 def stream(request: Request, run_id: int, *, audience: Audience) -> StreamingResponse:

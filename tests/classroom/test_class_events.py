@@ -62,7 +62,8 @@ def test_event_stream_of_a_student_says_retry_then_changed(app: FastAPI) -> None
     room = open_room(app)
     browser, token = room.join("Sam")
     app.state.class_stream_seconds = 1.0
-    with browser.stream("GET", f"/a/{token}/class/events") as response:
+    events = {"Accept": "text/event-stream"}
+    with browser.stream("GET", f"/a/{token}/class/events", headers=events) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         body = "".join(response.iter_text())
@@ -74,4 +75,12 @@ def test_event_stream_of_a_student_says_retry_then_changed(app: FastAPI) -> None
 def test_event_stream_of_another_teachers_class_is_not_found(app: FastAPI) -> None:
     room = open_room(app)
     other, _csrf, _ = teacher_client(app, "bob@school.org")
-    assert other.get(f"{room.presenter}/events").status_code == 404
+    events = {"Accept": "text/event-stream"}
+    assert other.get(f"{room.presenter}/events", headers=events).status_code == 404
+
+
+def test_event_stream_asked_for_as_a_page_is_refused_at_once(app: FastAPI) -> None:
+    room = open_room(app)
+    response = room.teacher.get(f"{room.presenter}/events")
+    assert response.status_code == 406
+    assert "Open the class page" in response.text

@@ -257,6 +257,7 @@ def submit_class_revote(
 @router.get("/events")
 def stream_class_events(request: Request, attempt: CurrentAttempt, session: SessionDep) -> Response:
     """Server-sent events telling the student's device that the class's step changed."""
+    class_events.check_accepts_events(request)
     run = _run_of(session, attempt)
     if run is None:
         raise HTTPException(404, "No class is running this quiz together now.")

@@ -140,6 +140,7 @@ def stream_presenter_events(
     request: Request, assignment_id: RowId, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     """Server-sent events telling the presenter that its step or counts changed."""
+    class_events.check_accepts_events(request)
     found = store.assignments.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
     run = runs_store.latest_run(session, assignment_id=assignment_id) if found else None
     if run is None:
