@@ -7,17 +7,21 @@ import re
 from collections.abc import Callable
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from quiz_app import auth
 from tests.browser.conftest import LiveServer
-from tests.support.browser_steps import axe_violations
 from tests.support.class_room import CLAIMS
 from tests.support.teacher_factories import create_assignment, get_assignment, teacher_client
 
 pytestmark = pytest.mark.browser
 
 NAMES = ("Ana", "Ben", "Cleo")
+
+
+def axe_violations(page: Page) -> list[str]:
+    return [v["id"] for v in Axe().run(page).response["violations"]]
 
 
 def _join(page: Page, base: str, code: str, name: str) -> None:
