@@ -25,6 +25,7 @@ from quiz_app.models import utcnow
 from quiz_app.paths import bundled
 from quiz_app.retention import Sweeper
 from quiz_app.routes import about
+from quiz_app.routes.lms import class_runs as lms_class_runs
 from quiz_app.routes.lms import launch, pages, picker
 from quiz_app.routes.student import class_mode, embed, join, practice, quiz
 from quiz_app.routes.teacher import (
@@ -57,6 +58,7 @@ ROUTERS = (
     about.router,
     class_runs.router,
     class_mode.router,
+    lms_class_runs.router,
 )
 
 

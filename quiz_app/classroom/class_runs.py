@@ -3,6 +3,7 @@ presenter shows at each step and which step a student's device shows. Gathers fr
 the rules are in class_steps.py and the counting in class_spread.py."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from quiz_app import store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.items import ClassifyQuestion
-from quiz_app.classroom import assignments, class_spread, class_steps
+from quiz_app.classroom import assignments, class_events, class_spread, class_steps
 from quiz_app.classroom.class_spread import Vote
 from quiz_app.learning import class_report
 from quiz_app.learning.scoring import CONFIDENCE
@@ -134,3 +135,71 @@ def student_step(session: Session, run: ClassRun, attempt: Attempt) -> str:
         answered=answer is not None,
         revoted=revoted,
     )
+
+
+def presenter_context(
+    session: Session, bank: Bank, run: ClassRun, assignment: Assignment
+) -> dict[str, Any]:
+    """Return what the presenter's templates show, whoever opens it (a teacher's login or an
+    LMS instructor's launch); each route adds its own addresses (`urls`) and layout."""
+    shown = presenter(session, bank, run)
+    return {
+        "assignment": assignment,
+        "run": run,
+        "p": shown,
+        "version": class_events.presenter_version(run, shown.counts),
+        "code": assignments.format_code(assignment.join_code),
+        "actions": class_steps.ACTIONS,
+        "concepts": bank.concepts,
+    }
+
+
+def presenter_unchanged(session: Session, run: ClassRun, since: str | None) -> bool:
+    """Return whether the presenter still shows version `since` (its poll then gets a 204)."""
+    return since == class_events.presenter_version(run, runs_store.counts(session, run=run))
+
+
+def advance(session: Session, run: ClassRun, action: str, *, step: str, position: int) -> None:
+    """Press a presenter button pressed at (step, position); raise StepError when the run is
+    elsewhere now (another window moved it, or a double click)."""
+    if (step, position) != (run.step, run.position):
+        raise class_steps.StepError(stale_message(run))
+    try:
+        new_step, new_position = class_steps.advance(
+            class_steps.parse_step(run.step),
+            action,
+            position=run.position,
+            total=len(run.question_ids),
+        )
+    except class_steps.StepError as exc:
+        raise class_steps.StepError(stale_message(run)) from exc
+    runs_store.move_run(
+        session,
+        run=run,
+        step_from=run.step,
+        position_from=run.position,
+        step=new_step,
+        position=new_position,
+    )
+
+
+def stale_message(run: ClassRun) -> str:
+    """Return what to tell a presenter whose button no longer fits the run's step."""
+    step = class_steps.parse_step(run.step)
+    allowed = class_steps.actions_after(step, position=run.position, total=len(run.question_ids))
+    if not allowed:
+        return "This class run has ended. Press “Run in class” on the assignment's page again."
+    can = " or ".join(f"“{class_steps.ACTIONS[a][0]}”" for a in allowed)
+    return (
+        "The class moved on in another window (or the button was pressed twice). "
+        f"Reload the presenter: from here you can press {can}."
+    )
+
+
+def start_problem(assignment: Assignment, now: datetime) -> str | None:
+    """Return why the assignment cannot be run in class now, or None when it can."""
+    if not assignment.every_question:
+        return "This assignment has no questions to run in class."
+    if assignments.status(assignment, now) != "open":
+        return "Students cannot join this assignment now: reopen it (or change its dates) first."
+    return None

@@ -1,6 +1,7 @@
 """Run in class: the presenter view a teacher puts on the projector, its buttons (each a
 POST with the session's CSRF token) and its event stream. Only the assignment's teacher can
-open or drive it; the state is in the database, so any device of theirs shows the same step."""
+open or drive it; the state is in the database, so any device of theirs shows the same step.
+(An LMS instructor's presenter is routes/lms/class_runs.py, on the same templates.)"""
 
 from typing import Annotated
 
@@ -8,9 +9,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import messages, store
-from quiz_app.classroom import assignments, class_events, class_runs, class_steps
+from quiz_app.classroom import class_events, class_runs, class_steps
 from quiz_app.deps import CurrentTeacher, IsHtmx, RowId, SessionDep, TeacherPage, TeacherPageDep
-from quiz_app.models import Assignment, ClassRun
+from quiz_app.models import Assignment, ClassRun, utcnow
 from quiz_app.store import class_runs as runs_store
 from quiz_app.templating import path_for
 
@@ -38,18 +39,19 @@ def _run(page: TeacherPage, assignment: Assignment) -> ClassRun:
 
 
 def _render(page: TeacherPage, assignment: Assignment, run: ClassRun, name: str) -> Response:
-    shown = class_runs.presenter(page.session, page.bank, run)
+    request = page.request
+    presenter = path_for(request, "show_presenter", assignment_id=assignment.id)
     context = {
-        "assignment": assignment,
-        "run": run,
-        "p": shown,
-        "version": class_events.presenter_version(run, shown.counts),
-        "code": assignments.format_code(assignment.join_code),
-        "join_url": str(page.request.url_for("show_join_code", code=assignment.join_code)),
-        "actions": class_steps.ACTIONS,
-        "labels": class_runs.axes(shown.question, page.bank) if shown.question else None,
-        "sse": class_events.sse_script(page.request),
-        "concepts": page.bank.concepts,
+        **class_runs.presenter_context(page.session, page.bank, run, assignment),
+        "layout": "teacher/layout.html",
+        "join_url": str(request.url_for("show_join_code", code=assignment.join_code)),
+        "sse": class_events.sse_script(request),
+        "urls": {
+            "presenter": presenter,
+            "now": f"{presenter}/now",
+            "events": f"{presenter}/events",
+            "back": path_for(request, "show_assignment", assignment_id=assignment.id),
+        },
     }
     return page.render(name, context)
 
@@ -58,8 +60,8 @@ def _render(page: TeacherPage, assignment: Assignment, run: ClassRun, name: str)
 def start_class_run(page: TeacherPageDep, assignment_id: RowId) -> Response:
     """Open the class's lobby (or the run already going) and show the presenter."""
     assignment = _assignment(page, assignment_id)
-    if not assignment.every_question:
-        raise HTTPException(409, "This assignment has no questions to run in class.")
+    if problem := class_runs.start_problem(assignment, utcnow()):
+        raise HTTPException(409, problem)
     class_runs.start(page.session, page.bank, assignment)
     url = path_for(page.request, "show_presenter", assignment_id=assignment.id)
     return RedirectResponse(url, 303)
@@ -76,8 +78,7 @@ def show_presenter_step(page: TeacherPageDep, assignment_id: RowId) -> Response:
     """The presenter's live part, for htmx; 204 when nothing changed since version `v`."""
     assignment = _assignment(page, assignment_id)
     run = _run(page, assignment)
-    version = class_events.presenter_version(run, runs_store.counts(page.session, run=run))
-    if page.request.query_params.get("v") == version:
+    if class_runs.presenter_unchanged(page.session, run, page.request.query_params.get("v")):
         return Response(status_code=204, headers={"Vary": "HX-Request"})
     return _render(page, assignment, run, "class/_presenter.html")
 
@@ -97,41 +98,14 @@ def advance_class_run(
     run = _run(page, assignment)
     if action not in class_steps.ACTIONS:
         raise HTTPException(404, "There is no such button on the presenter.")
-    if (step, position) != (run.step, run.position):
-        raise HTTPException(409, _stale(run))
     try:
-        new_step, new_position = class_steps.advance(
-            class_steps.parse_step(run.step),
-            action,
-            position=run.position,
-            total=len(run.question_ids),
-        )
+        class_runs.advance(page.session, run, action, step=step, position=position)
     except class_steps.StepError as exc:
-        raise HTTPException(409, _stale(run)) from exc
-    runs_store.move_run(
-        page.session,
-        run=run,
-        step_from=run.step,
-        position_from=run.position,
-        step=new_step,
-        position=new_position,
-    )
+        raise HTTPException(409, str(exc)) from exc
     if htmx:
         return _render(page, assignment, run, "class/_presenter.html")
     return RedirectResponse(
         path_for(page.request, "show_presenter", assignment_id=assignment.id), 303
-    )
-
-
-def _stale(run: ClassRun) -> str:
-    step = class_steps.parse_step(run.step)
-    allowed = class_steps.actions_after(step, position=run.position, total=len(run.question_ids))
-    if not allowed:
-        return "This class run has ended. Press “Run in class” on the assignment's page again."
-    can = " or ".join(f"“{class_steps.ACTIONS[a][0]}”" for a in allowed)
-    return (
-        "The class moved on in another window (or the button was pressed twice). "
-        f"Reload the presenter: from here you can press {can}."
     )
 
 
