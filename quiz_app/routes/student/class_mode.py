@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 
 from quiz_app import completion, store
 from quiz_app.bank.catalog import AnyQuestion, Bank
-from quiz_app.classroom import class_events, class_runs
+from quiz_app.classroom import assignments, class_events, class_runs, students
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.learning import grading, presentation
-from quiz_app.models import Attempt, ClassRun
+from quiz_app.models import Attempt, ClassRun, utcnow
 from quiz_app.security import allow_framing
 from quiz_app.store import class_runs as runs_store
 from quiz_app.templating import path_for
@@ -161,10 +161,22 @@ def _graded(
         raise HTTPException(422, str(exc)) from exc
 
 
+def _check_open(session: SessionDep, attempt: Attempt) -> None:
+    """Refuse answers once the assignment is closed or past its closing time (the student's
+    own, when their teacher gave them extra time), as the quiz does."""
+    assert attempt.assignment is not None  # a class run belongs to an assignment
+    extra = students.extra_closing(store.students.allowance_of(session, attempt=attempt))
+    if assignments.status(attempt.assignment, utcnow(), closes_at=extra) != "open":
+        raise HTTPException(
+            409, "Your teacher's assignment is closed now, so no more answers can be saved."
+        )
+
+
 def _open_claim(
     session: SessionDep, bank: Bank, attempt: Attempt, run: ClassRun, step: str, position: int
 ) -> AnyQuestion:
     """Return the claim the form answers, if the class is still at `step` on it (else 409)."""
+    _check_open(session, attempt)
     question = class_runs.current_question(session, bank, run)
     if run.step != step or question is None or question.id not in attempt.question_ids:
         raise HTTPException(409, MOVED_ON)

@@ -1,17 +1,17 @@
 """Practise what you missed: short rounds of unseen questions on the concepts a student
 missed, offered from the results page until each of them has been answered right once."""
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from quiz_app import store
-from quiz_app.classroom import seeds
+from quiz_app.classroom import class_guard, seeds
 from quiz_app.deps import BankDep, CurrentAttempt, SessionDep
 from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt
 from quiz_app.templating import path_for
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(class_guard.not_in_class)])
 
 
 def _unanswered(attempt: Attempt, answers: dict[str, Answer]) -> bool:

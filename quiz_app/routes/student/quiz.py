@@ -11,34 +11,16 @@ from pydantic import BaseModel, Field
 from quiz_app import completion, messages, rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
-from quiz_app.classroom import assignments, seeds, students
+from quiz_app.classroom import assignments, class_guard, seeds, students
 from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.learning import grading, presentation, student_report
 from quiz_app.learning.practice import practice_plan
 from quiz_app.models import Answer, Attempt, utcnow
 from quiz_app.security import allow_framing
-from quiz_app.store import class_runs
 from quiz_app.templating import page_or_fragment, path_for
 
-IN_CLASS = "Your class is doing this quiz together: follow it on the class page."
-
-
-def _not_in_class(request: Request, session: SessionDep) -> None:
-    """Send a student whose class is running the quiz together to the class page.
-
-    Security: here the quiz would show each answer's feedback at once, so the key of the
-    claim the class is still discussing would reach the student before the reveal."""
-    token = request.path_params.get("token")
-    attempt = store.attempts.get_attempt(session, token=token) if token else None
-    if attempt is None or attempt.assignment_id is None:
-        return
-    if class_runs.active_run(session, assignment_id=attempt.assignment_id) is not None:
-        url = path_for(request, "show_class_step", token=attempt.token)
-        raise HTTPException(303, IN_CLASS, headers={"Location": url})
-
-
 # Students' pages may be framed by course pages (the frame_ancestors setting).
-router = APIRouter(dependencies=[Depends(allow_framing), Depends(_not_in_class)])
+router = APIRouter(dependencies=[Depends(allow_framing), Depends(class_guard.not_in_class)])
 
 
 class AnswerForm(BaseModel):

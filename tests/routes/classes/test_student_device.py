@@ -60,8 +60,10 @@ def test_quiz_pages_send_a_student_in_class_to_the_class_page(app: FastAPI) -> N
         response = browser.get(path)
         assert response.status_code == 303
         assert response.headers["location"] == f"/a/{token}/class"
-    posted = browser.post(f"/a/{token}/q/1", data={"answer": "research"})
-    assert posted.status_code == 303
+    for path in (f"/a/{token}/q/1", f"/a/{token}/practice", f"/a/{token}/submit"):
+        posted = browser.post(path, data={"answer": "research"})
+        assert posted.status_code == 303
+        assert posted.headers["location"] == f"/a/{token}/class"
     assert row_count(app, Answer) == 0
 
 
@@ -148,3 +150,31 @@ def test_finished_class_sends_the_student_to_their_results(app: FastAPI) -> None
     room.press("finish")
     assert "See your results" in _page(browser, token)
     assert browser.get(f"/a/{token}/results").status_code == 200
+
+
+def test_answer_after_the_teacher_closed_the_assignment_is_refused(app: FastAPI) -> None:
+    room = open_room(app)
+    browser, token = room.join("Sam")
+    room.press("start")
+    closed = room.teacher.post(
+        f"/teacher/assignments/{room.assignment_id}/close", data={"csrf_token": room.csrf}
+    )
+    assert closed.status_code == 303
+    response = room.vote(browser, token, "research")
+    assert response.status_code == 409
+    assert "closed" in response.text
+    assert row_count(app, Answer) == 0
+
+
+def test_run_in_class_of_a_closed_assignment_says_to_reopen_it(app: FastAPI) -> None:
+    room = open_room(app)
+    room.teacher.post(
+        f"/teacher/assignments/{room.assignment_id}/close", data={"csrf_token": room.csrf}
+    )
+    room.press("start")
+    room.press("spread")
+    room.press("reveal")
+    room.press("finish")
+    again = room.teacher.post(room.presenter, data={"csrf_token": room.csrf})
+    assert again.status_code == 409
+    assert "reopen it" in again.text
