@@ -2,10 +2,15 @@
 poller per process reads the database for all of them, and a stream says "changed"."""
 
 import asyncio
+import threading
+import time
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from quiz_app.classroom.class_events import Audience, Hub
+from quiz_app.config import Settings
+from quiz_app.main import create_app
 from tests.support.class_room import open_room
 from tests.support.teacher_factories import teacher_client
 
@@ -84,3 +89,30 @@ def test_event_stream_asked_for_as_a_page_is_refused_at_once(app: FastAPI) -> No
     response = room.teacher.get(f"{room.presenter}/events")
     assert response.status_code == 406
     assert "Open the class page" in response.text
+
+
+def test_a_press_on_one_process_reaches_a_stream_on_another(
+    app: FastAPI, settings: Settings
+) -> None:
+    """Two app processes on one database (here two apps, each with its own engine and poller):
+    the teacher presses on one, the student's stream is open on the other."""
+    room = open_room(app)
+    _browser, token = room.join("Sam")
+    other = create_app(settings)
+    other.state.class_stream_seconds = 3.0
+    bodies: list[str] = []
+
+    def listen() -> None:
+        with TestClient(other) as client:
+            events = {"Accept": "text/event-stream"}
+            with client.stream("GET", f"/a/{token}/class/events", headers=events) as response:
+                bodies.append("".join(response.iter_text()))
+
+    listener = threading.Thread(target=listen)
+    listener.start()
+    time.sleep(1.0)
+    assert room.press("start").status_code == 303
+    listener.join()
+    other.state.engine.dispose()
+    assert ".lobby.0" in bodies[0]
+    assert ".answering.0" in bodies[0]  # the press on the first app, seen by the second
