@@ -114,11 +114,13 @@ def stream_presenter_events(
     request: Request, assignment_id: RowId, teacher: CurrentTeacher, session: SessionDep
 ) -> Response:
     """Server-sent events telling the presenter that its step or counts changed."""
-    class_events.check_accepts_events(request)
     found = store.assignments.get_assignment(session, teacher=teacher, assignment_id=assignment_id)
-    run = runs_store.latest_run(session, assignment_id=assignment_id) if found else None
+    if found is None:
+        raise HTTPException(404, messages.NOT_YOUR_ASSIGNMENT)
+    run = runs_store.latest_run(session, assignment_id=assignment_id)
     if run is None:
         raise HTTPException(404, NO_RUN)
+    class_events.check_accepts_events(request)
     run_id = run.id
     session.close()  # no open stream holds a database session
     return class_events.stream(request, run_id, audience="presenter")
