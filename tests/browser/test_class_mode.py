@@ -4,15 +4,20 @@ device follows the presenter's buttons without reloading (server-sent events, or
 the key appears only at the reveal, and axe finds nothing on the presenter or a device."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from quiz_app import auth
+from quiz_app.classroom.class_events import SSE_CDN_URL, SSE_LOCAL
+from quiz_app.config import HTMX_CDN_URL, HTMX_VERSION, Settings
+from quiz_app.paths import bundled
 from tests.browser.conftest import LiveServer
-from tests.support.class_room import CLAIMS
+from tests.support.class_room import CLAIMS, open_room
+from tests.support.network import every_request, only_the_app
 from tests.support.teacher_factories import create_assignment, get_assignment, teacher_client
 
 pytestmark = pytest.mark.browser
@@ -106,3 +111,66 @@ def test_class_runs_one_claim_with_a_second_vote_and_a_refresh_in_the_middle(
         ).to_be_visible()
         expect(page.get_by_text(question.explanation)).to_be_visible()
     assert axe_violations(students[2]) == []
+
+
+@pytest.fixture
+def cdn_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """The app with the default htmx_source, "cdn"."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'quiz.db'}", data_dir=tmp_path)
+    assert settings.htmx_source == "cdn"
+    server = LiveServer(settings)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _student_follows(page: Page, server: LiveServer) -> None:
+    """Join a new class run as a student and check that the page follows the presenter."""
+    app = server.app
+    assert app is not None
+    room = open_room(app)
+    _join(page, server.url, room.code, "Ana")
+    expect(page.locator("#live")).to_have_attribute("sse-connect", re.compile("/events$"))
+    room.press("start")
+    expect(page.get_by_role("button", name="Check my answer")).to_be_visible()
+
+
+def test_cdn_refused_the_local_sse_extension_connects(
+    cdn_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    page = open_page()
+    refused = only_the_app(page.context, cdn_server.url)
+    fetched = every_request(page.context)
+    _student_follows(page, cdn_server)
+    assert SSE_CDN_URL in refused
+    assert f"{cdn_server.url}/static/{SSE_LOCAL}" in fetched
+
+
+def _serve(body: bytes) -> Callable[[Route], None]:
+    """Return a route handler that answers as the CDN would, with `body`."""
+
+    def fulfill(route: Route) -> None:
+        route.fulfill(
+            status=200,
+            body=body,
+            headers={
+                "content-type": "application/javascript; charset=utf-8",
+                "access-control-allow-origin": "*",
+            },
+        )
+
+    return fulfill
+
+
+def test_cdn_serving_the_pinned_sse_file_passes_integrity_and_skips_the_local_copy(
+    cdn_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    page = open_page()
+    refused = only_the_app(page.context, cdn_server.url)
+    for url, name in ((HTMX_CDN_URL, f"htmx-{HTMX_VERSION}.min.js"), (SSE_CDN_URL, SSE_LOCAL)):
+        body = (bundled("static") / name).read_bytes()
+        page.context.route(url, _serve(body))
+    fetched = every_request(page.context)
+    _student_follows(page, cdn_server)
+    assert SSE_CDN_URL in fetched and refused == []
+    assert not any(url.endswith(SSE_LOCAL) for url in fetched)
