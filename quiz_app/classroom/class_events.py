@@ -11,6 +11,7 @@ no open stream holds a database session.
 
 import asyncio
 import contextlib
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ HEARTBEAT_SECONDS = 15  # a comment line that keeps proxies from closing an idle
 STREAM_SECONDS = 600  # a stream ends after this; EventSource reconnects by itself
 RETRY_MS = 2000  # how long EventSource waits before reconnecting
 Audience = Literal["presenter", "student"]
+LOG = logging.getLogger("quiz_app")
 
 
 def presenter_version(run: ClassRun, counts: runs_store.Counts) -> str:
@@ -112,8 +114,10 @@ class Hub:
         while self.streams:
             watched = list(self.streams)
             self.reads += 1
-            with contextlib.suppress(Exception):  # a database outage: try again next tick
+            try:
                 self.publish(await anyio.to_thread.run_sync(self.read, watched))
+            except Exception:  # a database outage: the streams wait, the pages poll meanwhile
+                LOG.exception("Class mode's event poller could not read the database")
             await asyncio.sleep(self.poll_seconds)
 
 

@@ -99,7 +99,7 @@ def test_a_press_on_one_process_reaches_a_stream_on_another(
     room = open_room(app)
     _browser, token = room.join("Sam")
     other = create_app(settings)
-    other.state.class_stream_seconds = 3.0
+    other.state.class_stream_seconds = 4.0
     bodies: list[str] = []
 
     def listen() -> None:
@@ -110,7 +110,11 @@ def test_a_press_on_one_process_reaches_a_stream_on_another(
 
     listener = threading.Thread(target=listen)
     listener.start()
-    time.sleep(1.0)
+    for _ in range(200):  # until the stream is open on the other app (its start-up may lag)
+        hub = getattr(other.state, "class_hub", None)
+        if hub is not None and hub.last:
+            break
+        time.sleep(0.05)
     assert room.press("start").status_code == 303
     listener.join()
     other.state.engine.dispose()
