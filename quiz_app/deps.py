@@ -13,6 +13,7 @@ from quiz_app import auth, db, inputs, store
 from quiz_app.bank.catalog import Bank
 from quiz_app.models import Attempt, Teacher
 from quiz_app.security import allow_assignment_framing, check_csrf
+from quiz_app.templating import path_for
 
 
 # The dependencies that do no I/O are async: FastAPI runs a sync one in its thread pool, a hop
@@ -59,7 +60,10 @@ TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
 IsHtmx = Annotated[bool, Depends(_is_htmx)]
 
 
-def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
+IN_CLASS = "Your class is doing this quiz together: follow it on the class page."
+
+
+def _found_attempt(request: Request, token: str, session: Session) -> Attempt:
     """Return the attempt of the URL's token; an assignment's attempt may be framed only by
     the sites its teacher listed (the pages of bundled sets keep the server's setting)."""
     attempt = store.attempts.get_attempt(session, token=token)
@@ -71,11 +75,34 @@ def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
         )
     if attempt.assignment is not None:
         allow_assignment_framing(request, attempt.assignment.embed_origins)
+    return attempt
+
+
+def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
+    """Return the attempt of a student's own quiz page. While the class runs the assignment
+    together (class mode), the page leads to the class page instead (303). Security: the quiz
+    pages show each answer's feedback at once, and the results and the practice round say
+    what was missed, so the key of the claim the class is still discussing would reach the
+    student before the reveal."""
+    attempt = _found_attempt(request, token, session)
+    if attempt.assignment_id is not None and store.class_runs.active_run(
+        session, assignment_id=attempt.assignment_id
+    ):
+        url = path_for(request, "show_class_step", token=attempt.token)
+        raise HTTPException(303, IN_CLASS, headers={"Location": url})
     db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 
 
-CurrentAttempt = Annotated[Attempt, Depends(_attempt)]
+def _class_attempt(request: Request, token: str, session: SessionDep) -> Attempt:
+    """Return the attempt of a class page (class mode)."""
+    attempt = _found_attempt(request, token, session)
+    db.end_transaction(session)  # its connection back to the pool: see release_between
+    return attempt
+
+
+CurrentAttempt = Annotated[Attempt, Depends(_attempt)]  # a student's own quiz pages
+ClassAttempt = Annotated[Attempt, Depends(_class_attempt)]  # the class page (class mode)
 
 
 class LoginRequired(Exception):

@@ -25,9 +25,17 @@ from quiz_app.models import utcnow
 from quiz_app.paths import bundled
 from quiz_app.retention import Sweeper
 from quiz_app.routes import about
+from quiz_app.routes.lms import class_runs as lms_class_runs
 from quiz_app.routes.lms import launch, pages, picker
-from quiz_app.routes.student import embed, join, practice, quiz
-from quiz_app.routes.teacher import account, assignments, questions, set_files, students
+from quiz_app.routes.student import class_mode, embed, join, practice, quiz
+from quiz_app.routes.teacher import (
+    account,
+    assignments,
+    class_runs,
+    questions,
+    set_files,
+    students,
+)
 from quiz_app.security import SecurityHeaders
 from quiz_app.templating import make_templates
 
@@ -48,6 +56,9 @@ ROUTERS = (
     picker.router,
     pages.teacher_router,
     about.router,
+    class_runs.router,
+    class_mode.router,
+    lms_class_runs.router,
 )
 
 

@@ -276,3 +276,58 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClassRun(Base):
+    """A teacher running an assignment in class: the whole room on one claim at a time, the
+    step it is at (classroom/class_steps.py) and the one order of claims everyone sees."""
+
+    __tablename__ = "class_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    # The claims in the order the class sees them: check-in form, practice, check-out form, the
+    # same for every student (the check forms are not counterbalanced in class).
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    check_in_count: Mapped[int] = mapped_column(Integer, default=0)
+    check_out_count: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # index into question_ids
+    step: Mapped[str] = mapped_column(String(16), default="lobby")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    step_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assignment: Mapped[Assignment] = relationship()
+
+
+class ClassRunStudent(Base):
+    """A student's attempt taking part in a class run (it joined the room)."""
+
+    __tablename__ = "class_run_students"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("class_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Revote(Base):
+    """A student's second vote on a claim after the class discussed it, beside the scored
+    answer: the first vote stays the one scored, graded and sent to an LMS."""
+
+    __tablename__ = "revotes"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    answer: Mapped[str] = mapped_column(String(16))
+    correct: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(String(64))
+    reason_correct: Mapped[bool | None]
+    confidence: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

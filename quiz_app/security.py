@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz_app import auth
+from quiz_app.classroom.class_events import SSE_CDN_URL
 from quiz_app.config import HTMX_CDN_URL, Settings
 from quiz_app.inputs import url_parts
 
@@ -32,7 +33,9 @@ HSTS = [(b"strict-transport-security", b"max-age=31536000")]
 def _policy(settings: Settings) -> str:
     # Security: in CDN mode, scripts may come from the one pinned htmx file on the CDN (a source
     # with a full path matches only that path), never from anything else on that shared host.
-    script_src = "'self'" + (f" {HTMX_CDN_URL}" if settings.htmx_source == "cdn" else "")
+    # The class pages' SSE extension likewise: its one pinned file (classroom/class_events.py).
+    cdn = f" {HTMX_CDN_URL} {SSE_CDN_URL}"
+    script_src = "'self'" + (cdn if settings.htmx_source == "cdn" else "")
     return (
         f"default-src 'self'; script-src {script_src}; style-src 'self'; "
         "img-src 'self' data:; base-uri 'none'; form-action 'self'; object-src 'none'"

@@ -208,3 +208,45 @@ document.addEventListener("DOMContentLoaded", function () {
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (zone) field.value = zone;
 });
+
+// Class mode's live updates (templates/class/_live.html): the htmx SSE extension, loaded once
+// htmx itself is there (from the CDN or the local copy above): from the CDN with its integrity
+// (data-sse-cdn, data-sse-sri), falling back to the local copy (data-sse-local), or only the
+// local copy. Then each [data-sse-connect] element connects, and its "changed" events fetch
+// the page's live part. Without the extension the page still polls every few seconds.
+(function () {
+  "use strict";
+  function connect() {
+    document.querySelectorAll("[data-sse-connect]").forEach(function (el) {
+      el.setAttribute("sse-connect", el.getAttribute("data-sse-connect"));
+      window.htmx.process(el);
+    });
+  }
+  function add(src, sri, onFail) {
+    var script = document.createElement("script");
+    script.src = src;
+    if (sri) {
+      script.integrity = sri;
+      script.crossOrigin = "anonymous";
+      script.referrerPolicy = "no-referrer";
+    }
+    script.onload = connect;
+    if (onFail) script.onerror = onFail;
+    document.head.appendChild(script);
+  }
+  function load(holder, tries) {
+    if (!window.htmx) {
+      if (tries < 100) setTimeout(function () { load(holder, tries + 1); }, 100);
+      return;
+    }
+    var local = function () { add(holder.dataset.sseLocal, null, null); };
+    if (holder.dataset.sseCdn) add(holder.dataset.sseCdn, holder.dataset.sseSri, local);
+    else local();
+  }
+  function start() {
+    var holder = document.querySelector("[data-sse-local]");
+    if (holder) load(holder, 0);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

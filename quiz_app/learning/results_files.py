@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quiz_app.bank.catalog import AnyQuestion
-from quiz_app.learning import item_stats
+from quiz_app.learning import item_stats, revotes
 from quiz_app.learning.class_report import ClassReport, QuestionRow, StudentRow, form_of
 from quiz_app.learning.student_report import phase_of
 from quiz_app.models import Answer, Assignment, Attempt
@@ -39,6 +39,7 @@ ANSWER_COLUMNS = (
     "reason_correct",
     "confidence",
     "seconds_since_previous",
+    *revotes.REVOTE_COLUMNS,
 )
 STUDENT_COLUMNS = (
     "assignment_id",
@@ -218,6 +219,7 @@ def _answer_extras(
         else str(answer.reason_correct).lower(),
         "confidence": answer.confidence or "",
         "seconds_since_previous": round((answer.created_at - since).total_seconds()),
+        **revotes.revote_cells(answer),
     }
 
 

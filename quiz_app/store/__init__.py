@@ -7,6 +7,7 @@ area a query belongs to.
 from quiz_app.store import (
     assignments,
     attempts,
+    class_runs,
     grades,
     keys,
     leases,
@@ -22,6 +23,7 @@ from quiz_app.store import (
 __all__ = [
     "assignments",
     "attempts",
+    "class_runs",
     "grades",
     "keys",
     "leases",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz_app.lti.tables import LtiAttempt, LtiGrade, LtiResourceLink
-from quiz_app.models import Answer, Assignment, Attempt, Teacher, utcnow
+from quiz_app.models import Answer, Assignment, Attempt, Revote, Teacher, utcnow
 from quiz_app.store.attempts import new_token
 
 
@@ -161,7 +161,11 @@ def answers_of(
     by_attempt: dict[int, list[Any]] = {a.id: [] for a in attempts}
     if not attempts:
         return by_attempt
-    query = select(*ANSWER_COLUMNS).order_by(Answer.attempt_id, Answer.id)
+    query = (
+        select(*ANSWER_COLUMNS, *REVOTE_COLUMNS)
+        .outerjoin(Revote, Revote.answer_id == Answer.id)  # class mode's second vote, if any
+        .order_by(Answer.attempt_id, Answer.id)
+    )
     if len(by_attempt) <= ANSWERS_BY_ID:
         query = query.where(Answer.attempt_id.in_(list(by_attempt)))
     else:
@@ -192,6 +196,14 @@ ANSWER_COLUMNS = (
     Answer.reason_correct,
     Answer.confidence,
     Answer.created_at,
+)
+# The second vote in class beside it (learning/revotes.py), NULL without one.
+REVOTE_COLUMNS = (
+    Revote.answer.label("revote_answer"),
+    Revote.correct.label("revote_correct"),
+    Revote.reason.label("revote_reason"),
+    Revote.reason_correct.label("revote_reason_correct"),
+    Revote.confidence.label("revote_confidence"),
 )
 
 

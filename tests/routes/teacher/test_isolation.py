@@ -16,6 +16,7 @@ from quiz_app.models import (
     Assignment,
     AssignmentEvent,
     Attempt,
+    ClassRun,
     StudentAllowance,
     Teacher,
     TeacherQuestion,
@@ -155,6 +156,16 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ),
     ("GET", "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/delete", None, "owned"),
     ("POST", "/teacher/assignments/{assignment_id}/attempts/{attempt_id}/delete", {}, "owned"),
+    ("POST", "/teacher/assignments/{assignment_id}/class", {}, "owned"),
+    ("GET", "/teacher/assignments/{assignment_id}/class", None, "owned"),
+    ("GET", "/teacher/assignments/{assignment_id}/class/now", None, "owned"),
+    ("GET", "/teacher/assignments/{assignment_id}/class/events", None, "owned"),
+    (
+        "POST",
+        "/teacher/assignments/{assignment_id}/class/{action}",
+        {"step": "lobby", "position": "0"},
+        "owned",
+    ),
 ]
 IDS = [f"{method} {path}" for method, path, _data, _kind in ROUTES]
 
@@ -195,6 +206,9 @@ def _victim(app: FastAPI) -> dict[str, Any]:
     with app.state.sessions() as session:
         attempt = session.scalar(select(Attempt).where(Attempt.token == token))
         assert attempt is not None
+    # The victim runs it in class too: the lobby, which another teacher's "start" must not move.
+    started = client.post(f"/teacher/assignments/{assignment_id}/class", data={"csrf_token": csrf})
+    assert started.status_code == 303
     return {
         "assignment_id": assignment_id,
         "attempt_id": attempt.id,
@@ -203,6 +217,7 @@ def _victim(app: FastAPI) -> dict[str, Any]:
         "token": token,
         "code": get_assignment(app, assignment_id).join_code,
         "set_id": "micro-not-safe",  # a bundled set: the same for every teacher
+        "action": "start",  # a presenter button
     }
 
 
@@ -230,6 +245,9 @@ def _snapshot(app: FastAPI) -> dict[str, Any]:
                 (e.assignment_id, e.action, e.student_name)
                 for e in session.scalars(select(AssignmentEvent))
             ),
+            "class_runs": sorted(
+                (r.assignment_id, r.step, r.position) for r in session.scalars(select(ClassRun))
+            ),
         }
 
 
@@ -242,6 +260,7 @@ def _victim_rows(snapshot: dict[str, Any], victim: dict[str, Any]) -> dict[str, 
         "answers": snapshot["answers"],
         "allowances": snapshot["allowances"],
         "events": snapshot["events"],
+        "class_runs": [r for r in snapshot["class_runs"] if r[0] == victim["assignment_id"]],
     }
 
 

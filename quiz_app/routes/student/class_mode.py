@@ -1,0 +1,278 @@
+"""A student's device in a class run: it shows the step the class is at (waiting, the claim
+with the usual answer form, "answer stored", the second vote, the reveal with their own
+feedback), whatever the student refreshed or missed. Answers are ordinary form posts; only
+the teacher moves the class on."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from quiz_app import completion, store
+from quiz_app.bank.catalog import AnyQuestion, Bank
+from quiz_app.classroom import assignments, class_events, class_runs, students
+from quiz_app.deps import BankDep, ClassAttempt, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.learning import grading, presentation
+from quiz_app.models import Attempt, ClassRun, utcnow
+from quiz_app.security import framing_allowed
+from quiz_app.store import class_runs as runs_store
+from quiz_app.templating import path_for
+
+router = APIRouter(prefix="/a/{token}/class", dependencies=[Depends(framing_allowed)])
+MOVED_ON = (
+    "The class has moved on, so this answer was not saved. The page now shows where the class is."
+)
+
+
+class ClassAnswerForm(BaseModel):
+    answer: str = Field(default="", max_length=64)
+    reason: str = Field(default="", max_length=64)
+    confidence: str = Field(default="", max_length=64)
+
+
+def _run_of(session: SessionDep, attempt: Attempt) -> ClassRun | None:
+    if attempt.assignment_id is None:
+        return None
+    return runs_store.latest_run(session, assignment_id=attempt.assignment_id)
+
+
+def _context(
+    request: Request, session: SessionDep, bank: Bank, attempt: Attempt, run: ClassRun
+) -> dict[str, Any]:
+    view = class_runs.student_step(session, run, attempt)
+    question = class_runs.current_question(session, bank, run)
+    context: dict[str, Any] = {
+        "attempt": attempt,
+        "assignment": attempt.assignment,
+        "run": run,
+        "view": view,
+        "version": f"{class_events.student_version(run)}.{view}",
+        "question": question,
+        "sse": class_events.sse_script(request),
+    }
+    if question is None or view == "waiting":
+        return context
+    answer = runs_store.answer_of(session, attempt=attempt, question_id=question.id)
+    shown = presentation.present(question, seed=attempt.seed, concepts=bank.concepts)
+    qset = bank.sets.get(attempt.set_id)
+    context.update(
+        shown=shown,
+        position=presentation.position_of(attempt.question_ids, question.id),
+        concepts=bank.concepts,
+        ask_confidence=qset.ask_confidence if qset else True,
+        feedback=None,
+        answer_action=_action(request, attempt, view, question),
+        saved=answer if view in ("stored", "revoted") else None,
+    )
+    if view == "revealed" and answer is not None:
+        # Security: the key and the explanation reach the student only from the reveal on.
+        context["feedback"] = grading.Feedback(
+            question=question,
+            answer=answer.answer,
+            correct=answer.correct,
+            reason=answer.reason,
+            reason_correct=answer.reason_correct,
+            confidence=answer.confidence,
+        )
+        context["revote"] = runs_store.revote_of(session, answer=answer)
+    return context
+
+
+def _action(request: Request, attempt: Attempt, view: str, question: AnyQuestion) -> str:
+    """Return where the answer form posts: the first vote or the second, and which claim."""
+    name = "submit_class_revote" if view == "revote" else "submit_class_answer"
+    position = presentation.position_of(attempt.question_ids, question.id)
+    return f"{path_for(request, name, token=attempt.token)}?position={position}"
+
+
+def _live(
+    request: Request,
+    session: SessionDep,
+    bank: Bank,
+    templates: TemplatesDep,
+    attempt: Attempt,
+    run: ClassRun,
+    name: str,
+) -> Response:
+    context = _context(request, session, bank, attempt, run)
+    return templates.TemplateResponse(request, name, context)
+
+
+def _joined_run(request: Request, session: SessionDep, attempt: Attempt) -> ClassRun | Response:
+    """Return the class run the attempt takes part in (joining it on the way), or where to go
+    instead: the ordinary quiz when no class runs it, the results once the class ended."""
+    run = _run_of(session, attempt)
+    if run is None or (
+        run.finished_at is not None and not runs_store.is_member(session, run=run, attempt=attempt)
+    ):
+        return RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
+    if run.finished_at is None:
+        runs_store.join_run(session, run=run, attempt=attempt)
+    return run
+
+
+@router.get("")
+def show_class_step(
+    request: Request,
+    attempt: ClassAttempt,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    run = _joined_run(request, session, attempt)
+    if isinstance(run, Response):
+        return run
+    return _live(request, session, bank, templates, attempt, run, "class/student.html")
+
+
+@router.get("/now")
+def show_class_now(
+    request: Request,
+    attempt: ClassAttempt,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+) -> Response:
+    """The student's live part, for htmx; 204 when nothing changed since version `v`."""
+    run = _joined_run(request, session, attempt)
+    if isinstance(run, Response):
+        return Response(status_code=204, headers={"HX-Redirect": run.headers["location"]})
+    view = class_runs.student_step(session, run, attempt)
+    if request.query_params.get("v") == f"{class_events.student_version(run)}.{view}":
+        return Response(status_code=204, headers={"Vary": "HX-Request"})
+    return _live(request, session, bank, templates, attempt, run, "class/_student.html")
+
+
+def _graded(
+    bank: Bank, attempt: Attempt, question: AnyQuestion, form: ClassAnswerForm
+) -> grading.Feedback:
+    shown = presentation.present(question, seed=attempt.seed, concepts=bank.concepts)
+    qset = bank.sets.get(attempt.set_id)
+    asks_confidence = qset.ask_confidence if qset else True
+    try:
+        return grading.grade(
+            question,
+            shown.answer_id(form.answer),
+            reason=shown.reason_id(form.reason),
+            confidence=(form.confidence or None) if asks_confidence else None,
+        )
+    except grading.AnswerError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+def _check_open(session: SessionDep, attempt: Attempt) -> None:
+    """Refuse answers once the assignment is closed or past its closing time (the student's
+    own, when their teacher gave them extra time), as the quiz does."""
+    assert attempt.assignment is not None  # a class run belongs to an assignment
+    extra = students.extra_closing(store.students.allowance_of(session, attempt=attempt))
+    if assignments.status(attempt.assignment, utcnow(), closes_at=extra) != "open":
+        raise HTTPException(
+            409, "Your teacher's assignment is closed now, so no more answers can be saved."
+        )
+
+
+def _open_claim(
+    session: SessionDep, bank: Bank, attempt: Attempt, run: ClassRun, step: str, position: int
+) -> AnyQuestion:
+    """Return the claim the form answers, if the class is still at `step` on it (else 409)."""
+    _check_open(session, attempt)
+    question = class_runs.current_question(session, bank, run)
+    if run.step != step or question is None or question.id not in attempt.question_ids:
+        raise HTTPException(409, MOVED_ON)
+    if position != presentation.position_of(attempt.question_ids, question.id):
+        raise HTTPException(409, MOVED_ON)
+    return question
+
+
+def _after_post(
+    request: Request,
+    session: SessionDep,
+    bank: Bank,
+    templates: TemplatesDep,
+    attempt: Attempt,
+    run: ClassRun,
+    htmx: bool,
+) -> Response:
+    if htmx:  # the answer form targets its feedback place: the whole step is swapped instead
+        response = _live(request, session, bank, templates, attempt, run, "class/_student.html")
+        response.headers.update({"HX-Retarget": "#class-step", "HX-Reswap": "outerHTML"})
+        return response
+    # Without JavaScript: post/redirect/get.
+    return RedirectResponse(path_for(request, "show_class_step", token=attempt.token), 303)
+
+
+@router.post("/answer")
+def submit_class_answer(
+    request: Request,
+    form: Annotated[ClassAnswerForm, Form()],
+    position: Annotated[int, Query(ge=0, le=100_000)],
+    attempt: ClassAttempt,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+    htmx: IsHtmx,
+) -> Response:
+    """Store the student's first vote on the current claim: the one scored and graded."""
+    run = _joined_run(request, session, attempt)
+    if isinstance(run, Response):
+        raise HTTPException(409, MOVED_ON)
+    question = _open_claim(session, bank, attempt, run, "answering", position)
+    feedback = _graded(bank, attempt, question, form)
+    _saved, created = store.attempts.save_answer(
+        session,
+        attempt=attempt,
+        question_id=question.id,
+        answer=feedback.answer,
+        correct=feedback.correct,
+        reason=feedback.reason,
+        reason_correct=feedback.reason_correct,
+        confidence=feedback.confidence,
+    )
+    if created and store.attempts.is_complete(session, attempt=attempt):
+        completion.attempt_completed(session, attempt=attempt)
+    return _after_post(request, session, bank, templates, attempt, run, htmx)
+
+
+@router.post("/revote")
+def submit_class_revote(
+    request: Request,
+    form: Annotated[ClassAnswerForm, Form()],
+    position: Annotated[int, Query(ge=0, le=100_000)],
+    attempt: ClassAttempt,
+    session: SessionDep,
+    bank: BankDep,
+    templates: TemplatesDep,
+    htmx: IsHtmx,
+) -> Response:
+    """Store the student's second vote beside the first (never scored or sent to an LMS)."""
+    run = _joined_run(request, session, attempt)
+    if isinstance(run, Response):
+        raise HTTPException(409, MOVED_ON)
+    question = _open_claim(session, bank, attempt, run, "revote", position)
+    first = runs_store.answer_of(session, attempt=attempt, question_id=question.id)
+    if first is None:
+        raise HTTPException(409, "Only students who voted the first time vote again.")
+    feedback = _graded(bank, attempt, question, form)
+    runs_store.save_revote(
+        session,
+        answer=first,
+        choice=feedback.answer,
+        correct=feedback.correct,
+        reason=feedback.reason,
+        reason_correct=feedback.reason_correct,
+        confidence=feedback.confidence,
+    )
+    return _after_post(request, session, bank, templates, attempt, run, htmx)
+
+
+@router.get("/events")
+def stream_class_events(request: Request, attempt: ClassAttempt, session: SessionDep) -> Response:
+    """Server-sent events telling the student's device that the class's step changed."""
+    class_events.check_accepts_events(request)
+    run = _run_of(session, attempt)
+    if run is None:
+        raise HTTPException(404, "No class is running this quiz together now.")
+    run_id = run.id
+    session.close()  # no open stream holds a database session
+    return class_events.stream(request, run_id, audience="student")
