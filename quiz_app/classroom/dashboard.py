@@ -119,6 +119,8 @@ def student_answers_context(
     answers = {a.question_id: a for a in attempt.answers}
     feedback = student_report.feedback_of(found, answers)
     ordered = [feedback[q] for q in attempt.question_ids if q in feedback]
+    # Class mode's second votes, shown beside the scored first vote.
+    second = store.class_runs.revotes_of(session, answer_ids=[a.id for a in answers.values()])
     items = [
         {
             "id": qid,
@@ -126,6 +128,7 @@ def student_answers_context(
             "answer": answers.get(qid),
             "feedback": feedback.get(qid),
             "phase": student_report.phase_of(attempt, qid),
+            "revote": second.get(a.id) if (a := answers.get(qid)) is not None else None,
             "shown": (
                 presentation.present(q, seed=attempt.seed, concepts=bank.concepts)
                 if (q := found.get(qid)) is not None

@@ -3,8 +3,9 @@ keyword-only functions over a session."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -236,4 +237,27 @@ def answer_of(session: Session, *, attempt: Attempt, question_id: str) -> Answer
     """Return the attempt's scored answer to a question, or None."""
     return session.scalar(
         select(Answer).where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
+    )
+
+
+def revote_counts(session: Session, *, assignment_id: int) -> list[Any]:
+    """Return, per question of the assignment that had second votes in class, in one query:
+    `question_id`, `votes` (second votes), `changed` (a different verdict or option),
+    `first_right` and `second_right` (of those students, right at each vote)."""
+    changed = case((Revote.answer != Answer.answer, 1), else_=0)
+    return list(
+        session.execute(
+            select(
+                Answer.question_id,
+                func.count().label("votes"),
+                func.sum(changed).label("changed"),
+                func.sum(case((Answer.correct, 1), else_=0)).label("first_right"),
+                func.sum(case((Revote.correct, 1), else_=0)).label("second_right"),
+            )
+            .join(Revote, Revote.answer_id == Answer.id)
+            .join(Attempt, Attempt.id == Answer.attempt_id)
+            .where(Attempt.assignment_id == assignment_id)
+            .group_by(Answer.question_id)
+            .order_by(Answer.question_id)
+        )
     )

@@ -29,7 +29,7 @@ from quiz_app.interop.files import (
     download,
     question_file,
 )
-from quiz_app.learning import class_report, results_files
+from quiz_app.learning import class_report, results_files, revotes
 from quiz_app.links import embed_snippet, public_base
 from quiz_app.models import Assignment, Teacher, utcnow
 from quiz_app.paths import bundled
@@ -169,6 +169,9 @@ def show_assignment(page: TeacherPageDep, assignment_id: RowId, htmx: IsHtmx) ->
         settings = page.request.app.state.settings
         context["deletion"] = retention.deletion_of(page.session, settings, assignment)
         context["show_date"] = assignments.show_date
+        counts = store.class_runs.revote_counts(page.session, assignment_id=assignment.id)
+        questions = {row.question_id: row.question for row in context["report"].questions}
+        context["revotes"] = revotes.revote_rows(counts, questions)
     names = ("teacher/assignment.html", "teacher/_live.html")
     return page_or_fragment(page.templates, page.request, htmx, names, context)
 

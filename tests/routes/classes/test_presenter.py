@@ -6,8 +6,9 @@ import html
 import io
 
 from fastapi import FastAPI
+from sqlalchemy import select
 
-from quiz_app.models import Answer, ClassRun, Revote
+from quiz_app.models import Answer, Attempt, ClassRun, Revote
 from tests.support.class_room import CLAIMS, open_room
 from tests.support.factories import HTMX
 from tests.support.teacher_factories import row_count, teacher_client
@@ -167,3 +168,38 @@ def test_answers_csv_carries_the_second_vote_beside_the_scored_answer(app: FastA
     assert by_name["Sam"]["revote_answer"] == question.verdict
     assert by_name["Sam"]["revote_correct"] == "true"
     assert by_name["Ana"]["revote_answer"] == "" and by_name["Ana"]["revote_correct"] == ""
+
+
+def test_assignment_page_and_student_page_show_the_second_votes_as_not_scored(
+    app: FastAPI,
+) -> None:
+    room = open_room(app)
+    question = app.state.bank.questions[CLAIMS[0]]
+    wrong = "research" if question.verdict != "research" else "hypothesis"
+    sam, sam_token = room.join("Sam")
+    ana, ana_token = room.join("Ana")
+    lea, lea_token = room.join("Lea")
+    assignment_page = f"/teacher/assignments/{room.assignment_id}"
+    assert "Second votes in class" not in room.teacher.get(assignment_page).text
+    room.press("start")
+    room.vote(sam, sam_token, wrong)
+    room.vote(ana, ana_token, wrong)
+    room.vote(lea, lea_token, question.verdict)
+    room.press("spread")
+    room.press("revote")
+    room.vote(sam, sam_token, question.verdict, again=True)  # changed, now right
+    room.vote(ana, ana_token, wrong, again=True)  # kept the wrong verdict
+    page = html.unescape(room.teacher.get(assignment_page).text)
+    table = page[page.index("Second votes in class") :]
+    row = table[table.index(question.claim) :]
+    row = row[: row.index("</tr>")]
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    assert cells[:4] == ["2", "1 of 2", "0 of 2", '1 of 2 <span class="muted">(+1)</span>']
+    with app.state.sessions() as session:
+        attempt_id = session.scalars(select(Attempt.id).where(Attempt.token == sam_token)).one()
+    detail = html.unescape(room.teacher.get(f"{assignment_page}/attempts/{attempt_id}").text)
+    label = {"research": "Research", "hypothesis": "Hypothesis", "unsupported": "Unsupported"}
+    assert (
+        f"Second vote in class, after the discussion (not scored): "
+        f'<strong>{label[question.verdict]}</strong>, <span class="right-text">right</span>'
+    ) in detail
