@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 APP_FACTORY = "quiz_app.main:create_app"  # what each worker process imports and calls
 MAX_WORKERS = 64  # as the workers setting allows
+# Seconds a stopping server waits for open requests: class mode's event streams stay open for
+# minutes, and a browser reconnects by itself to the restarted server.
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 def uvicorn_config(
@@ -43,6 +46,7 @@ def uvicorn_config(
         loop="auto",  # uvloop, else asyncio's loop
         log_level="info",
         access_log=settings.access_log,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         proxy_headers=settings.proxy_headers,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
+from quiz_app.classroom import class_events
 from quiz_app.cli import main, uvicorn_config
 from quiz_app.config import Settings
 from quiz_app.main import create_app
@@ -238,3 +239,13 @@ def test_serve_with_two_workers_on_sqlite_answers_a_whole_quiz_from_two_processe
         stored = connection.scalar(select(func.count()).select_from(Answer))
     engine.dispose()
     assert stored == 10
+
+
+def test_serve_stops_within_seconds_though_class_streams_are_open(
+    app: FastAPI, settings: Settings
+) -> None:
+    """A restart must not wait for class mode's event streams, which stay open for minutes:
+    uvicorn closes what is still open after the graceful-shutdown timeout."""
+    config = uvicorn_config(app, settings, "127.0.0.1", 8000)
+    assert config.timeout_graceful_shutdown is not None
+    assert config.timeout_graceful_shutdown <= 10 < class_events.STREAM_SECONDS
