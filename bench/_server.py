@@ -1,5 +1,6 @@
 """Start `quiz-app serve` as production does, in a subprocess, on a fresh database, and read
-its CPU time and memory from /proc (the approach of h-cpu's bench/servers.py, cut to what
+its CPU time and memory from /proc, its database connections, and the queries of its class hub's
+poll tick (the approach of h-cpu's bench/servers.py, cut to what
 bench/class_streams.py needs: one process, no bare endpoint)."""
 
 import os
@@ -109,3 +110,46 @@ def _wait_until_up(server: Server, probe: str) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"the server did not start within 60 s:\n{server.log.read_text()[-3000:]}")
+
+
+def tick_queries(url: str, run_ids: list[int]) -> int:
+    """Count the statements of one poll tick: the hub's read of every watched run."""
+    from sqlalchemy import create_engine, event
+
+    from quiz_app import db
+    from quiz_app.classroom import class_events
+
+    engine = create_engine(url)
+    counted = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_: object) -> None:
+        counted[0] += 1
+
+    with db.session_factory(engine)() as session:
+        class_events.read_versions(session, run_ids)
+    engine.dispose()
+    return counted[0]
+
+
+class Connections:
+    """PostgreSQL's connections to the benchmark's database, sampled every 0.1 s."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.samples = url, [0]
+        self.stop = False
+
+    def count(self) -> int:
+        import psycopg
+
+        name = self.url.rsplit("/", 1)[-1]
+        admin = self.url.rsplit("/", 1)[0].replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(f"{admin}/postgres", autocommit=True) as connection:
+            query = "select count(*) from pg_stat_activity where datname = %s"
+            row = connection.execute(query, (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def sample(self) -> None:
+        while not self.stop:
+            self.samples.append(self.count())
+            time.sleep(0.1)

@@ -29,9 +29,9 @@ import argparse
 import asyncio
 import multiprocessing as mp
 import os
-import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,44 +39,11 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import _server  # noqa: E402
+from bench import _devices, _server  # noqa: E402
+from bench._devices import Student, listen, request  # noqa: E402
 
 CLAIMS = ["micro-not-safe-01", "micro-not-safe-02"]
 TARGET_P99 = 1.0  # seconds, at the clients
-ACTION = re.compile(rb'action="([^"]*/class/answer\?position=\d+)"')
-VERSION = re.compile(rb'id="live-version" name="v" value="([^"]*)"')
-REVEALED = b"class-reveal"
-
-
-async def request(
-    base: tuple[str, int], method: str, path: str, headers: dict[str, str], body: bytes = b""
-) -> tuple[int, dict[str, str], bytes]:
-    """One HTTP/1.1 request on a new connection (a browser's spare one); return the status,
-    the headers and the body."""
-    reader, writer = await asyncio.open_connection(*base)
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {base[0]}:{base[1]}", "Connection: close"]
-    lines += [f"{k}: {v}" for k, v in headers.items()]
-    if method == "POST":
-        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-    data = await reader.read()
-    writer.close()
-    head, _, rest = data.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    found = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
-    return int(status_line.split()[1]), found, rest
-
-
-@dataclass
-class Student:
-    token: str
-    address: str
-    body: bytes = b""  # the live part the device shows now
-    version: str = ""
-    events: list[tuple[float, str]] = field(default_factory=list)  # (time, data)
-    seen: list[float] = field(default_factory=list)  # times a fetched step showed the reveal
-    errors: list[str] = field(default_factory=list)
-    opened: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -90,61 +57,6 @@ class Room:
     offsets: list[float]  # when its teacher presses Reveal on each claim, from the epoch
     step: str = "lobby"
     position: int = 0
-
-
-async def _fetch_now(base: tuple[str, int], s: Student) -> None:
-    """What the page does on a "changed" event: fetch its live part with its version."""
-    headers = {"HX-Request": "true", "X-Forwarded-For": s.address}
-    try:
-        status, _, body = await request(
-            base, "GET", f"/a/{s.token}/class/now?{urlencode({'v': s.version})}", headers
-        )
-    except OSError as exc:
-        s.errors.append(f"now: {type(exc).__name__}")
-        return
-    if status == 200:
-        s.body = body
-        if match := VERSION.search(body):
-            s.version = match.group(1).decode()
-        if REVEALED in body:
-            s.seen.append(time.time())
-    elif status != 204:
-        s.errors.append(f"now: {status}")
-
-
-async def _read_chunk(reader: asyncio.StreamReader) -> bytes:
-    size = int((await reader.readline()).strip() or b"0", 16)
-    chunk = await reader.readexactly(size + 2)
-    return chunk[:-2]
-
-
-async def listen(base: tuple[str, int], s: Student, fetches: set[asyncio.Task[None]]) -> None:
-    """Hold the student's event stream open; on each "changed" event fetch the step."""
-    reader, writer = await asyncio.open_connection(*base)
-    lines = [f"GET /a/{s.token}/class/events HTTP/1.1", f"Host: {base[0]}:{base[1]}"]
-    lines += ["Accept: text/event-stream", f"X-Forwarded-For: {s.address}"]
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-        if b" 200 " not in head.split(b"\r\n", 1)[0]:
-            s.errors.append(f"events: {head[:40]!r}")
-            return
-        s.opened.set()
-        buffer = b""
-        while chunk := await _read_chunk(reader):
-            buffer += chunk
-            while b"\n\n" in buffer:
-                event, buffer = buffer.split(b"\n\n", 1)
-                if b"event: changed" in event:
-                    s.events.append((time.time(), event.rsplit(b"data: ", 1)[-1].decode()))
-                    task = asyncio.create_task(_fetch_now(base, s))
-                    fetches.add(task)
-                    task.add_done_callback(fetches.discard)
-    except (OSError, asyncio.IncompleteReadError) as exc:
-        s.errors.append(f"events: {type(exc).__name__}")
-    finally:
-        s.opened.set()
-        writer.close()
 
 
 async def press(base: tuple[str, int], room: Room, action: str) -> float:
@@ -167,27 +79,12 @@ _NEXT: dict[str, Any] = {
 }
 
 
-async def _answer(base: tuple[str, int], s: Student) -> None:
-    """Answer the claim on the form the device shows (waiting for it, up to 20 s)."""
-    deadline = time.monotonic() + 20
-    while not (match := ACTION.search(s.body)) and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    if match is None:
-        s.errors.append("answer: the form never came")
-        return
-    headers = {"X-Forwarded-For": s.address}
-    body = b"answer=research&reason=1&confidence=unsure"
-    status, _, _ = await request(base, "POST", match.group(1).decode(), headers, body)
-    if status != 303:
-        s.errors.append(f"answer: {status}")
-
-
 async def _prepare(base: tuple[str, int], room: Room, claim: int) -> None:
     """Show the claim, let every student answer it, and show the spread."""
     for s in room.students:
         s.seen.clear()
     await press(base, room, "start" if claim == 0 else "next")
-    await asyncio.gather(*(_answer(base, s) for s in room.students))
+    await asyncio.gather(*(_devices.answer(base, s) for s in room.students))
     await press(base, room, "spread")
 
 
@@ -277,18 +174,24 @@ async def _open_room(
         raise SystemExit(f"making class {index}'s assignment answered {status}: {text[:300]!r}")
     assignment_id = int(found["location"].rsplit("/", 1)[-1])
     path = f"/teacher/assignments/{assignment_id}/class"
-    status, _, text = await request(base, "POST", path, headers, urlencode({"csrf_token": csrf}).encode())
+    status, _, text = await request(
+        base, "POST", path, headers, urlencode({"csrf_token": csrf}).encode()
+    )
     if status != 303:
         raise SystemExit(f"Run in class for class {index} answered {status}: {text[:300]!r}")
     code = _join_code(url, assignment_id)
     room = Room(index, assignment_id, cookie, csrf, address, [], offsets=[])
     for n in range(students):
         sent = urlencode({"name": f"Student {n} of class {index}"}).encode()
-        status, found, text = await request(base, "POST", f"/j/{code}", {"X-Forwarded-For": address}, sent)
+        status, found, text = await request(
+            base, "POST", f"/j/{code}", {"X-Forwarded-For": address}, sent
+        )
         if status != 303:
             raise SystemExit(f"joining class {index} answered {status}: {text[:300]!r}")
         student = Student(found["location"].rsplit("/", 1)[-1], address)
-        status, _, _ = await request(base, "GET", f"/a/{student.token}/class", {"X-Forwarded-For": address})
+        status, _, _ = await request(
+            base, "GET", f"/a/{student.token}/class", {"X-Forwarded-For": address}
+        )
         if status != 200:
             raise SystemExit(f"class {index}'s page answered {status}")
         room.students.append(student)
@@ -305,49 +208,6 @@ def _join_code(url: str, assignment_id: int) -> str:
         code = connection.scalar(select(Assignment.join_code).where(Assignment.id == assignment_id))
     engine.dispose()
     return str(code)
-
-
-def tick_queries(url: str, run_ids: list[int]) -> int:
-    """Count the statements of one poll tick: the hub's read of every watched run."""
-    from sqlalchemy import create_engine, event
-
-    from quiz_app import db
-    from quiz_app.classroom import class_events
-
-    engine = create_engine(url)
-    counted = [0]
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _count(*_: object) -> None:
-        counted[0] += 1
-
-    with db.session_factory(engine)() as session:
-        class_events.read_versions(session, run_ids)
-    engine.dispose()
-    return counted[0]
-
-
-class Connections:
-    """PostgreSQL's connections to the benchmark's database, sampled every 0.1 s."""
-
-    def __init__(self, url: str) -> None:
-        self.url, self.samples = url, [0]
-        self.stop = False
-
-    def count(self) -> int:
-        import psycopg
-
-        name = self.url.rsplit("/", 1)[-1]
-        admin = self.url.rsplit("/", 1)[0].replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(f"{admin}/postgres", autocommit=True) as connection:
-            query = "select count(*) from pg_stat_activity where datname = %s"
-            row = connection.execute(query, (name,)).fetchone()
-        return int(row[0]) if row else 0
-
-    def sample(self) -> None:
-        while not self.stop:
-            self.samples.append(self.count())
-            time.sleep(0.1)
 
 
 def percentiles(values: list[float]) -> str:
@@ -382,18 +242,20 @@ def _report_reveals(results: list[Any], modes: list[str], rooms: int) -> bool:
         late = max(r["late"] for r in reveals)
         press = sorted(r["press"] for r in reveals)
         print(f"  reveal {claim + 1}, {mode} ({rooms} classes):")
-        print(f"    (a) the \"changed\" event:       {percentiles(event)}")
+        print(f'    (a) the "changed" event:       {percentiles(event)}')
         print(f"    (b) the fetched step showing it: {percentiles(page)}")
         p99 = sorted(page)[min(len(page) - 1, int(0.99 * len(page)))] if page else float("inf")
         verdict = "met" if p99 <= TARGET_P99 and not never else "MISSED"
         print(f"    students who never saw it: {never}; target p99 ≤ {TARGET_P99:.0f} s {verdict}")
-        print(f"    the presses: answered in p50 {1000 * press[len(press) // 2]:.0f} ms, "
-              f"max {1000 * press[-1]:.0f} ms; sent late by at most {1000 * late:.0f} ms")  # fmt: skip
+        answered = f"p50 {1000 * press[len(press) // 2]:.0f} ms, max {1000 * press[-1]:.0f} ms"
+        print(f"    the presses answered in {answered}; sent late by {1000 * late:.0f} ms at most")
         ok = ok and never == 0
     return ok
 
 
-def _spawn(rooms: list[Room], base: tuple[str, int], clients: int) -> tuple[list[Any], Any, Any, Any]:
+def _spawn(
+    rooms: list[Room], base: tuple[str, int], clients: int
+) -> tuple[list[Any], Any, Any, Any]:
     context = mp.get_context("fork")
     barrier, epoch, out = context.Barrier(clients + 1), context.Value("d", 0.0), context.Queue()
     shares = [rooms[i::clients] for i in range(clients)]
@@ -430,7 +292,7 @@ def run(kind: str, url: str, env: dict[str, str], args: argparse.Namespace) -> b
         opened = _measure(server)
         time.sleep(args.idle)
         idle = _measure(server)
-        connections = Connections(url) if kind == "postgresql" else None
+        connections = _server.Connections(url) if kind == "postgresql" else None
         held = connections.count() if connections else None
         sampler = None
         if connections:
@@ -438,7 +300,7 @@ def run(kind: str, url: str, env: dict[str, str], args: argparse.Namespace) -> b
 
             sampler = threading.Thread(target=connections.sample, daemon=True)
             sampler.start()
-        queries = tick_queries(url, [_run_id(url, r.assignment_id) for r in rooms])
+        queries = _server.tick_queries(url, [_run_id(url, r.assignment_id) for r in rooms])
         barrier.wait(timeout=300)  # play
         for _ in modes:
             barrier.wait(timeout=300)
@@ -454,13 +316,15 @@ def run(kind: str, url: str, env: dict[str, str], args: argparse.Namespace) -> b
         time.sleep(2.0)
         after = _measure(server)
     streams = len(rooms) * args.students
-    print(f"  open streams: {streams} (students' only; errors: {[e for r in results for e in r[1]] or 0})")
+    errors = Counter(e for r in results for e in r[1])
+    print(f"  open streams: {streams} (students'); errors: {dict(errors) or 0}")
     print(f"  server RSS: before the streams {before.rss:.1f} MiB, with them open "
           f"{idle.rss:.1f} MiB, after they closed {after.rss:.1f} MiB; per open stream "
           f"{1024 * (idle.rss - before.rss) / streams:.1f} KiB")  # fmt: skip
+    share = 100 * (idle.cpu - opened.cpu) / (idle.at - opened.at)
+    played_cpu = played.cpu - idle.cpu
     print(f"  server CPU: opening the streams {opened.cpu - before.cpu:.1f} s; idle with them "
-          f"open {100 * (idle.cpu - opened.cpu) / (idle.at - opened.at):.0f} % of a core over "
-          f"{idle.at - opened.at:.0f} s; the two claims played {played.cpu - idle.cpu:.1f} s")  # fmt: skip
+          f"open {share:.0f} % of a core; the two claims played {played_cpu:.1f} s")  # fmt: skip
     print(f"  database queries per poll tick ({len(rooms)} watched runs): {queries}")
     if connections:
         print(f"  PostgreSQL connections to the database: {held} with every stream open and "
