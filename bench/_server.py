@@ -57,7 +57,7 @@ def database(kind: str, admin_url: str) -> Iterator[tuple[str, dict[str, str]]]:
         return
     import psycopg
 
-    name = f"bench_{uuid.uuid4().hex[:12]}"
+    name = f"bench_streams_{uuid.uuid4().hex[:12]}"
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')

@@ -83,6 +83,7 @@ async def _prepare(base: tuple[str, int], room: Room, claim: int) -> None:
     """Show the claim, let every student answer it, and show the spread."""
     for s in room.students:
         s.seen.clear()
+        s.body = b""  # the form to answer is the one fetched after this press
     await press(base, room, "start" if claim == 0 else "next")
     await asyncio.gather(*(_devices.answer(base, s) for s in room.students))
     await press(base, room, "spread")
@@ -93,7 +94,7 @@ async def _reveal(base: tuple[str, int], room: Room, at: float) -> dict[str, Any
     await asyncio.sleep(max(0.0, at - time.time()))
     late = time.time() - at
     done = await press(base, room, "reveal")
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 15
     while any(not s.seen for s in room.students) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     event, page = [], []
