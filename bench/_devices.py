@@ -41,7 +41,7 @@ class Student:
     body: bytes = b""  # the live part the device shows now
     version: str = ""
     events: list[tuple[float, str]] = field(default_factory=list)  # (time, data)
-    seen: list[float] = field(default_factory=list)  # times a fetched step showed the reveal
+    seen: list[tuple[float, str]] = field(default_factory=list)  # (time, version): reveals
     errors: list[str] = field(default_factory=list)
     opened: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -76,7 +76,7 @@ async def fetch_now(base: tuple[str, int], s: Student) -> None:
         if match := VERSION.search(body):
             s.version = match.group(1).decode()
         if REVEALED in body:
-            s.seen.append(time.time())
+            s.seen.append((time.time(), s.version))
     elif status != 204:
         s.errors.append(f"now: {status}")
 

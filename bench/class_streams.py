@@ -95,13 +95,18 @@ async def _reveal(base: tuple[str, int], room: Room, at: float) -> dict[str, Any
     late = time.time() - at
     done = await press(base, room, "reveal")
     deadline = time.monotonic() + 15
-    while any(not s.seen for s in room.students) and time.monotonic() < deadline:
+    mark = f".revealed.{room.position}."  # this claim's reveal, not a late fetch of the last
+
+    def shown(s: Student) -> list[float]:
+        return [t for t, version in s.seen if mark in f"{version}."]
+
+    while any(not shown(s) for s in room.students) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     event, page = [], []
     for s in room.students:
-        first = [t for t, data in s.events if t >= at and ".revealed." in f".{data}."]
+        first = [t for t, data in s.events if mark in f"{data}."]
         event.append(first[0] - done if first else None)
-        page.append(s.seen[0] - done if s.seen else None)
+        page.append(shown(s)[0] - done if shown(s) else None)
     return {"event": event, "page": page, "late": late, "press": done - at - late}
 
 
@@ -120,7 +125,10 @@ async def _play(rooms: list[Room], base: tuple[str, int], barrier: Any, epoch: A
     students = [s for room in rooms for s in room.students]
     listeners = [asyncio.create_task(listen(base, s, fetches)) for s in students]
     await asyncio.gather(*(s.opened.wait() for s in students))
-    await asyncio.sleep(1.0)  # the first "changed" of each stream and its fetch
+    settled = time.monotonic() + 60  # each stream's first "changed" event and its fetch
+    while any(not s.body for s in students) and time.monotonic() < settled:
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)
     await loop.run_in_executor(None, barrier.wait)  # every stream open: the server measured
     await loop.run_in_executor(None, barrier.wait)
     results = []
