@@ -4,8 +4,8 @@ every student.
 
 Run: python bench/class_streams.py [--classes 40] [--students 30] [--clients 2]
                                    [--databases sqlite,postgresql] [--spread 5]
-     python bench/class_streams.py --quick   (under a minute; fails only on errors or a
-                                              student who never saw the reveal)
+     python bench/class_streams.py --quick   (4 classes on SQLite, under a minute; fails only
+                                              on errors or a student who never saw a reveal)
 
 The app runs as production runs it (bench/_server.py: `quiz-app serve`, rate limits on, the
 SQLite default in a temporary data dir, or a PostgreSQL database made on the server of
@@ -375,11 +375,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=2, help="client processes")
     parser.add_argument("--spread", type=float, default=5.0, help="seconds, the first reveal")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle with streams open")
-    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--databases", help="default sqlite,postgresql; --quick: sqlite")
     parser.add_argument("--postgresql-url", default=os.environ.get("QUIZ_TEST_DATABASE_URL", ""))
     args = parser.parse_args()
     if args.quick:
         args.classes, args.spread, args.idle = 4, 1.0, 2.0
+    args.databases = args.databases or ("sqlite" if args.quick else "sqlite,postgresql")
     ok = True
     for kind in [k for k in args.databases.split(",") if k]:
         if kind == "postgresql" and not args.postgresql_url:
