@@ -1,0 +1,116 @@
+"""A student's device in bench/class_streams.py, over a small HTTP/1.1 client on asyncio
+streams (httpx spends milliseconds per request, which 1,200 devices in one client process
+cannot afford): the class page's event stream, held open, and what the page does on each
+"changed" event (fetch its live part with the version it shows), and the answer form."""
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+ACTION = re.compile(rb'action="([^"]*/class/answer\?position=\d+)"')
+VERSION = re.compile(rb'id="live-version" name="v" value="([^"]*)"')
+REVEALED = b"class-reveal"  # the reveal's own box: the key and the student's feedback
+Base = tuple[str, int]
+
+
+async def request(
+    base: tuple[str, int], method: str, path: str, headers: dict[str, str], body: bytes = b""
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request on a new connection (a browser's spare one); return the status,
+    the headers and the body."""
+    reader, writer = await asyncio.open_connection(*base)
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {base[0]}:{base[1]}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    if method == "POST":
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    data = await reader.read()
+    writer.close()
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    found = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
+    return int(status_line.split()[1]), found, rest
+
+
+@dataclass
+class Student:
+    token: str
+    address: str
+    body: bytes = b""  # the live part the device shows now
+    version: str = ""
+    events: list[tuple[float, str]] = field(default_factory=list)  # (time, data)
+    seen: list[tuple[float, str]] = field(default_factory=list)  # (time, version): reveals
+    errors: list[str] = field(default_factory=list)
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def answer(base: tuple[str, int], s: Student) -> None:
+    """Answer the claim on the form the device shows (waiting for it, up to 20 s)."""
+    deadline = time.monotonic() + 20
+    while not (match := ACTION.search(s.body)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    if match is None:
+        s.errors.append("answer: the form never came")
+        return
+    headers = {"X-Forwarded-For": s.address}
+    body = b"answer=research&reason=1&confidence=unsure"
+    status, _, _ = await request(base, "POST", match.group(1).decode(), headers, body)
+    if status != 303:
+        s.errors.append(f"answer: {status}")
+
+
+async def fetch_now(base: tuple[str, int], s: Student) -> None:
+    """What the page does on a "changed" event: fetch its live part with its version."""
+    headers = {"HX-Request": "true", "X-Forwarded-For": s.address}
+    try:
+        status, _, body = await request(
+            base, "GET", f"/a/{s.token}/class/now?{urlencode({'v': s.version})}", headers
+        )
+    except OSError as exc:
+        s.errors.append(f"now: {type(exc).__name__}")
+        return
+    if status == 200:
+        s.body = body
+        if match := VERSION.search(body):
+            s.version = match.group(1).decode()
+        if REVEALED in body:
+            s.seen.append((time.time(), s.version))
+    elif status != 204:
+        s.errors.append(f"now: {status}")
+
+
+async def _read_chunk(reader: asyncio.StreamReader) -> bytes:
+    size = int((await reader.readline()).strip() or b"0", 16)
+    chunk = await reader.readexactly(size + 2)
+    return chunk[:-2]
+
+
+async def listen(base: tuple[str, int], s: Student, fetches: set[asyncio.Task[None]]) -> None:
+    """Hold the student's event stream open; on each "changed" event fetch the step."""
+    reader, writer = await asyncio.open_connection(*base)
+    lines = [f"GET /a/{s.token}/class/events HTTP/1.1", f"Host: {base[0]}:{base[1]}"]
+    lines += ["Accept: text/event-stream", f"X-Forwarded-For: {s.address}"]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+        if b" 200 " not in head.split(b"\r\n", 1)[0]:
+            s.errors.append(f"events: {head[:40]!r}")
+            return
+        s.opened.set()
+        buffer = b""
+        while chunk := await _read_chunk(reader):
+            buffer += chunk
+            while b"\n\n" in buffer:
+                event, buffer = buffer.split(b"\n\n", 1)
+                if b"event: changed" in event:
+                    s.events.append((time.time(), event.rsplit(b"data: ", 1)[-1].decode()))
+                    task = asyncio.create_task(fetch_now(base, s))
+                    fetches.add(task)
+                    task.add_done_callback(fetches.discard)
+    except (OSError, asyncio.IncompleteReadError) as exc:
+        s.errors.append(f"events: {type(exc).__name__}")
+    finally:
+        s.opened.set()
+        writer.close()
