@@ -202,6 +202,24 @@ def _after_post(
     return RedirectResponse(path_for(request, "show_class_step", token=attempt.token), 303)
 
 
+def _vote(
+    request: Request,
+    session: SessionDep,
+    bank: Bank,
+    attempt: Attempt,
+    form: ClassAnswerForm,
+    step: str,
+    position: int,
+) -> tuple[ClassRun, AnyQuestion, grading.Feedback]:
+    """Return the run, the claim a vote posted at `step` answers, and the vote graded; 409 when
+    the class has moved on (or the student is not in it), 422 when the form is not an answer."""
+    run = _joined_run(request, session, attempt)
+    if isinstance(run, Response):
+        raise HTTPException(409, MOVED_ON)
+    question = _open_claim(session, bank, attempt, run, step, position)
+    return run, question, _graded(bank, attempt, question, form)
+
+
 @router.post("/answer")
 def submit_class_answer(
     request: Request,
@@ -214,11 +232,7 @@ def submit_class_answer(
     htmx: IsHtmx,
 ) -> Response:
     """Store the student's first vote on the current claim: the one scored and graded."""
-    run = _joined_run(request, session, attempt)
-    if isinstance(run, Response):
-        raise HTTPException(409, MOVED_ON)
-    question = _open_claim(session, bank, attempt, run, "answering", position)
-    feedback = _graded(bank, attempt, question, form)
+    run, question, feedback = _vote(request, session, bank, attempt, form, "answering", position)
     _saved, created = store.attempts.save_answer(
         session,
         attempt=attempt,
@@ -246,14 +260,10 @@ def submit_class_revote(
     htmx: IsHtmx,
 ) -> Response:
     """Store the student's second vote beside the first (never scored or sent to an LMS)."""
-    run = _joined_run(request, session, attempt)
-    if isinstance(run, Response):
-        raise HTTPException(409, MOVED_ON)
-    question = _open_claim(session, bank, attempt, run, "revote", position)
+    run, question, feedback = _vote(request, session, bank, attempt, form, "revote", position)
     first = runs_store.answer_of(session, attempt=attempt, question_id=question.id)
     if first is None:
         raise HTTPException(409, "Only students who voted the first time vote again.")
-    feedback = _graded(bank, attempt, question, form)
     runs_store.save_revote(
         session,
         answer=first,
