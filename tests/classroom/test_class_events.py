@@ -12,6 +12,7 @@ from quiz_app.classroom.class_events import Audience, Hub
 from quiz_app.config import Settings
 from quiz_app.main import create_app
 from tests.support.class_room import open_room
+from tests.support.own_loop import run_on_own_loop
 from tests.support.teacher_factories import teacher_client
 
 
@@ -37,7 +38,7 @@ def test_publish_wakes_only_the_streams_of_the_class_that_changed() -> None:
         await asyncio.sleep(0.05)
         return got, quiet, hub.task is not None and hub.task.done()
 
-    got, quiet, stopped = asyncio.run(scenario())
+    got, quiet, stopped = run_on_own_loop(scenario)
     assert got == ["s2"]
     assert quiet
     assert stopped  # no stream left: the poller stops
@@ -58,7 +59,7 @@ def test_one_poller_reads_for_every_stream_of_the_process() -> None:
         await asyncio.sleep(0.1)
         return len(calls), max(len(c) for c in calls)
 
-    reads, widest = asyncio.run(scenario())
+    reads, widest = run_on_own_loop(scenario)
     assert 1 <= reads <= 10  # a few ticks, not one read per stream (1,200 streams)
     assert widest == 40
 
