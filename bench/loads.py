@@ -70,7 +70,8 @@ def wrk(server: Server, name: str, seconds: float, script: str, path: str = "/")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     # A 30 s timeout (wrk's is 2 s): a slow answer is a latency to report, not an error.
-    command = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--timeout", "30s", "-s", lua.name]
+    duration = f"-d{max(1, round(seconds))}s"  # wrk takes whole seconds: "10.0s" is refused
+    command = ["wrk", "-t1", "-c16", duration, "--timeout", "30s", "-s", lua.name]
     command.append(server.base + path)
     if shutil.which("taskset") and os.cpu_count() and os.cpu_count() > 1:  # type: ignore[operator]
         command = ["taskset", "-c", "1", *command]
