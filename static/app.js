@@ -21,11 +21,18 @@
   }
   // After htmx swaps in new content, focus its marked heading so keyboard and screen-reader
   // users land on what changed (the feedback, or the next question).
+  // A class page's quiet refetch after a reveal (below) leaves focus where it is.
+  var keepFocus = false;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var cause = evt.detail.requestConfig && evt.detail.requestConfig.triggeringEvent;
+    keepFocus = !!(cause && cause.type === "class:refetch");
+  });
   document.addEventListener("htmx:afterSettle", function () {
     var marked = document.querySelectorAll("[data-autofocus]");
     if (!marked.length) return;
     var target = marked[marked.length - 1];
     marked.forEach(function (el) { el.removeAttribute("data-autofocus"); });
+    if (keepFocus) { keepFocus = false; return; }
     target.focus();
   });
 
@@ -213,7 +220,8 @@ document.addEventListener("DOMContentLoaded", function () {
 // htmx itself is there (from the CDN or the local copy above): from the CDN with its integrity
 // (data-sse-cdn, data-sse-sri), falling back to the local copy (data-sse-local), or only the
 // local copy. Then each [data-sse-connect] element connects, and its "changed" events fetch
-// the page's live part. Without the extension the page still polls every few seconds.
+// the page's live part; a "reveal" event fills the reveal's slot itself. Without the
+// extension, or while the stream is down, the page polls every few seconds.
 (function () {
   "use strict";
   function connect() {
@@ -243,9 +251,47 @@ document.addEventListener("DOMContentLoaded", function () {
     if (holder.dataset.sseCdn) add(holder.dataset.sseCdn, holder.dataset.sseSri, local);
     else local();
   }
+  // While the stream is open, its events say when to fetch: the page polls only every
+  // SAFETY_POLLS-th tick then (in case an event was missed), and at every tick while the
+  // stream is down or the extension never loaded.
+  var POLL_MS = 3000, SAFETY_POLLS = 10;
+  function poll(holder) {
+    var ticks = 0;
+    holder.addEventListener("htmx:sseOpen", function () { holder.dataset.sseOpen = "1"; });
+    holder.addEventListener("htmx:sseError", function () { delete holder.dataset.sseOpen; });
+    setInterval(function () {
+      ticks += 1;
+      if (holder.dataset.sseOpen && ticks % SAFETY_POLLS) return;
+      window.htmx.trigger(holder, "class:poll");
+    }, POLL_MS);
+    // The reveal came in the stream: fetch the whole step (the choices marked) at a random
+    // moment within the seconds the server gave, so a room's devices do not come at once.
+    // A reveal for another claim than the one this page shows (it was offline a while) is
+    // not swapped in: the page fetches its step instead.
+    holder.addEventListener("htmx:sseBeforeMessage", function (evt) {
+      if (!evt.detail || evt.detail.type !== "reveal") return;
+      var claim = /data-claim="([^"]*)"/.exec(evt.detail.data);
+      if (claim && claim[1] === evt.target.getAttribute("data-claim")) return;
+      evt.preventDefault();
+      window.htmx.trigger(holder, "class:poll");
+    });
+    holder.addEventListener("htmx:sseMessage", function (evt) {
+      if (!evt.detail || evt.detail.type !== "reveal") return;
+      var box = evt.target.querySelector("[data-refetch-within]");
+      if (!box) return;
+      var within = 1000 * Number(box.getAttribute("data-refetch-within"));
+      setTimeout(function () { window.htmx.trigger(holder, "class:refetch"); },
+        Math.random() * within);
+    });
+  }
   function start() {
     var holder = document.querySelector("[data-sse-local]");
-    if (holder) load(holder, 0);
+    if (!holder) return;
+    load(holder, 0);
+    (function wait(tries) {  // the poll needs htmx, which may still be loading
+      if (window.htmx) poll(holder);
+      else if (tries < 100) setTimeout(function () { wait(tries + 1); }, 100);
+    })(0);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -1,6 +1,8 @@
 """Class mode's live updates: server-sent events that tell a presenter or a student's device
-"your class changed, fetch the current step". The events carry no answer and no key: the page
-then asks for its own fragment with its own credentials.
+"your class changed, fetch the current step". Those events carry no answer and no key: the
+page then asks for its own fragment with its own credentials. At a reveal, a student who voted
+gets the reveal itself instead (class_reveal.py: the key is due then), so a whole room sees it
+at once rather than every device fetching its step in the same second.
 
 One poller per process (a task started with the first open stream) reads, every
 POLL_SECONDS, the state of the runs that have open streams here, in one short database
@@ -73,72 +75,132 @@ def read_versions(session: Session, run_ids: list[int]) -> dict[int, dict[Audien
     }
 
 
+Event = tuple[str, str]  # the event's name ("changed" or "reveal") and its data
+Stream = tuple[Audience, int | None, "asyncio.Queue[Event]"]  # who, their attempt, their queue
+Reveal = Callable[[dict[int, set[int]], int], dict[int, dict[int, str]]]
+
+
+def step_of(version: str) -> str:
+    """Return the step a student version names (student_version's second part), or ""."""
+    parts = version.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
 @dataclass
 class Hub:
-    """The process's open class streams, by run, and the one poller that wakes them."""
+    """The process's open class streams, by run, and the one poller that wakes them.
+
+    `read` returns each watched run's versions; at a run's reveal, `reveal` returns the reveal
+    each watching student's device shows (by attempt), sent in place of "changed"."""
 
     read: Callable[[list[int]], dict[int, dict[Audience, str]]]
+    reveal: Reveal | None = None
     poll_seconds: float = POLL_SECONDS
-    streams: dict[int, set[tuple[Audience, asyncio.Queue[str]]]] = field(
-        default_factory=lambda: defaultdict(set)
-    )
+    streams: dict[int, set[Stream]] = field(default_factory=lambda: defaultdict(set))
     last: dict[int, dict[Audience, str]] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
     reads: int = 0  # how many times the poller read the database (tests watch it)
 
-    def subscribe(self, run_id: int, audience: Audience) -> asyncio.Queue[str]:
-        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1)
-        self.streams[run_id].add((audience, queue))
+    def subscribe(
+        self, run_id: int, audience: Audience, attempt_id: int | None = None
+    ) -> asyncio.Queue[Event]:
+        queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=1)
+        self.streams[run_id].add((audience, attempt_id, queue))
         if run_id in self.last:  # what the poller saw last: a page older than it fetches anew
-            _offer(queue, self.last[run_id][audience])
+            _offer(queue, ("changed", self.last[run_id][audience]))
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._poll())
         return queue
 
-    def unsubscribe(self, run_id: int, audience: Audience, queue: asyncio.Queue[str]) -> None:
-        self.streams[run_id].discard((audience, queue))
+    def unsubscribe(
+        self,
+        run_id: int,
+        audience: Audience,
+        queue: asyncio.Queue[Event],
+        attempt_id: int | None = None,
+    ) -> None:
+        self.streams[run_id].discard((audience, attempt_id, queue))
         if not self.streams[run_id]:
             del self.streams[run_id]
             self.last.pop(run_id, None)
 
-    def publish(self, versions: dict[int, dict[Audience, str]]) -> None:
-        """Wake the streams whose run's version for their audience changed (and only those)."""
+    def revealing(self, versions: dict[int, dict[Audience, str]]) -> dict[int, set[int]]:
+        """Return the runs whose students' version just turned to a reveal, each with the
+        attempts whose streams watch it here."""
+        found: dict[int, set[int]] = {}
+        for run_id, now in versions.items():
+            student = now["student"]
+            if (
+                student == self.last.get(run_id, {}).get("student")
+                or step_of(student) != "revealed"
+            ):
+                continue
+            watching = {a for audience, a, _ in self.streams.get(run_id, ()) if a is not None}
+            if watching:
+                found[run_id] = watching
+        return found
+
+    def publish(
+        self,
+        versions: dict[int, dict[Audience, str]],
+        reveals: dict[int, dict[int, str]] | None = None,
+    ) -> None:
+        """Wake the streams whose run's version for their audience changed (and only those):
+        with the reveal itself where there is one for the student, else with "changed"."""
         for run_id, now in versions.items():
             before = self.last.get(run_id, {})
             self.last[run_id] = now
-            for audience, queue in list(self.streams.get(run_id, ())):
-                if before.get(audience) != now[audience]:
-                    _offer(queue, now[audience])
+            shown = (reveals or {}).get(run_id, {})
+            for audience, attempt_id, queue in list(self.streams.get(run_id, ())):
+                if before.get(audience) == now[audience]:
+                    continue
+                if attempt_id is not None and attempt_id in shown:
+                    _offer(queue, ("reveal", shown[attempt_id]))
+                else:
+                    _offer(queue, ("changed", now[audience]))
 
     async def _poll(self) -> None:
         while self.streams:
             watched = list(self.streams)
             self.reads += 1
             try:
-                self.publish(await anyio.to_thread.run_sync(self.read, watched))
+                versions = await anyio.to_thread.run_sync(self.read, watched)
+                reveals: dict[int, dict[int, str]] = {}
+                revealing = self.revealing(versions)
+                if revealing and self.reveal is not None:
+                    count = sum(len(s) for s in self.streams.values())
+                    reveals = await anyio.to_thread.run_sync(self.reveal, revealing, count)
+                self.publish(versions, reveals)
             except Exception:  # a database outage: the streams wait, the pages poll meanwhile
                 LOG.exception("Class mode's event poller could not read the database")
             await asyncio.sleep(self.poll_seconds)
 
 
-def _offer(queue: asyncio.Queue[str], version: str) -> None:
-    """Put the newest version in a one-slot queue: a stream that is behind needs only that."""
+def _offer(queue: asyncio.Queue[Event], event: Event) -> None:
+    """Put the newest event in a one-slot queue: a stream that is behind needs only that."""
     with contextlib.suppress(asyncio.QueueEmpty):
         queue.get_nowait()
-    queue.put_nowait(version)
+    queue.put_nowait(event)
 
 
 def hub_of(request: Request) -> Hub:
     """Return the process's hub (made with the first stream)."""
+    # Imported here: the reveal renders with class_runs, which imports this module.
+    from quiz_app.classroom import class_reveal
+
     state = request.app.state
     if getattr(state, "class_hub", None) is None:
-        sessions = state.sessions
+        sessions, bank, env = state.sessions, state.bank, state.templates.env
 
         def read(run_ids: list[int]) -> dict[int, dict[Audience, str]]:
             with sessions() as session:
                 return read_versions(session, run_ids)
 
-        state.class_hub = Hub(read=read)
+        def reveal(watching: dict[int, set[int]], streams: int) -> dict[int, dict[int, str]]:
+            with sessions() as session:
+                return class_reveal.payloads(session, bank, env, watching, streams=streams)
+
+        state.class_hub = Hub(read=read, reveal=reveal)
     hub: Hub = state.class_hub
     return hub
 
@@ -152,26 +214,35 @@ def check_accepts_events(request: Request) -> None:
         )
 
 
-def stream(request: Request, run_id: int, *, audience: Audience) -> StreamingResponse:
+def stream(
+    request: Request, run_id: int, *, audience: Audience, attempt_id: int | None = None
+) -> StreamingResponse:
     """Return the event stream of one run for one audience: a "changed" event with the new
-    version whenever it changes, a heartbeat comment meanwhile."""
+    version whenever it changes (or, for a student who voted, the reveal itself), a heartbeat
+    comment meanwhile."""
     hub = hub_of(request)
     seconds: float = getattr(request.app.state, "class_stream_seconds", STREAM_SECONDS)
 
     async def events() -> AsyncIterator[str]:
-        queue = hub.subscribe(run_id, audience)
+        queue = hub.subscribe(run_id, audience, attempt_id)
         try:
             yield f"retry: {RETRY_MS}\n\n"
             with anyio.move_on_after(seconds):
                 while True:
                     try:
-                        version = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                        name, data = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
                     except TimeoutError:
                         yield ": still here\n\n"
                         continue
-                    yield f"event: changed\ndata: {version}\n\n"
+                    yield sse_event(name, data)
         finally:
-            hub.unsubscribe(run_id, audience, queue)
+            hub.unsubscribe(run_id, audience, queue, attempt_id)
 
     headers: dict[str, Any] = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+def sse_event(name: str, data: str) -> str:
+    """Return one server-sent event: its data on as many "data:" lines as it has lines."""
+    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+    return f"event: {name}\n{lines}\n"

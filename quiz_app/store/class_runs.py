@@ -174,14 +174,26 @@ def votes(
     session: Session, *, run: ClassRun, question_id: str
 ) -> list[tuple[Answer, Revote | None]]:
     """Return the run's students' answers to a claim, each with its revote or None."""
+    return [
+        (answer, revote)
+        for _, answer, revote in member_votes(session, run=run, question_id=question_id)
+    ]
+
+
+def member_votes(
+    session: Session, *, run: ClassRun, question_id: str
+) -> list[tuple[int, Answer, Revote | None]]:
+    """Return the run's students' answers to a claim, each with the attempt's seed (the order
+    its device shows the choices in) and the revote or None."""
     rows = session.execute(
-        select(Answer, Revote)
+        select(Attempt.seed, Answer, Revote)
         .join(ClassRunStudent, ClassRunStudent.attempt_id == Answer.attempt_id)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
         .outerjoin(Revote, Revote.answer_id == Answer.id)
         .where(ClassRunStudent.run_id == run.id, Answer.question_id == question_id)
         .order_by(Answer.id)
     ).all()
-    return [(answer, revote) for answer, revote in rows]
+    return [(seed, answer, revote) for seed, answer, revote in rows]
 
 
 def revote_of(session: Session, *, answer: Answer) -> Revote | None:

@@ -103,6 +103,9 @@ def test_class_runs_one_claim_with_a_second_vote_and_a_refresh_in_the_middle(
     expect(presenter.get_by_text("3 of 3 who voted again changed their answer")).to_be_visible()
     assert axe_violations(presenter) == []
 
+    held: list[Route] = []  # the devices' step fetches, held: the reveal comes in the stream
+    for page in students:
+        page.route("**/class/now*", lambda route: held.append(route))
     presenter.get_by_role("button", name="Reveal the answer").click()
     expect(presenter.get_by_text(question.explanation)).to_be_visible()
     for page in students:
@@ -110,6 +113,18 @@ def test_class_runs_one_claim_with_a_second_vote_and_a_refresh_in_the_middle(
             page.get_by_role("heading", name=re.compile("^Your first vote was not it"))
         ).to_be_visible()
         expect(page.get_by_text(question.explanation)).to_be_visible()
+        expect(page.get_by_role("heading", name="The answer")).to_be_visible()
+    students[0].locator("#class-refresh").focus()  # the student moved on from the heading
+    for _ in range(50):  # each device then fetches its whole step, within a second or so
+        if len(held) >= len(students):
+            break
+        students[0].wait_for_timeout(100)
+    assert len(held) == len(students)
+    for route in held:
+        route.continue_()
+    for page in students:  # the whole step: the choices marked
+        expect(page.locator(".tag-right").first).to_be_visible()
+    assert students[0].evaluate("document.activeElement.id") == "class-refresh"
     assert axe_violations(students[2]) == []
 
 

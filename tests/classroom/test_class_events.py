@@ -2,16 +2,19 @@
 poller per process reads the database for all of them, and a stream says "changed"."""
 
 import asyncio
+import re
 import threading
 import time
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from quiz_app.classroom.class_events import Audience, Hub
 from quiz_app.config import Settings
 from quiz_app.main import create_app
-from tests.support.class_room import open_room
+from tests.support.class_room import CLAIMS, open_room
 from tests.support.own_loop import run_on_own_loop
 from tests.support.teacher_factories import teacher_client
 
@@ -35,11 +38,14 @@ def test_publish_wakes_only_the_streams_of_the_class_that_changed() -> None:
         quiet = two.empty()
         hub.unsubscribe(1, "student", one)
         hub.unsubscribe(2, "student", two)
-        await asyncio.sleep(0.05)
+        for _ in range(200):  # a busy machine: give the poller's last tick time to end
+            if hub.task is not None and hub.task.done():
+                break
+            await asyncio.sleep(0.01)
         return got, quiet, hub.task is not None and hub.task.done()
 
     got, quiet, stopped = run_on_own_loop(scenario)
-    assert got == ["s2"]
+    assert got == [("changed", "s2")]
     assert quiet
     assert stopped  # no stream left: the poller stops
 
@@ -121,3 +127,83 @@ def test_a_press_on_one_process_reaches_a_stream_on_another(
     other.state.engine.dispose()
     assert ".lobby.0" in bodies[0]
     assert ".answering.0" in bodies[0]  # the press on the first app, seen by the second
+
+
+def test_at_a_reveal_voters_get_the_reveal_itself_and_everyone_else_changed() -> None:
+    async def scenario() -> tuple[list[Any], list[Any], list[Any], list[dict[int, set[int]]]]:
+        state = {"presenter": "p", "student": "7.spread.0"}
+        asked: list[dict[int, set[int]]] = []
+
+        def read(run_ids: list[int]) -> dict[int, dict[Audience, str]]:
+            return {7: dict(state)}  # type: ignore[dict-item]
+
+        def reveal(watching: dict[int, set[int]], streams: int) -> dict[int, dict[int, str]]:
+            asked.append(watching)
+            return {7: {1: f"<div>the key, for 1 of {streams}</div>"}}
+
+        hub = Hub(read=read, reveal=reveal, poll_seconds=0.01)
+        voter, late = hub.subscribe(7, "student", 1), hub.subscribe(7, "student", 2)
+        presenter = hub.subscribe(7, "presenter")
+        got: dict[str, list[Any]] = {"voter": [], "late": [], "presenter": []}
+
+        async def drain(name: str, queue: asyncio.Queue[Any]) -> None:
+            while True:
+                got[name].append(await queue.get())
+
+        tasks = [asyncio.create_task(drain(n, q)) for n, q in
+                 (("voter", voter), ("late", late), ("presenter", presenter))]  # fmt: skip
+        await _until(lambda: len(got["voter"]) == 1)
+        state.update(presenter="p2", student="7.revealed.0")
+        await _until(lambda: len(got["voter"]) == 2 and len(got["late"]) == 2)
+        await asyncio.sleep(0.05)  # later ticks see no change: nothing more is sent
+        for task in tasks:
+            task.cancel()
+        return got["voter"], got["late"], got["presenter"], asked
+
+    voter, late, presenter, asked = run_on_own_loop(scenario)
+    assert voter == [("changed", "7.spread.0"), ("reveal", "<div>the key, for 1 of 3</div>")]
+    assert late == [("changed", "7.spread.0"), ("changed", "7.revealed.0")]
+    assert presenter == [("changed", "p"), ("changed", "p2")]
+    assert asked == [{7: {1, 2}}]  # once, at the turn to the reveal, for the students only
+
+
+async def _until(done: Any) -> None:
+    for _ in range(300):
+        if done():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the hub never sent it")
+
+
+def _stream_body(app: FastAPI, browser: TestClient, token: str) -> str:
+    app.state.class_stream_seconds = 1.5
+    events = {"Accept": "text/event-stream"}
+    with browser.stream("GET", f"/a/{token}/class/events", headers=events) as response:
+        return "".join(response.iter_text())
+
+
+def test_the_stream_sends_a_voter_the_reveal_with_the_key_only_from_the_reveal_on(
+    app: FastAPI,
+) -> None:
+    room = open_room(app)
+    sam, sam_token = room.join("Sam")
+    lee, lee_token = room.join("Lee")
+    question = app.state.bank.questions[CLAIMS[0]]
+    key = str(escape(question.explanation))  # as the page shows it
+    room.press("start")
+    assert room.vote(sam, sam_token, question.verdict).status_code == 303
+    room.press("spread")
+    before = _stream_body(app, sam, sam_token)
+    assert key not in before  # the spread: no key in the stream
+    assert "event: reveal" not in before
+    room.press("reveal")
+    revealed = _stream_body(app, sam, sam_token)
+    assert "event: reveal\ndata: " in revealed
+    assert key in revealed
+    assert "Your first vote was right" in revealed
+    assert f'data-claim="{room.run().id}.0"' in revealed
+    assert 'hx-swap-oob="true">The answer</h1>' in revealed
+    assert re.search(r'data-refetch-within="\d+"', revealed)
+    late = _stream_body(app, lee, lee_token)  # Lee did not vote: he fetches his step
+    assert "event: changed\ndata: " in late
+    assert key not in late

@@ -283,6 +283,6 @@ def stream_class_events(request: Request, attempt: ClassAttempt, session: Sessio
     run = _run_of(session, attempt)
     if run is None:
         raise HTTPException(404, "No class is running this quiz together now.")
-    run_id = run.id
+    run_id, attempt_id = run.id, attempt.id
     session.close()  # no open stream holds a database session
-    return class_events.stream(request, run_id, audience="student")
+    return class_events.stream(request, run_id, audience="student", attempt_id=attempt_id)
