@@ -1,17 +1,23 @@
 """A student's device in bench/class_streams.py, over a small HTTP/1.1 client on asyncio
 streams (httpx spends milliseconds per request, which 1,200 devices in one client process
 cannot afford): the class page's event stream, held open, and what the page does on each
-"changed" event (fetch its live part with the version it shows), and the answer form."""
+"changed" event (fetch its live part with the version it shows), on a "reveal" event (show it,
+then fetch the whole step at a random moment within the seconds the event gives), and the
+answer form. (The page polls only while its stream is down, so these devices never poll.)"""
 
 import asyncio
+import random
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 ACTION = re.compile(rb'action="([^"]*/class/answer\?position=\d+)"')
 VERSION = re.compile(rb'id="live-version" name="v" value="([^"]*)"')
 REVEALED = b"class-reveal"  # the reveal's own box: the key and the student's feedback
+CLAIM = re.compile(r'data-claim="(\d+)\.(\d+)"')  # a reveal event's run and claim position
+WITHIN = re.compile(r'data-refetch-within="(\d+)"')
 Base = tuple[str, int]
 
 
@@ -42,6 +48,7 @@ class Student:
     version: str = ""
     events: list[tuple[float, str]] = field(default_factory=list)  # (time, data)
     seen: list[tuple[float, str]] = field(default_factory=list)  # (time, version): reveals
+    fetched: list[tuple[float, str]] = field(default_factory=list)  # of those, whole steps
     errors: list[str] = field(default_factory=list)
     opened: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -77,6 +84,7 @@ async def fetch_now(base: tuple[str, int], s: Student) -> None:
             s.version = match.group(1).decode()
         if REVEALED in body:
             s.seen.append((time.time(), s.version))
+            s.fetched.append((time.time(), s.version))
     elif status != 204:
         s.errors.append(f"now: {status}")
 
@@ -106,11 +114,34 @@ async def listen(base: tuple[str, int], s: Student, fetches: set[asyncio.Task[No
                 event, buffer = buffer.split(b"\n\n", 1)
                 if b"event: changed" in event:
                     s.events.append((time.time(), event.rsplit(b"data: ", 1)[-1].decode()))
-                    task = asyncio.create_task(fetch_now(base, s))
-                    fetches.add(task)
-                    task.add_done_callback(fetches.discard)
+                    _start(fetches, fetch_now(base, s))
+                elif b"event: reveal" in event:
+                    _revealed(base, s, event.decode(), fetches)
     except (OSError, asyncio.IncompleteReadError) as exc:
         s.errors.append(f"events: {type(exc).__name__}")
     finally:
         s.opened.set()
         writer.close()
+
+
+def _start(tasks: set[asyncio.Task[None]], coroutine: Any) -> None:
+    task = asyncio.create_task(coroutine)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+def _revealed(base: Base, s: Student, event: str, tasks: set[asyncio.Task[None]]) -> None:
+    """A reveal came in the stream: the device shows it, then fetches its whole step later."""
+    claim, within = CLAIM.search(event), WITHIN.search(event)
+    if claim is None or within is None:
+        s.errors.append("events: a reveal without its claim")
+        return
+    version = f"{claim.group(1)}.revealed.{claim.group(2)}.revealed"
+    s.events.append((time.time(), version))
+    s.seen.append((time.time(), version))
+    _start(tasks, _later(random.uniform(0, float(within.group(1))), lambda: fetch_now(base, s)))
+
+
+async def _later(seconds: float, then: Any) -> None:
+    await asyncio.sleep(seconds)
+    await then()

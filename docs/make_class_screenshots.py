@@ -147,6 +147,8 @@ def shoot(page: Page, name: str) -> None:
         }"""
     )
     page.screenshot(path=str(DOCS / f"class-{name}.png"))
+    bottom = page.evaluate("document.querySelector('#presenter').getBoundingClientRect().bottom")
+    print(f"class-{name}.png: the presenter ends at {bottom:.0f} px of {PROJECTOR['height']}")
 
 
 def run_class(page: Page, server: LiveServer, assignment_id: int, code: str) -> None:

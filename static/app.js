@@ -251,21 +251,22 @@ document.addEventListener("DOMContentLoaded", function () {
     if (holder.dataset.sseCdn) add(holder.dataset.sseCdn, holder.dataset.sseSri, local);
     else local();
   }
-  // While the stream is open, its events say when to fetch: the page polls only every
-  // SAFETY_POLLS-th tick then (in case an event was missed), and at every tick while the
-  // stream is down or the extension never loaded.
-  var POLL_MS = 3000, SAFETY_POLLS = 10;
+  // While the stream is open, its events say when to fetch, and a fetch that failed is tried
+  // again after a tick; while the stream is down (or the extension never loaded) the page
+  // polls at every tick. On reconnecting, the stream's first event brings the page up to date.
+  var POLL_MS = 3000;
   function poll(holder) {
-    var ticks = 0;
+    var retry = false;
     holder.addEventListener("htmx:sseOpen", function () { holder.dataset.sseOpen = "1"; });
     holder.addEventListener("htmx:sseError", function () { delete holder.dataset.sseOpen; });
+    ["htmx:sendError", "htmx:responseError", "htmx:timeout"].forEach(function (name) {
+      holder.addEventListener(name, function (evt) { if (evt.detail.elt === holder) retry = true; });
+    });
     setInterval(function () {
-      ticks += 1;
-      if (holder.dataset.sseOpen && ticks % SAFETY_POLLS) return;
+      if (holder.dataset.sseOpen && !retry) return;
+      retry = false;
       window.htmx.trigger(holder, "class:poll");
     }, POLL_MS);
-    // The reveal came in the stream: fetch the whole step (the choices marked) at a random
-    // moment within the seconds the server gave, so a room's devices do not come at once.
     // A reveal for another claim than the one this page shows (it was offline a while) is
     // not swapped in: the page fetches its step instead.
     holder.addEventListener("htmx:sseBeforeMessage", function (evt) {

@@ -36,6 +36,15 @@ def _join(page: Page, base: str, code: str, name: str) -> None:
     expect(page.get_by_role("heading", name="You're in")).to_be_visible()
 
 
+def _fits_a_projector(presenter: Page) -> None:
+    """The presenter's step, buttons included, fits a 1280×720 projector without scrolling."""
+    presenter.evaluate("window.scrollTo(0, 0)")
+    box = presenter.locator("#presenter").bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= 720, f"the presenter ends at {box['y'] + box['height']}"
+    assert presenter.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
 def _vote(page: Page, verdict: str, reason: str, button: str = "Check my answer") -> None:
     page.get_by_role("radio", name=re.compile(f"^{verdict}")).check()
     page.locator("#answer-form label.choice", has_text=reason).locator("input").check()
@@ -57,6 +66,7 @@ def test_class_runs_one_claim_with_a_second_vote_and_a_refresh_in_the_middle(
     code = get_assignment(app, assignment_id).join_code
 
     presenter = open_page()
+    presenter.set_viewport_size({"width": 1280, "height": 720})
     streams: list[str] = []
     presenter.context.on("request", lambda r: streams.append(r.url) if "/events" in r.url else None)
     presenter.context.add_cookies(
@@ -85,6 +95,7 @@ def test_class_runs_one_claim_with_a_second_vote_and_a_refresh_in_the_middle(
     expect(presenter.get_by_text("3 of 3 answered")).to_be_visible()
     presenter.get_by_role("button", name="Show the spread").click()
     expect(presenter.get_by_text("Answers (3)")).to_be_visible()
+    _fits_a_projector(presenter)
     assert question.explanation not in presenter.content()
 
     presenter.get_by_role("button", name="Discuss and vote again").click()
@@ -101,6 +112,7 @@ def test_class_runs_one_claim_with_a_second_vote_and_a_refresh_in_the_middle(
     expect(presenter.get_by_text("3 of 3 voted again")).to_be_visible()
     presenter.get_by_role("button", name="Show both votes").click()
     expect(presenter.get_by_text("3 of 3 who voted again changed their answer")).to_be_visible()
+    _fits_a_projector(presenter)
     assert axe_violations(presenter) == []
 
     held: list[Route] = []  # the devices' step fetches, held: the reveal comes in the stream
@@ -108,6 +120,7 @@ def test_class_runs_one_claim_with_a_second_vote_and_a_refresh_in_the_middle(
         page.route("**/class/now*", lambda route: held.append(route))
     presenter.get_by_role("button", name="Reveal the answer").click()
     expect(presenter.get_by_text(question.explanation)).to_be_visible()
+    _fits_a_projector(presenter)
     for page in students:
         expect(
             page.get_by_role("heading", name=re.compile("^Your first vote was not it"))
