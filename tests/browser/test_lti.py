@@ -138,6 +138,7 @@ def test_deep_link_a_set_take_it_in_the_lms_frame_and_the_grade_reaches_the_lms(
     expect_no_axe_violations(tool_frame(teacher))
     _student_may_start_again(lti_server, lms, student)
     _teacher_opens_an_unplaced_link(lms, teacher)
+    _teacher_runs_it_in_class(lms, teacher)
 
 
 def _student_may_start_again(server: LiveServer, lms: FakePlatform, student: Page) -> None:
@@ -151,6 +152,16 @@ def _student_may_start_again(server: LiveServer, lms: FakePlatform, student: Pag
     quiz = student.frame_locator(FRAME)
     expect(quiz.get_by_role("button", name="Start attempt 2")).to_be_visible()
     expect_no_axe_violations(tool_frame(student))
+
+
+def _teacher_runs_it_in_class(lms: FakePlatform, teacher: Page) -> None:
+    """From the LMS dashboard, Run in class opens the presenter in the frame: its lobby."""
+    teacher.goto(course_page(lms, TEACHER.sub, link="placed-1"))
+    tool = teacher.frame_locator(FRAME)
+    tool.get_by_role("button", name="Run in class").click()
+    expect(tool.get_by_role("heading", level=1)).to_contain_text("Join")
+    expect(tool.locator(".join-code")).to_be_visible()
+    expect_no_axe_violations(tool_frame(teacher))
 
 
 def _teacher_opens_an_unplaced_link(lms: FakePlatform, teacher: Page) -> None:
