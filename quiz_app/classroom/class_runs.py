@@ -121,20 +121,30 @@ def summary(session: Session, bank: Bank, run: ClassRun) -> class_report.ClassRe
     return class_report.class_report(attempts, questions, run.question_ids)
 
 
-def student_step(session: Session, run: ClassRun, attempt: Attempt) -> str:
-    """Return what the student's device shows now (class_steps.student_view)."""
+@dataclass(frozen=True)
+class StudentState:
+    """What a student's device shows now (class_steps.student_view) and their votes on the
+    current claim (the first, scored, and the second), each None before it is cast."""
+
+    view: str
+    answer: Answer | None
+    revote: Revote | None
+
+
+def student_state(session: Session, run: ClassRun, attempt: Attempt) -> StudentState:
+    """Return the student's view of the run and their votes on its claim, in one query."""
     step = class_steps.parse_step(run.step)
     question_id = run.question_ids[run.position] if run.position < len(run.question_ids) else None
-    answer = None
+    answer, revote = None, None
     if question_id is not None:
-        answer = runs_store.answer_of(session, attempt=attempt, question_id=question_id)
-    revoted = answer is not None and runs_store.revote_of(session, answer=answer) is not None
-    return class_steps.student_view(
+        answer, revote = runs_store.vote_of(session, attempt=attempt, question_id=question_id)
+    view = class_steps.student_view(
         step,
         asked=question_id is not None and question_id in attempt.question_ids,
         answered=answer is not None,
-        revoted=revoted,
+        revoted=revote is not None,
     )
+    return StudentState(view, answer, revote)
 
 
 def presenter_context(

@@ -32,6 +32,24 @@ def latest_run(session: Session, *, assignment_id: int) -> ClassRun | None:
     )
 
 
+def latest_run_of(
+    session: Session, *, assignment_id: int, attempt_id: int
+) -> tuple[ClassRun | None, bool]:
+    """Return the assignment's most recent class run (or None) and whether the attempt is one
+    of its students, in one query (a class page asks at every fetch)."""
+    row = session.execute(
+        select(ClassRun, ClassRunStudent.attempt_id)
+        .outerjoin(
+            ClassRunStudent,
+            and_(ClassRunStudent.run_id == ClassRun.id, ClassRunStudent.attempt_id == attempt_id),
+        )
+        .where(ClassRun.assignment_id == assignment_id)
+        .order_by(ClassRun.id.desc())
+        .limit(1)
+    ).first()
+    return (None, False) if row is None else (row[0], row[1] is not None)
+
+
 def get_run(session: Session, *, run_id: int) -> ClassRun | None:
     return session.get(ClassRun, run_id)
 
@@ -245,11 +263,17 @@ def revotes_of(session: Session, *, answer_ids: Sequence[int]) -> dict[int, Revo
     return found
 
 
-def answer_of(session: Session, *, attempt: Attempt, question_id: str) -> Answer | None:
-    """Return the attempt's scored answer to a question, or None."""
-    return session.scalar(
-        select(Answer).where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
-    )
+def vote_of(
+    session: Session, *, attempt: Attempt, question_id: str
+) -> tuple[Answer | None, Revote | None]:
+    """Return the attempt's scored answer to a question and its revote (each or None), in one
+    query."""
+    row = session.execute(
+        select(Answer, Revote)
+        .outerjoin(Revote, Revote.answer_id == Answer.id)
+        .where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
+    ).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def revote_counts(session: Session, *, assignment_id: int) -> list[Any]:

@@ -38,9 +38,14 @@ def _run_of(session: SessionDep, attempt: Attempt) -> ClassRun | None:
 
 
 def _context(
-    request: Request, session: SessionDep, bank: Bank, attempt: Attempt, run: ClassRun
+    request: Request,
+    session: SessionDep,
+    bank: Bank,
+    attempt: Attempt,
+    run: ClassRun,
+    state: class_runs.StudentState,
 ) -> dict[str, Any]:
-    view = class_runs.student_step(session, run, attempt)
+    view = state.view
     question = class_runs.current_question(session, bank, run)
     context: dict[str, Any] = {
         "attempt": attempt,
@@ -53,7 +58,7 @@ def _context(
     }
     if question is None or view == "waiting":
         return context
-    answer = runs_store.answer_of(session, attempt=attempt, question_id=question.id)
+    answer = state.answer
     shown = presentation.present(question, seed=attempt.seed, concepts=bank.concepts)
     qset = bank.sets.get(attempt.set_id)
     context.update(
@@ -75,7 +80,7 @@ def _context(
             reason_correct=answer.reason_correct,
             confidence=answer.confidence,
         )
-        context["revote"] = runs_store.revote_of(session, answer=answer)
+        context["revote"] = state.revote
     return context
 
 
@@ -94,20 +99,24 @@ def _live(
     attempt: Attempt,
     run: ClassRun,
     name: str,
+    state: class_runs.StudentState | None = None,
 ) -> Response:
-    context = _context(request, session, bank, attempt, run)
+    state = state or class_runs.student_state(session, run, attempt)
+    context = _context(request, session, bank, attempt, run, state)
     return templates.TemplateResponse(request, name, context)
 
 
 def _joined_run(request: Request, session: SessionDep, attempt: Attempt) -> ClassRun | Response:
     """Return the class run the attempt takes part in (joining it on the way), or where to go
     instead: the ordinary quiz when no class runs it, the results once the class ended."""
-    run = _run_of(session, attempt)
-    if run is None or (
-        run.finished_at is not None and not runs_store.is_member(session, run=run, attempt=attempt)
-    ):
+    run, member = None, False
+    if attempt.assignment_id is not None:
+        run, member = runs_store.latest_run_of(
+            session, assignment_id=attempt.assignment_id, attempt_id=attempt.id
+        )
+    if run is None or (run.finished_at is not None and not member):
         return RedirectResponse(path_for(request, "resume_attempt", token=attempt.token), 303)
-    if run.finished_at is None:
+    if run.finished_at is None and not member:
         runs_store.join_run(session, run=run, attempt=attempt)
     return run
 
@@ -138,10 +147,10 @@ def show_class_now(
     run = _joined_run(request, session, attempt)
     if isinstance(run, Response):
         return Response(status_code=204, headers={"HX-Redirect": run.headers["location"]})
-    view = class_runs.student_step(session, run, attempt)
-    if request.query_params.get("v") == f"{class_events.student_version(run)}.{view}":
+    state = class_runs.student_state(session, run, attempt)
+    if request.query_params.get("v") == f"{class_events.student_version(run)}.{state.view}":
         return Response(status_code=204, headers={"Vary": "HX-Request"})
-    return _live(request, session, bank, templates, attempt, run, "class/_student.html")
+    return _live(request, session, bank, templates, attempt, run, "class/_student.html", state)
 
 
 def _graded(
@@ -261,7 +270,7 @@ def submit_class_revote(
 ) -> Response:
     """Store the student's second vote beside the first (never scored or sent to an LMS)."""
     run, question, feedback = _vote(request, session, bank, attempt, form, "revote", position)
-    first = runs_store.answer_of(session, attempt=attempt, question_id=question.id)
+    first, _ = runs_store.vote_of(session, attempt=attempt, question_id=question.id)
     if first is None:
         raise HTTPException(409, "Only students who voted the first time vote again.")
     runs_store.save_revote(
