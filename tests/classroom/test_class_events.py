@@ -207,3 +207,20 @@ def test_the_stream_sends_a_voter_the_reveal_with_the_key_only_from_the_reveal_o
     late = _stream_body(app, lee, lee_token)  # Lee did not vote: he fetches his step
     assert "event: changed\ndata: " in late
     assert key not in late
+
+
+def test_wake_reads_at_once_instead_of_at_the_next_tick() -> None:
+    async def scenario() -> tuple[int, int]:
+        def read(run_ids: list[int]) -> dict[int, dict[Audience, str]]:
+            return {i: {"presenter": "p", "student": "s"} for i in run_ids}
+
+        hub = Hub(read=read, poll_seconds=30.0)  # a tick that never comes within the test
+        hub.subscribe(1, "student")
+        await _until(lambda: hub.reads == 1)
+        before = hub.reads
+        await asyncio.get_running_loop().run_in_executor(None, hub.wake)  # a press's thread
+        await _until(lambda: hub.reads == before + 1)
+        return before, hub.reads
+
+    before, after = run_on_own_loop(scenario)
+    assert after == before + 1

@@ -123,6 +123,7 @@ def advance_lti_class_run(
         class_runs.advance(session, run, action, step=step, position=position)
     except class_steps.StepError as exc:
         raise HTTPException(409, str(exc)) from exc
+    class_events.wake(request)  # the streams of this process hear it at once
     if htmx:
         return _render(request, session, bank, templates, assignment, run, "class/_presenter.html")
     url = path_for(request, "show_lti_presenter", token=lms_access.lti_token(request))

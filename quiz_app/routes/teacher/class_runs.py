@@ -102,6 +102,7 @@ def advance_class_run(
         class_runs.advance(page.session, run, action, step=step, position=position)
     except class_steps.StepError as exc:
         raise HTTPException(409, str(exc)) from exc
+    class_events.wake(page.request)  # the streams of this process hear it at once
     if htmx:
         return _render(page, assignment, run, "class/_presenter.html")
     return RedirectResponse(
