@@ -1,7 +1,8 @@
 """A student's device in bench/class_streams.py, over a small HTTP/1.1 client on asyncio
 streams (httpx spends milliseconds per request, which 1,200 devices in one client process
 cannot afford): the class page's event stream, held open, and what the page does on each
-"changed" event (fetch its live part with the version it shows), on a "reveal" event (show it,
+"changed" event (fetch its live part with the version it shows), on a "step" event (show the
+step it carries: the claim to answer), on a "reveal" event (show it,
 then fetch the whole step at a random moment within the seconds the event gives), and the
 answer form. (The page polls only while its stream is down, so these devices never poll.)"""
 
@@ -115,6 +116,8 @@ async def listen(base: tuple[str, int], s: Student, fetches: set[asyncio.Task[No
                 if b"event: changed" in event:
                     s.events.append((time.time(), event.rsplit(b"data: ", 1)[-1].decode()))
                     _start(fetches, fetch_now(base, s))
+                elif b"event: step" in event:
+                    _stepped(s, event.decode())
                 elif b"event: reveal" in event:
                     _revealed(base, s, event.decode(), fetches)
     except (OSError, asyncio.IncompleteReadError) as exc:
@@ -128,6 +131,16 @@ def _start(tasks: set[asyncio.Task[None]], coroutine: Any) -> None:
     task = asyncio.create_task(coroutine)
     tasks.add(task)
     task.add_done_callback(tasks.discard)
+
+
+def _stepped(s: Student, event: str) -> None:
+    """A step came in the stream (the claim shown): the device shows it, as if fetched."""
+    lines = event.split("\n")[1:]
+    body = "\n".join(line.removeprefix("data: ") for line in lines).encode()
+    s.events.append((time.time(), "step"))
+    s.body = body
+    if match := VERSION.search(body):
+        s.version = match.group(1).decode()
 
 
 def _revealed(base: Base, s: Student, event: str, tasks: set[asyncio.Task[None]]) -> None:

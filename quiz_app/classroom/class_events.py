@@ -75,9 +75,14 @@ def read_versions(session: Session, run_ids: list[int]) -> dict[int, dict[Audien
     }
 
 
-Event = tuple[str, str]  # the event's name ("changed" or "reveal") and its data
+Event = tuple[str, str]  # the event's name ("changed", "step" or "reveal") and its data
 Stream = tuple[Audience, int | None, "asyncio.Queue[Event]"]  # who, their attempt, their queue
-Reveal = Callable[[dict[int, set[int]], int], dict[int, dict[int, str]]]
+# Given the runs that just moved to a pushed step (their watching attempts) and the number of
+# open streams, the events to send those attempts instead of "changed".
+Push = Callable[[dict[int, set[int]], int], dict[int, dict[int, Event]]]
+# The steps whose content the stream carries to students: the claim shown (class_student.py)
+# and the reveal (class_reveal.py); at the others a device fetches its step.
+PUSHED_STEPS = frozenset({"answering", "revealed"})
 
 
 def step_of(version: str) -> str:
@@ -90,11 +95,11 @@ def step_of(version: str) -> str:
 class Hub:
     """The process's open class streams, by run, and the one poller that wakes them.
 
-    `read` returns each watched run's versions; at a run's reveal, `reveal` returns the reveal
-    each watching student's device shows (by attempt), sent in place of "changed"."""
+    `read` returns each watched run's versions; when a run moves to one of PUSHED_STEPS,
+    `push` returns what to send each watching student's device in place of "changed"."""
 
     read: Callable[[list[int]], dict[int, dict[Audience, str]]]
-    reveal: Reveal | None = None
+    push: Push | None = None
     poll_seconds: float = POLL_SECONDS
     streams: dict[int, set[Stream]] = field(default_factory=lambda: defaultdict(set))
     last: dict[int, dict[Audience, str]] = field(default_factory=dict)
@@ -134,15 +139,15 @@ class Hub:
             del self.streams[run_id]
             self.last.pop(run_id, None)
 
-    def revealing(self, versions: dict[int, dict[Audience, str]]) -> dict[int, set[int]]:
-        """Return the runs whose students' version just turned to a reveal, each with the
-        attempts whose streams watch it here."""
+    def pushing(self, versions: dict[int, dict[Audience, str]]) -> dict[int, set[int]]:
+        """Return the runs whose students' version just turned to one of PUSHED_STEPS, each
+        with the attempts whose streams watch it here."""
         found: dict[int, set[int]] = {}
         for run_id, now in versions.items():
             student = now["student"]
             if (
                 student == self.last.get(run_id, {}).get("student")
-                or step_of(student) != "revealed"
+                or step_of(student) not in PUSHED_STEPS
             ):
                 continue
             watching = {a for audience, a, _ in self.streams.get(run_id, ()) if a is not None}
@@ -153,19 +158,19 @@ class Hub:
     def publish(
         self,
         versions: dict[int, dict[Audience, str]],
-        reveals: dict[int, dict[int, str]] | None = None,
+        pushed: dict[int, dict[int, Event]] | None = None,
     ) -> None:
         """Wake the streams whose run's version for their audience changed (and only those):
-        with the reveal itself where there is one for the student, else with "changed"."""
+        with what was pushed to the student where there is something, else with "changed"."""
         for run_id, now in versions.items():
             before = self.last.get(run_id, {})
             self.last[run_id] = now
-            shown = (reveals or {}).get(run_id, {})
+            shown = (pushed or {}).get(run_id, {})
             for audience, attempt_id, queue in list(self.streams.get(run_id, ())):
                 if before.get(audience) == now[audience]:
                     continue
                 if attempt_id is not None and attempt_id in shown:
-                    _offer(queue, ("reveal", shown[attempt_id]))
+                    _offer(queue, shown[attempt_id])
                 else:
                     _offer(queue, ("changed", now[audience]))
 
@@ -176,12 +181,12 @@ class Hub:
             self.reads += 1
             try:
                 versions = await anyio.to_thread.run_sync(self.read, watched)
-                reveals: dict[int, dict[int, str]] = {}
-                revealing = self.revealing(versions)
-                if revealing and self.reveal is not None:
+                pushed: dict[int, dict[int, Event]] = {}
+                pushing = self.pushing(versions)
+                if pushing and self.push is not None:
                     count = sum(len(s) for s in self.streams.values())
-                    reveals = await anyio.to_thread.run_sync(self.reveal, revealing, count)
-                self.publish(versions, reveals)
+                    pushed = await anyio.to_thread.run_sync(self.push, pushing, count)
+                self.publish(versions, pushed)
             except Exception:  # a database outage: the streams wait, the pages poll meanwhile
                 LOG.exception("Class mode's event poller could not read the database")
             with contextlib.suppress(TimeoutError):
@@ -197,23 +202,33 @@ def _offer(queue: asyncio.Queue[Event], event: Event) -> None:
 
 
 def hub_of(request: Request) -> Hub:
-    """Return the process's hub (made with the first stream)."""
-    # Imported here: the reveal renders with class_runs, which imports this module.
-    from quiz_app.classroom import class_reveal
+    """Return the process's hub (made with the first stream, whose request it keeps to make
+    the addresses in the steps it pushes: the app's own, whatever the request)."""
+    # Imported here: they render with class_runs, which imports this module.
+    from quiz_app.classroom import class_reveal, class_student
 
     state = request.app.state
     if getattr(state, "class_hub", None) is None:
         sessions, bank, env = state.sessions, state.bank, state.templates.env
+        page = Request(request.scope)
 
         def read(run_ids: list[int]) -> dict[int, dict[Audience, str]]:
             with sessions() as session:
                 return read_versions(session, run_ids)
 
-        def reveal(watching: dict[int, set[int]], streams: int) -> dict[int, dict[int, str]]:
+        def push(watching: dict[int, set[int]], streams: int) -> dict[int, dict[int, Event]]:
             with sessions() as session:
-                return class_reveal.payloads(session, bank, env, watching, streams=streams)
+                steps = class_student.pushed_steps(session, bank, env, page, watching)
+                reveals = class_reveal.payloads(session, bank, env, watching, streams=streams)
+            pushed: dict[int, dict[int, Event]] = {}
+            for name, found in (("step", steps), ("reveal", reveals)):
+                for run_id, by_attempt in found.items():
+                    pushed.setdefault(run_id, {}).update(
+                        {a: (name, html) for a, html in by_attempt.items()}
+                    )
+            return pushed
 
-        state.class_hub = Hub(read=read, reveal=reveal)
+        state.class_hub = Hub(read=read, push=push)
     hub: Hub = state.class_hub
     return hub
 

@@ -198,6 +198,19 @@ def votes(
     ]
 
 
+def members_answering(
+    session: Session, *, run: ClassRun, question_id: str
+) -> list[tuple[Attempt, bool]]:
+    """Return the run's students' attempts, each with whether it has answered the claim."""
+    rows = session.execute(
+        select(Attempt, Answer.id)
+        .join(ClassRunStudent, ClassRunStudent.attempt_id == Attempt.id)
+        .outerjoin(Answer, and_(Answer.attempt_id == Attempt.id, Answer.question_id == question_id))
+        .where(ClassRunStudent.run_id == run.id)
+    ).all()
+    return [(attempt, answer_id is not None) for attempt, answer_id in rows]
+
+
 def member_votes(
     session: Session, *, run: ClassRun, question_id: str
 ) -> list[tuple[int, Answer, Revote | None]]:

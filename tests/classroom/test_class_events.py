@@ -137,11 +137,11 @@ def test_at_a_reveal_voters_get_the_reveal_itself_and_everyone_else_changed() ->
         def read(run_ids: list[int]) -> dict[int, dict[Audience, str]]:
             return {7: dict(state)}  # type: ignore[dict-item]
 
-        def reveal(watching: dict[int, set[int]], streams: int) -> dict[int, dict[int, str]]:
+        def push(watching: dict[int, set[int]], streams: int) -> dict[int, dict[int, Any]]:
             asked.append(watching)
-            return {7: {1: f"<div>the key, for 1 of {streams}</div>"}}
+            return {7: {1: ("reveal", f"<div>the key, for 1 of {streams}</div>")}}
 
-        hub = Hub(read=read, reveal=reveal, poll_seconds=0.01)
+        hub = Hub(read=read, push=push, poll_seconds=0.01)
         voter, late = hub.subscribe(7, "student", 1), hub.subscribe(7, "student", 2)
         presenter = hub.subscribe(7, "presenter")
         got: dict[str, list[Any]] = {"voter": [], "late": [], "presenter": []}
@@ -224,3 +224,34 @@ def test_wake_reads_at_once_instead_of_at_the_next_tick() -> None:
 
     before, after = run_on_own_loop(scenario)
     assert after == before + 1
+
+
+def _event_data(body: str, name: str) -> str:
+    """Return the data of the stream's first event `name` (its data lines joined)."""
+    block = body.split(f"event: {name}\n", 1)[1].split("\n\n", 1)[0]
+    return "\n".join(line.removeprefix("data: ") for line in block.split("\n"))
+
+
+def test_a_claim_shown_reaches_each_device_in_the_stream_as_the_step_it_would_fetch(
+    app: FastAPI,
+) -> None:
+    room = open_room(app)
+    sam, sam_token = room.join("Sam")
+    lee, lee_token = room.join("Lee")
+    room.press("start")
+    pushed = {
+        token: _event_data(_stream_body(app, browser, token), "step")
+        for browser, token in ((sam, sam_token), (lee, lee_token))
+    }
+    for browser, token in ((sam, sam_token), (lee, lee_token)):
+        fetched = browser.get(
+            f"/a/{token}/class/now", params={"v": "old"}, headers={"HX-Request": "true"}
+        )
+        assert pushed[token] == fetched.text  # byte for byte, with the student's own address
+        assert f"/a/{token}/class/answer?position=1" in pushed[token]
+    assert sam_token not in pushed[lee_token]
+    question = app.state.bank.questions[CLAIMS[0]]
+    assert room.vote(sam, sam_token, question.verdict).status_code == 303
+    again = _stream_body(app, sam, sam_token)  # answered: nothing to push, he fetches
+    assert "event: step" not in again
+    assert "event: changed\ndata: " in again

@@ -3,7 +3,7 @@ with the usual answer form, "answer stored", the second vote, the reveal with th
 feedback), whatever the student refreshed or missed. Answers are ordinary form posts; only
 the teacher moves the class on."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from quiz_app import completion, store
 from quiz_app.bank.catalog import AnyQuestion, Bank
-from quiz_app.classroom import assignments, class_events, class_runs, students
+from quiz_app.classroom import assignments, class_events, class_runs, class_student, students
 from quiz_app.deps import BankDep, ClassAttempt, IsHtmx, SessionDep, TemplatesDep
 from quiz_app.learning import grading, presentation
 from quiz_app.models import Attempt, ClassRun, utcnow
@@ -37,60 +37,6 @@ def _run_of(session: SessionDep, attempt: Attempt) -> ClassRun | None:
     return runs_store.latest_run(session, assignment_id=attempt.assignment_id)
 
 
-def _context(
-    request: Request,
-    session: SessionDep,
-    bank: Bank,
-    attempt: Attempt,
-    run: ClassRun,
-    state: class_runs.StudentState,
-) -> dict[str, Any]:
-    view = state.view
-    question = class_runs.current_question(session, bank, run)
-    context: dict[str, Any] = {
-        "attempt": attempt,
-        "assignment": attempt.assignment,
-        "run": run,
-        "view": view,
-        "version": f"{class_events.student_version(run)}.{view}",
-        "question": question,
-        "sse": class_events.sse_script(request),
-    }
-    if question is None or view == "waiting":
-        return context
-    answer = state.answer
-    shown = presentation.present(question, seed=attempt.seed, concepts=bank.concepts)
-    qset = bank.sets.get(attempt.set_id)
-    context.update(
-        shown=shown,
-        position=presentation.position_of(attempt.question_ids, question.id),
-        concepts=bank.concepts,
-        ask_confidence=qset.ask_confidence if qset else True,
-        feedback=None,
-        answer_action=_action(request, attempt, view, question),
-        saved=answer if view in ("stored", "revoted") else None,
-    )
-    if view == "revealed" and answer is not None:
-        # Security: the key and the explanation reach the student only from the reveal on.
-        context["feedback"] = grading.Feedback(
-            question=question,
-            answer=answer.answer,
-            correct=answer.correct,
-            reason=answer.reason,
-            reason_correct=answer.reason_correct,
-            confidence=answer.confidence,
-        )
-        context["revote"] = state.revote
-    return context
-
-
-def _action(request: Request, attempt: Attempt, view: str, question: AnyQuestion) -> str:
-    """Return where the answer form posts: the first vote or the second, and which claim."""
-    name = "submit_class_revote" if view == "revote" else "submit_class_answer"
-    position = presentation.position_of(attempt.question_ids, question.id)
-    return f"{path_for(request, name, token=attempt.token)}?position={position}"
-
-
 def _live(
     request: Request,
     session: SessionDep,
@@ -102,7 +48,7 @@ def _live(
     state: class_runs.StudentState | None = None,
 ) -> Response:
     state = state or class_runs.student_state(session, run, attempt)
-    context = _context(request, session, bank, attempt, run, state)
+    context = class_student.step_context(request, session, bank, attempt, run, state)
     return templates.TemplateResponse(request, name, context)
 
 
