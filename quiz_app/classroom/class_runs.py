@@ -59,7 +59,8 @@ def axes(question: AnyQuestion, bank: Bank) -> dict[str, Any]:
             (c, bank.concepts[c].name) for c in question.reason_options if c in bank.concepts
         ]
     else:
-        choices = [(o.id, f"{o.id.upper()}. {o.text}") for o in question.options]
+        # The options are listed above the charts (A, B, ...): a bar names its letter only.
+        choices = [(o.id, o.id.upper()) for o in question.options]
         reasons = []
     return {"choices": choices, "reasons": reasons, "confidence": list(CONFIDENCE_LABELS)}
 

@@ -202,3 +202,49 @@ def test_cdn_serving_the_pinned_sse_file_passes_integrity_and_skips_the_local_co
     _student_follows(page, cdn_server)
     assert SSE_CDN_URL in fetched and refused == []
     assert not any(url.endswith(SSE_LOCAL) for url in fetched)
+
+
+def _longest_of_each_kind(server: LiveServer) -> list[str]:
+    """The bundled claims that fill the presenter most: per kind, the longest claim, options
+    and explanation together."""
+    assert server.app is not None
+    longest: dict[str, tuple[int, str]] = {}
+    for q in server.app.state.bank.questions.values():
+        options = getattr(q, "options", [])
+        size = len(q.claim) + len(q.explanation) + sum(len(o.text) for o in options)
+        if size > longest.get(q.kind, (0, ""))[0]:
+            longest[q.kind] = (size, q.id)
+    return [qid for _, qid in longest.values()]
+
+
+def test_the_presenter_fits_a_projector_with_the_banks_longest_claims(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    app = live_server.app
+    assert app is not None
+    claims = _longest_of_each_kind(live_server)
+    room = open_room(app, claims)
+    devices = [room.join(name) for name in NAMES]
+    presenter = open_page()
+    presenter.set_viewport_size({"width": 1280, "height": 720})
+    presenter.context.add_cookies(
+        [{"name": auth.SESSION_COOKIE, "value": room.teacher.cookies[auth.SESSION_COOKIE],
+          "url": live_server.url}]
+    )  # fmt: skip
+    for number, claim in enumerate(claims):
+        room.press("start" if number == 0 else "next")
+        question = app.state.bank.questions[claim]
+        classify = question.kind == "classify"
+        choice, why = (
+            (question.verdict, {}) if classify else (question.options[0].id, {"reason": ""})
+        )
+        for browser, token in devices:
+            assert room.vote(browser, token, choice, **why).status_code == 303
+        room.press("spread")
+        presenter.goto(f"{live_server.url}{room.presenter}")
+        expect(presenter.get_by_text(f"Answers ({len(NAMES)})")).to_be_visible()
+        _fits_a_projector(presenter)
+        room.press("reveal")
+        presenter.goto(f"{live_server.url}{room.presenter}")
+        expect(presenter.get_by_text("The evidence says:")).to_be_visible()
+        _fits_a_projector(presenter)

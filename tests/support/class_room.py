@@ -60,7 +60,7 @@ class Room:
         run = self.run()
         claim = run.question_ids[run.position]
         question = self.app.state.bank.questions[claim]
-        reason = kw.pop("reason", right_reason(question))
+        reason = kw.pop("reason") if "reason" in kw else right_reason(question)
         data = form_values(browser, token, claim, verdict, reason)
         where = "revote" if again else "answer"
         return browser.post(
