@@ -78,18 +78,25 @@ def _found_attempt(request: Request, token: str, session: Session) -> Attempt:
     return attempt
 
 
-def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
-    """Return the attempt of a student's own quiz page. While the class runs the assignment
-    together (class mode), the page leads to the class page instead (303). Security: the quiz
-    pages show each answer's feedback at once, and the results and the practice round say
-    what was missed, so the key of the claim the class is still discussing would reach the
-    student before the reveal."""
+def student_attempt(request: Request, token: str, session: Session) -> Attempt:
+    """Return the attempt of a student's own quiz page (what CurrentAttempt gives), for a route
+    that looks it up itself, in its own thread. While the class runs the assignment together
+    (class mode), the page leads to the class page instead (303). Security: the quiz pages
+    show each answer's feedback at once, and the results and the practice round say what was
+    missed, so the key of the claim the class is still discussing would reach the student
+    before the reveal."""
     attempt = _found_attempt(request, token, session)
     if attempt.assignment_id is not None and store.class_runs.active_run(
         session, assignment_id=attempt.assignment_id
     ):
         url = path_for(request, "show_class_step", token=attempt.token)
         raise HTTPException(303, IN_CLASS, headers={"Location": url})
+    return attempt
+
+
+def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
+    """Return the attempt of a student's own quiz page (student_attempt)."""
+    attempt = student_attempt(request, token, session)
     db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 
@@ -199,3 +206,31 @@ class TeacherPage:
 
 
 TeacherPageDep = Annotated[TeacherPage, Depends()]
+
+
+@dataclass
+class StudentPage:
+    """What a student's question page and answer work with, as one dependency: the request,
+    the database session, the bank, the templates, whether htmx asked, and the form (empty
+    for GET). FastAPI's cost grows with every dependency it solves, and these are the requests
+    a class sends most. The route looks the attempt up itself (student_attempt), in the thread
+    it runs in, so no thread hop comes before it and no transaction ends early."""
+
+    request: Request
+    session: Session
+    bank: Bank
+    templates: Jinja2Templates
+    htmx: bool
+    form: FormData
+
+    def render(self, name: str, context: dict[str, Any]) -> Response:
+        return self.templates.TemplateResponse(self.request, name, context)
+
+
+async def _student_page(request: Request, form: FormDataDep) -> AsyncIterator[StudentPage]:
+    state = request.app.state
+    with state.sessions() as session:
+        yield StudentPage(request, session, state.bank, state.templates, is_htmx(request), form)
+
+
+StudentPageDep = Annotated[StudentPage, Depends(_student_page)]

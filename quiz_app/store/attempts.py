@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from quiz_app.learning import progress
+from quiz_app.learning.student_report import SavedAnswer
 from quiz_app.models import Answer, Attempt, PracticeRound, utcnow
 
 IN_CHUNK = 500  # ids per IN (...) list: far below every database's limit on parameters
@@ -57,6 +58,26 @@ def create_attempt(
 _ROOT_OF = select(PracticeRound.root_id).where(PracticeRound.attempt_id == bindparam("attempt"))
 _BY_TOKEN = select(Attempt).where(Attempt.token == bindparam("token"))
 _ANSWERS_OF = select(Answer).where(Answer.attempt_id == bindparam("attempt")).order_by(Answer.id)
+# Core selects of the answers table (no ORM objects built): what a question page shows of the
+# answers, and, after an answer, which questions are answered.
+_ANSWER_ROWS = Answer.__table__.c
+_SAVED_OF = (
+    select(
+        _ANSWER_ROWS.question_id,
+        _ANSWER_ROWS.answer,
+        _ANSWER_ROWS.correct,
+        _ANSWER_ROWS.reason,
+        _ANSWER_ROWS.reason_correct,
+        _ANSWER_ROWS.confidence,
+    )
+    .where(_ANSWER_ROWS.attempt_id == bindparam("attempt"))
+    .order_by(_ANSWER_ROWS.id)
+)
+_ANSWERED_OF = (
+    select(_ANSWER_ROWS.question_id)
+    .where(_ANSWER_ROWS.attempt_id == bindparam("attempt"))
+    .order_by(_ANSWER_ROWS.id)
+)
 
 
 def practice_root_id(session: Session, *, attempt: Attempt) -> int:
@@ -111,6 +132,17 @@ def answers_by_question(session: Session, *, attempt: Attempt) -> dict[str, Answ
     """Return the attempt's saved answers keyed by question id."""
     rows = session.scalars(_ANSWERS_OF, {"attempt": attempt.id})
     return {row.question_id: row for row in rows}
+
+
+def saved_answers(session: Session, *, attempt: Attempt) -> dict[str, SavedAnswer]:
+    """Return the attempt's saved answers keyed by question id, as plain rows (read-only)."""
+    rows = session.execute(_SAVED_OF, {"attempt": attempt.id})
+    return {row.question_id: row for row in rows}
+
+
+def answered_question_ids(session: Session, *, attempt: Attempt) -> list[str]:
+    """Return the ids of the attempt's answered questions, in the order they were answered."""
+    return list(session.scalars(_ANSWERED_OF, {"attempt": attempt.id}))
 
 
 def save_answer(
