@@ -211,10 +211,12 @@ TeacherPageDep = Annotated[TeacherPage, Depends()]
 @dataclass
 class StudentPage:
     """What a student's question page and answer work with, as one dependency: the request,
-    the database session, the bank, the templates, whether htmx asked, and the form (empty
-    for GET). FastAPI's cost grows with every dependency it solves, and these are the requests
-    a class sends most. The route looks the attempt up itself (student_attempt), in the thread
-    it runs in, so no thread hop comes before it and no transaction ends early."""
+    a database session, the bank, the templates, whether htmx asked, and the form (empty for
+    GET). FastAPI's cost grows with every dependency it solves (a generator's most), and these
+    are the requests a class sends most. The route looks the attempt up itself
+    (student_attempt) in the thread it runs in, so no thread hop comes before it and no
+    transaction ends early; and it closes the session itself: `with page.session:` around its
+    whole body (the session connects only at its first query)."""
 
     request: Request
     session: Session
@@ -227,10 +229,10 @@ class StudentPage:
         return self.templates.TemplateResponse(self.request, name, context)
 
 
-async def _student_page(request: Request, form: FormDataDep) -> AsyncIterator[StudentPage]:
+async def _student_page(request: Request, form: FormDataDep) -> StudentPage:
     state = request.app.state
-    with state.sessions() as session:
-        yield StudentPage(request, session, state.bank, state.templates, is_htmx(request), form)
+    session = state.sessions()
+    return StudentPage(request, session, state.bank, state.templates, is_htmx(request), form)
 
 
 StudentPageDep = Annotated[StudentPage, Depends(_student_page)]

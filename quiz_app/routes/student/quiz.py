@@ -209,6 +209,11 @@ def resume_attempt(request: Request, attempt: CurrentAttempt, session: SessionDe
 
 @router.get("/a/{token}/q/{position}")
 def show_question(token: str, position: str, page: StudentPageDep) -> Response:
+    with page.session:
+        return _show_question(page, token, position)
+
+
+def _show_question(page: StudentPage, token: str, position: str) -> Response:
     attempt = deps.student_attempt(page.request, token, page.session)
     asked = _asked_question(page, attempt, position)
     if asked.by_old_link:
@@ -235,6 +240,11 @@ def _answer_form(page: StudentPage) -> AnswerForm:
 
 @router.post("/a/{token}/q/{position}")
 def submit_answer(token: str, position: str, page: StudentPageDep) -> Response:
+    with page.session:
+        return _submit_answer(page, token, position)
+
+
+def _submit_answer(page: StudentPage, token: str, position: str) -> Response:
     session, bank = page.session, page.bank
     attempt = deps.student_attempt(page.request, token, session)
     asked = _asked_question(page, attempt, position)
