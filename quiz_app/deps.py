@@ -63,10 +63,10 @@ IsHtmx = Annotated[bool, Depends(_is_htmx)]
 IN_CLASS = "Your class is doing this quiz together: follow it on the class page."
 
 
-def _found_attempt(request: Request, token: str, session: Session) -> Attempt:
-    """Return the attempt of the URL's token; an assignment's attempt may be framed only by
-    the sites its teacher listed (the pages of bundled sets keep the server's setting)."""
-    attempt = store.attempts.get_attempt(session, token=token)
+def _found_attempt(request: Request, attempt: Attempt | None) -> Attempt:
+    """Return the attempt found by the URL's token, or refuse (404) when there is none; an
+    assignment's attempt may be framed only by the sites its teacher listed (the pages of
+    bundled sets keep the server's setting)."""
     if attempt is None:
         raise HTTPException(
             404,
@@ -78,32 +78,40 @@ def _found_attempt(request: Request, token: str, session: Session) -> Attempt:
     return attempt
 
 
-def student_attempt(request: Request, token: str, session: Session) -> Attempt:
-    """Return the attempt of a student's own quiz page (what CurrentAttempt gives), for a route
-    that looks it up itself, in its own thread. While the class runs the assignment together
-    (class mode), the page leads to the class page instead (303). Security: the quiz pages
-    show each answer's feedback at once, and the results and the practice round say what was
-    missed, so the key of the claim the class is still discussing would reach the student
-    before the reveal."""
-    attempt = _found_attempt(request, token, session)
+def _leave_for_class(request: Request, session: Session, attempt: Attempt) -> None:
+    """While the class runs the attempt's assignment together (class mode), lead a student's
+    own quiz page to the class page (303). Security: the quiz pages show each answer's
+    feedback at once, and the results and the practice round say what was missed, so the key
+    of the claim the class is still discussing would reach the student before the reveal."""
     if attempt.assignment_id is not None and store.class_runs.active_run(
         session, assignment_id=attempt.assignment_id
     ):
         url = path_for(request, "show_class_step", token=attempt.token)
         raise HTTPException(303, IN_CLASS, headers={"Location": url})
-    return attempt
+
+
+def student_attempt(request: Request, token: str, session: Session) -> tuple[Attempt, int]:
+    """Return the attempt of a student's own quiz page (what CurrentAttempt gives) and its
+    practice root's id (store.attempts.practice_root_id), read together, for a route that
+    looks the attempt up itself, in its own thread."""
+    found, root_id = store.attempts.get_attempt_with_root(session, token=token) or (None, 0)
+    attempt = _found_attempt(request, found)
+    _leave_for_class(request, session, attempt)
+    return attempt, root_id
 
 
 def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
-    """Return the attempt of a student's own quiz page (student_attempt)."""
-    attempt = student_attempt(request, token, session)
+    """Return the attempt of a student's own quiz page (its class page while the class runs
+    it: _leave_for_class)."""
+    attempt = _found_attempt(request, store.attempts.get_attempt(session, token=token))
+    _leave_for_class(request, session, attempt)
     db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 
 
 def _class_attempt(request: Request, token: str, session: SessionDep) -> Attempt:
     """Return the attempt of a class page (class mode)."""
-    attempt = _found_attempt(request, token, session)
+    attempt = _found_attempt(request, store.attempts.get_attempt(session, token=token))
     db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 

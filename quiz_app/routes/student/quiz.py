@@ -121,9 +121,11 @@ def _question_context(
     question: AnyQuestion,
     answered: Collection[str],
     answer: SavedAnswer | None,
+    root_id: int,
 ) -> dict[str, Any]:
     """The question page's context: `answered` holds the ids of the questions answered so
-    far, `answer` the student's answer to this question (None before they answer it)."""
+    far, `answer` the student's answer to this question (None before they answer it),
+    `root_id` the attempt's practice root (store.attempts.practice_root_id)."""
     bank = page.bank
     withheld = _withheld(attempt)
     feedback = None
@@ -146,9 +148,7 @@ def _question_context(
         "concepts": bank.concepts,
         "ask_confidence": _asks_confidence(bank, attempt),
         "phase": student_report.phase_of(attempt, question.id),
-        "practice_round": (
-            store.attempts.practice_root_id(page.session, attempt=attempt) != attempt.id
-        ),
+        "practice_round": root_id != attempt.id,
     }
 
 
@@ -214,7 +214,7 @@ def show_question(token: str, position: str, page: StudentPageDep) -> Response:
 
 
 def _show_question(page: StudentPage, token: str, position: str) -> Response:
-    attempt = deps.student_attempt(page.request, token, page.session)
+    attempt, root_id = deps.student_attempt(page.request, token, page.session)
     asked = _asked_question(page, attempt, position)
     if asked.by_old_link:
         # A link from before URLs carried positions: 308 keeps it working, and permanent.
@@ -222,7 +222,8 @@ def _show_question(page: StudentPage, token: str, position: str) -> Response:
         return RedirectResponse(url, 308)
     answers = store.attempts.saved_answers(page.session, attempt=attempt)
     question = asked.question
-    context = _question_context(page, attempt, question, answers, answers.get(question.id))
+    answer = answers.get(question.id)
+    context = _question_context(page, attempt, question, answers, answer, root_id)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
     names = ("quiz/question.html", "quiz/_next_question.html")
     return page_or_fragment(page.templates, page.request, page.htmx, names, context)
@@ -246,7 +247,7 @@ def submit_answer(token: str, position: str, page: StudentPageDep) -> Response:
 
 def _submit_answer(page: StudentPage, token: str, position: str) -> Response:
     session, bank = page.session, page.bank
-    attempt = deps.student_attempt(page.request, token, session)
+    attempt, root_id = deps.student_attempt(page.request, token, session)
     asked = _asked_question(page, attempt, position)
     form = _answer_form(page)
     question = asked.question
@@ -291,7 +292,7 @@ def _submit_answer(page: StudentPage, token: str, position: str) -> Response:
             "and answers can't be changed. Carry on with the next question.",
         )
     if page.htmx:
-        context = _question_context(page, attempt, question, answered, saved)
+        context = _question_context(page, attempt, question, answered, saved, root_id)
         name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
         return page.render(name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
