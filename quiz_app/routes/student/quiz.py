@@ -122,10 +122,12 @@ def _question_context(
     answered: Collection[str],
     answer: SavedAnswer | None,
     root_id: int,
+    shown: presentation.Presentation | None = None,
 ) -> dict[str, Any]:
     """The question page's context: `answered` holds the ids of the questions answered so
     far, `answer` the student's answer to this question (None before they answer it),
-    `root_id` the attempt's practice root (store.attempts.practice_root_id)."""
+    `root_id` the attempt's practice root (store.attempts.practice_root_id); `shown`, when
+    the caller has made it already, is not made again."""
     bank = page.bank
     withheld = _withheld(attempt)
     feedback = None
@@ -144,7 +146,7 @@ def _question_context(
         "saved": answer if answer and withheld else None,
         "saved_answer": answer.answer if answer and withheld else None,
         "next_position": _next_position(attempt, answered),
-        "shown": _shown(bank, attempt, question),
+        "shown": shown if shown is not None else _shown(bank, attempt, question),
         "concepts": bank.concepts,
         "ask_confidence": _asks_confidence(bank, attempt),
         "phase": student_report.phase_of(attempt, question.id),
@@ -292,7 +294,7 @@ def _submit_answer(page: StudentPage, token: str, position: str) -> Response:
             "and answers can't be changed. Carry on with the next question.",
         )
     if page.htmx:
-        context = _question_context(page, attempt, question, answered, saved, root_id)
+        context = _question_context(page, attempt, question, answered, saved, root_id, shown)
         name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
         return page.render(name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
