@@ -36,7 +36,7 @@ def make_engine(
     if parsed.get_backend_name() != "sqlite":
         # pool_pre_ping stays: its SELECT 1 at each checkout is a round trip, but it measured no
         # difference in the app's CPU per question page or answer on PostgreSQL (4.23 and 4.24
-        # ms, bench/scale.py, the same run), and without it the first request on each pooled
+        # ms, bench/scale.py, back to back), and without it the first request on each pooled
         # connection after a database restart or an idle cut-off would fail (a 503) rather
         # than reconnect. A question page checks out one connection, an answer two (one per
         # transaction); pool_recycle alone would not catch a connection dropped early.
