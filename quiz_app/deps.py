@@ -63,10 +63,10 @@ IsHtmx = Annotated[bool, Depends(_is_htmx)]
 IN_CLASS = "Your class is doing this quiz together: follow it on the class page."
 
 
-def _found_attempt(request: Request, token: str, session: Session) -> Attempt:
-    """Return the attempt of the URL's token; an assignment's attempt may be framed only by
-    the sites its teacher listed (the pages of bundled sets keep the server's setting)."""
-    attempt = store.attempts.get_attempt(session, token=token)
+def _found_attempt(request: Request, attempt: Attempt | None) -> Attempt:
+    """Return the attempt found by the URL's token, or refuse (404) when there is none; an
+    assignment's attempt may be framed only by the sites its teacher listed (the pages of
+    bundled sets keep the server's setting)."""
     if attempt is None:
         raise HTTPException(
             404,
@@ -78,25 +78,40 @@ def _found_attempt(request: Request, token: str, session: Session) -> Attempt:
     return attempt
 
 
-def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
-    """Return the attempt of a student's own quiz page. While the class runs the assignment
-    together (class mode), the page leads to the class page instead (303). Security: the quiz
-    pages show each answer's feedback at once, and the results and the practice round say
-    what was missed, so the key of the claim the class is still discussing would reach the
-    student before the reveal."""
-    attempt = _found_attempt(request, token, session)
+def _leave_for_class(request: Request, session: Session, attempt: Attempt) -> None:
+    """While the class runs the attempt's assignment together (class mode), lead a student's
+    own quiz page to the class page (303). Security: the quiz pages show each answer's
+    feedback at once, and the results and the practice round say what was missed, so the key
+    of the claim the class is still discussing would reach the student before the reveal."""
     if attempt.assignment_id is not None and store.class_runs.active_run(
         session, assignment_id=attempt.assignment_id
     ):
         url = path_for(request, "show_class_step", token=attempt.token)
         raise HTTPException(303, IN_CLASS, headers={"Location": url})
+
+
+def student_attempt(request: Request, token: str, session: Session) -> tuple[Attempt, int]:
+    """Return the attempt of a student's own quiz page (what CurrentAttempt gives) and its
+    practice root's id (store.attempts.practice_root_id), read together, for a route that
+    looks the attempt up itself, in its own thread."""
+    found, root_id = store.attempts.get_attempt_with_root(session, token=token) or (None, 0)
+    attempt = _found_attempt(request, found)
+    _leave_for_class(request, session, attempt)
+    return attempt, root_id
+
+
+def _attempt(request: Request, token: str, session: SessionDep) -> Attempt:
+    """Return the attempt of a student's own quiz page (its class page while the class runs
+    it: _leave_for_class)."""
+    attempt = _found_attempt(request, store.attempts.get_attempt(session, token=token))
+    _leave_for_class(request, session, attempt)
     db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 
 
 def _class_attempt(request: Request, token: str, session: SessionDep) -> Attempt:
     """Return the attempt of a class page (class mode)."""
-    attempt = _found_attempt(request, token, session)
+    attempt = _found_attempt(request, store.attempts.get_attempt(session, token=token))
     db.end_transaction(session)  # its connection back to the pool: see release_between
     return attempt
 
@@ -199,3 +214,33 @@ class TeacherPage:
 
 
 TeacherPageDep = Annotated[TeacherPage, Depends()]
+
+
+@dataclass
+class StudentPage:
+    """What a student's question page and answer work with, as one dependency: the request,
+    a database session, the bank, the templates, whether htmx asked, and the form (empty for
+    GET). FastAPI's cost grows with every dependency it solves (a generator's most), and these
+    are the requests a class sends most. The route looks the attempt up itself
+    (student_attempt) in the thread it runs in, so no thread hop comes before it and no
+    transaction ends early; and it closes the session itself: `with page.session:` around its
+    whole body (the session connects only at its first query)."""
+
+    request: Request
+    session: Session
+    bank: Bank
+    templates: Jinja2Templates
+    htmx: bool
+    form: FormData
+
+    def render(self, name: str, context: dict[str, Any]) -> Response:
+        return self.templates.TemplateResponse(self.request, name, context)
+
+
+async def _student_page(request: Request, form: FormDataDep) -> StudentPage:
+    state = request.app.state
+    session = state.sessions()
+    return StudentPage(request, session, state.bank, state.templates, is_htmx(request), form)
+
+
+StudentPageDep = Annotated[StudentPage, Depends(_student_page)]

@@ -2,12 +2,14 @@
 
 import secrets
 from collections.abc import Iterator, Sequence
+from typing import cast
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from quiz_app.learning import progress
+from quiz_app.learning.student_report import SavedAnswer
 from quiz_app.models import Answer, Attempt, PracticeRound, utcnow
 
 IN_CHUNK = 500  # ids per IN (...) list: far below every database's limit on parameters
@@ -56,7 +58,36 @@ def create_attempt(
 # more than SQLite takes to run it); the values are bound at each call.
 _ROOT_OF = select(PracticeRound.root_id).where(PracticeRound.attempt_id == bindparam("attempt"))
 _BY_TOKEN = select(Attempt).where(Attempt.token == bindparam("token"))
+_BY_TOKEN_WITH_ROOT = (
+    select(Attempt, PracticeRound.root_id)
+    .outerjoin(PracticeRound, PracticeRound.attempt_id == Attempt.id)
+    .where(Attempt.token == bindparam("token"))
+)
 _ANSWERS_OF = select(Answer).where(Answer.attempt_id == bindparam("attempt")).order_by(Answer.id)
+# Core selects of the answers table (no ORM objects built): what a question page shows of the
+# answers, and, after an answer, which questions are answered.
+_ANSWERS = cast(Table, Answer.__table__)
+_ANSWER_ROWS = _ANSWERS.c
+_SAVED_OF = (
+    select(
+        _ANSWER_ROWS.question_id,
+        _ANSWER_ROWS.answer,
+        _ANSWER_ROWS.correct,
+        _ANSWER_ROWS.reason,
+        _ANSWER_ROWS.reason_correct,
+        _ANSWER_ROWS.confidence,
+    )
+    .where(_ANSWER_ROWS.attempt_id == bindparam("attempt"))
+    .order_by(_ANSWER_ROWS.id)
+)
+# The answer's insert with its values bound at each call (an insert built with .values() is
+# compiled again for every answer), returning the new row's id.
+_INSERT_ANSWER = insert(_ANSWERS).returning(_ANSWER_ROWS.id)
+_ANSWERED_OF = (
+    select(_ANSWER_ROWS.question_id)
+    .where(_ANSWER_ROWS.attempt_id == bindparam("attempt"))
+    .order_by(_ANSWER_ROWS.id)
+)
 
 
 def practice_root_id(session: Session, *, attempt: Attempt) -> int:
@@ -107,10 +138,31 @@ def get_attempt(session: Session, *, token: str) -> Attempt | None:
     return session.scalar(_BY_TOKEN, {"token": token})
 
 
+def get_attempt_with_root(session: Session, *, token: str) -> tuple[Attempt, int] | None:
+    """Return the attempt of the token and the id of the attempt whose misses it practises
+    (practice_root_id: itself when it is none), in one query."""
+    row = session.execute(_BY_TOKEN_WITH_ROOT, {"token": token}).one_or_none()
+    if row is None:
+        return None
+    attempt, root_id = row
+    return attempt, root_id if root_id is not None else attempt.id
+
+
 def answers_by_question(session: Session, *, attempt: Attempt) -> dict[str, Answer]:
     """Return the attempt's saved answers keyed by question id."""
     rows = session.scalars(_ANSWERS_OF, {"attempt": attempt.id})
     return {row.question_id: row for row in rows}
+
+
+def saved_answers(session: Session, *, attempt: Attempt) -> dict[str, SavedAnswer]:
+    """Return the attempt's saved answers keyed by question id, as plain rows (read-only)."""
+    rows = session.execute(_SAVED_OF, {"attempt": attempt.id})
+    return {row.question_id: row for row in rows}
+
+
+def answered_question_ids(session: Session, *, attempt: Attempt) -> list[str]:
+    """Return the ids of the attempt's answered questions, in the order they were answered."""
+    return list(session.scalars(_ANSWERED_OF, {"attempt": attempt.id}))
 
 
 def save_answer(
@@ -145,7 +197,7 @@ def save_answer(
     try:
         # One Core INSERT rather than the ORM's unit of work (a flush costs about 1 ms for one
         # row); the row it returns joins the session as if it had been loaded.
-        answer_id = session.execute(insert(Answer).values(values).returning(Answer.id)).scalar_one()
+        answer_id = session.execute(_INSERT_ANSWER, values).scalar_one()
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -66,3 +66,20 @@ def test_tokens_are_unique_and_long() -> None:
     tokens = {store.attempts.new_token() for _ in range(1000)}
     assert len(tokens) == 1000
     assert all(len(t) >= 24 for t in tokens)
+
+
+def test_get_attempt_with_root_names_the_attempt_a_practice_round_practises(app: FastAPI) -> None:
+    with app.state.sessions() as session:
+        first = store.attempts.create_attempt(session, set_id="s", question_ids=["a"], seed=1)
+        round_ = store.attempts.create_attempt(
+            session, set_id="s", question_ids=["a"], seed=2, practice_of=first
+        )
+        again = store.attempts.create_attempt(
+            session, set_id="s", question_ids=["a"], seed=3, practice_of=round_
+        )
+        found = [
+            store.attempts.get_attempt_with_root(session, token=a.token)
+            for a in (first, round_, again)
+        ]
+        assert store.attempts.get_attempt_with_root(session, token="no-such-token") is None
+    assert found == [(first, first.id), (round_, first.id), (again, first.id)]

@@ -1,21 +1,30 @@
 """The student quiz: pick a set, answer one claim at a time, read the feedback and the results."""
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
-from quiz_app import completion, db, messages, rate_limits, store
+from quiz_app import completion, deps, messages, rate_limits, store
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.classroom import assignments, seeds, students
-from quiz_app.deps import BankDep, CurrentAttempt, IsHtmx, SessionDep, TemplatesDep
+from quiz_app.deps import (
+    BankDep,
+    CurrentAttempt,
+    SessionDep,
+    StudentPage,
+    StudentPageDep,
+    TemplatesDep,
+)
 from quiz_app.learning import grading, presentation, progress, student_report
 from quiz_app.learning.practice import practice_plan
+from quiz_app.learning.student_report import SavedAnswer
 from quiz_app.models import Answer, Attempt, utcnow
 from quiz_app.security import framing_allowed
 from quiz_app.templating import page_or_fragment, path_for
@@ -41,11 +50,8 @@ class AskedQuestion:
     by_old_link: bool  # addressed by bank id, as URLs were before they carried positions
 
 
-async def _asked_question(
-    position: str, attempt: CurrentAttempt, bank: BankDep, session: SessionDep
-) -> AskedQuestion:
-    """Async: a bank question is found without I/O, on the event loop (no thread hop); only a
-    teacher's own question is read from the database, in a thread."""
+def _asked_question(page: StudentPage, attempt: Attempt, position: str) -> AskedQuestion:
+    """Return the question the URL's position names (or, on an old link, its bank id)."""
     number = presentation.parse_position(position)
     question_id = (
         presentation.question_at(attempt.question_ids, number) if number is not None else position
@@ -60,9 +66,7 @@ async def _asked_question(
         raise HTTPException(
             404, "This question is not part of your quiz. Go back to your quiz link."
         )
-    question = bank.questions.get(question_id)
-    if question is None:
-        question = await run_in_threadpool(_teachers_question, session, bank, question_id)
+    question = lookup.resolve(page.session, page.bank, question_id)
     if question is None:
         raise HTTPException(
             404, "This question has been removed from the question bank. Skip to the next one."
@@ -72,15 +76,6 @@ async def _asked_question(
         position=presentation.position_of(attempt.question_ids, question_id),
         by_old_link=number is None,
     )
-
-
-def _teachers_question(session: SessionDep, bank: Bank, question_id: str) -> AnyQuestion | None:
-    question = lookup.resolve(session, bank, question_id)
-    db.end_transaction(session)  # its connection back to the pool: deps.py's release_between
-    return question
-
-
-AskedQuestionDep = Annotated[AskedQuestion, Depends(_asked_question)]
 
 
 def _feedback(
@@ -100,12 +95,12 @@ def _withheld(attempt: Attempt) -> bool:
     )
 
 
-def _next_unanswered(attempt: Attempt, answers: dict[str, Answer]) -> str | None:
+def _next_unanswered(attempt: Attempt, answers: Collection[str]) -> str | None:
     """Return the first question of the attempt not yet answered, or None when all are."""
     return next((q for q in attempt.question_ids if q not in answers), None)
 
 
-def _next_position(attempt: Attempt, answers: dict[str, Answer]) -> int | None:
+def _next_position(attempt: Attempt, answers: Collection[str]) -> int | None:
     """Return the position of the first unanswered question, or None when all are answered."""
     next_id = _next_unanswered(attempt, answers)
     return None if next_id is None else presentation.position_of(attempt.question_ids, next_id)
@@ -121,21 +116,23 @@ def _asks_confidence(bank: Bank, attempt: Attempt) -> bool:
 
 
 def _question_context(
-    bank: Bank,
+    page: StudentPage,
     attempt: Attempt,
     question: AnyQuestion,
-    session: SessionDep,
-    answers: dict[str, Answer] | None = None,
+    answered: Collection[str],
+    answer: SavedAnswer | None,
+    root_id: int,
+    shown: presentation.Presentation | None = None,
 ) -> dict[str, Any]:
-    """The question page's context; `answers`, when the caller has just read them, are not
-    read again."""
-    if answers is None:
-        answers = store.attempts.answers_by_question(session, attempt=attempt)
-    answer = answers.get(question.id)
+    """The question page's context: `answered` holds the ids of the questions answered so
+    far, `answer` the student's answer to this question (None before they answer it),
+    `root_id` the attempt's practice root (store.attempts.practice_root_id); `shown`, when
+    the caller has made it already, is not made again."""
+    bank = page.bank
     withheld = _withheld(attempt)
     feedback = None
     if answer is not None and not withheld:
-        feedback = student_report.feedback_of({question.id: question}, answers)[question.id]
+        feedback = student_report.feedback_of({question.id: question}, {question.id: answer})
     return {
         "attempt": attempt,
         "qset": bank.sets.get(attempt.set_id),
@@ -143,17 +140,17 @@ def _question_context(
         "question": question,
         "position": presentation.position_of(attempt.question_ids, question.id),
         "total": len(attempt.question_ids),
-        "answered": len(answers),
-        "feedback": feedback,
+        "answered": len(answered),
+        "feedback": feedback[question.id] if feedback else None,
         # With feedback withheld, only the student's own choices are shown back.
         "saved": answer if answer and withheld else None,
         "saved_answer": answer.answer if answer and withheld else None,
-        "next_position": _next_position(attempt, answers),
-        "shown": _shown(bank, attempt, question),
+        "next_position": _next_position(attempt, answered),
+        "shown": shown if shown is not None else _shown(bank, attempt, question),
         "concepts": bank.concepts,
         "ask_confidence": _asks_confidence(bank, attempt),
         "phase": student_report.phase_of(attempt, question.id),
-        "practice_round": store.attempts.practice_root_id(session, attempt=attempt) != attempt.id,
+        "practice_round": root_id != attempt.id,
     }
 
 
@@ -213,36 +210,48 @@ def resume_attempt(request: Request, attempt: CurrentAttempt, session: SessionDe
 
 
 @router.get("/a/{token}/q/{position}")
-def show_question(
-    request: Request,
-    asked: AskedQuestionDep,
-    attempt: CurrentAttempt,
-    bank: BankDep,
-    session: SessionDep,
-    templates: TemplatesDep,
-    htmx: IsHtmx,
-) -> Response:
+def show_question(token: str, position: str, page: StudentPageDep) -> Response:
+    with page.session:
+        return _show_question(page, token, position)
+
+
+def _show_question(page: StudentPage, token: str, position: str) -> Response:
+    attempt, root_id = deps.student_attempt(page.request, token, page.session)
+    asked = _asked_question(page, attempt, position)
     if asked.by_old_link:
         # A link from before URLs carried positions: 308 keeps it working, and permanent.
-        url = path_for(request, "show_question", token=attempt.token, position=asked.position)
+        url = path_for(page.request, "show_question", token=token, position=asked.position)
         return RedirectResponse(url, 308)
-    context = _question_context(bank, attempt, asked.question, session)
+    answers = store.attempts.saved_answers(page.session, attempt=attempt)
+    question = asked.question
+    answer = answers.get(question.id)
+    context = _question_context(page, attempt, question, answers, answer, root_id)
     # The htmx fragment carries a <title> too, which htmx applies to the document.
     names = ("quiz/question.html", "quiz/_next_question.html")
-    return page_or_fragment(templates, request, htmx, names, context)
+    return page_or_fragment(page.templates, page.request, page.htmx, names, context)
+
+
+def _answer_form(page: StudentPage) -> AnswerForm:
+    """Return the posted answer form; a malformed one is a 422, as a Form() parameter's is.
+    Read here rather than by FastAPI, so that a missing quiz is a 404 before the form's 422."""
+    fields = {k: v for k, v in page.form.items() if k in AnswerForm.model_fields and v != ""}
+    try:
+        return AnswerForm.model_validate(fields)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from exc
 
 
 @router.post("/a/{token}/q/{position}")
-def submit_answer(
-    request: Request,
-    asked: AskedQuestionDep,
-    form: Annotated[AnswerForm, Form()],
-    attempt: CurrentAttempt,
-    bank: BankDep,
-    session: SessionDep,
-    templates: TemplatesDep,
-    htmx: IsHtmx,
-) -> Response:
+def submit_answer(token: str, position: str, page: StudentPageDep) -> Response:
+    with page.session:
+        return _submit_answer(page, token, position)
+
+
+def _submit_answer(page: StudentPage, token: str, position: str) -> Response:
+    session, bank = page.session, page.bank
+    attempt, root_id = deps.student_attempt(page.request, token, session)
+    asked = _asked_question(page, attempt, position)
+    form = _answer_form(page)
     question = asked.question
     _check_can_answer(session, attempt)
     shown = _shown(bank, attempt, question)
@@ -269,9 +278,10 @@ def submit_answer(
         reason_correct=feedback.reason_correct,
         confidence=feedback.confidence,
     )
-    # One read of the attempt's answers tells whether it is complete and renders the feedback.
-    answers = store.attempts.answers_by_question(session, attempt=attempt)
-    if created and progress.is_complete(attempt, answered=len(answers)):
+    # Read after the answer's commit: of two last answers saved at once, the later reader
+    # sees both and completes the attempt. One read tells that and renders the feedback.
+    answered = store.attempts.answered_question_ids(session, attempt=attempt)
+    if created and progress.is_complete(attempt, answered=len(answered)):
         completion.attempt_completed(session, attempt=attempt)
     if (saved.answer, saved.reason, saved.confidence) != (
         feedback.answer,
@@ -283,12 +293,12 @@ def submit_answer(
             f"You already answered this question with “{shown.answer_label(saved.answer)}”, "
             "and answers can't be changed. Carry on with the next question.",
         )
-    if htmx:
-        context = _question_context(bank, attempt, question, session, answers)
+    if page.htmx:
+        context = _question_context(page, attempt, question, answered, saved, root_id, shown)
         name = "quiz/_saved.html" if context["saved_answer"] else "quiz/_feedback.html"
-        return templates.TemplateResponse(request, name, context)
+        return page.render(name, context)
     # Without JavaScript: post/redirect/get; 303 turns the browser's POST into a GET.
-    url = path_for(request, "show_question", token=attempt.token, position=asked.position)
+    url = path_for(page.request, "show_question", token=token, position=asked.position)
     return RedirectResponse(f"{url}#feedback", 303)
 
 
