@@ -188,18 +188,7 @@ def submit_class_answer(
 ) -> Response:
     """Store the student's first vote on the current claim: the one scored and graded."""
     run, question, feedback = _vote(request, session, bank, attempt, form, "answering", position)
-    _saved, created = store.attempts.save_answer(
-        session,
-        attempt=attempt,
-        question_id=question.id,
-        answer=feedback.answer,
-        correct=feedback.correct,
-        reason=feedback.reason,
-        reason_correct=feedback.reason_correct,
-        confidence=feedback.confidence,
-    )
-    if created and store.attempts.is_complete(session, attempt=attempt):
-        completion.attempt_completed(session, attempt=attempt)
+    completion.record_answer(session, attempt=attempt, feedback=feedback)
     return _after_post(request, session, bank, templates, attempt, run, htmx)
 
 

@@ -22,7 +22,7 @@ from quiz_app.deps import (
     StudentPageDep,
     TemplatesDep,
 )
-from quiz_app.learning import grading, presentation, progress, student_report
+from quiz_app.learning import grading, presentation, student_report
 from quiz_app.learning.practice import practice_plan
 from quiz_app.learning.student_report import SavedAnswer
 from quiz_app.models import Answer, Attempt, utcnow
@@ -268,21 +268,9 @@ def _submit_answer(page: StudentPage, token: str, position: str) -> Response:
         )
     except grading.AnswerError as exc:
         raise HTTPException(422, str(exc)) from exc
-    saved, created = store.attempts.save_answer(
-        session,
-        attempt=attempt,
-        question_id=question.id,
-        answer=feedback.answer,
-        correct=feedback.correct,
-        reason=feedback.reason,
-        reason_correct=feedback.reason_correct,
-        confidence=feedback.confidence,
+    saved, _created, answered = completion.record_answer(
+        session, attempt=attempt, feedback=feedback
     )
-    # Read after the answer's commit: of two last answers saved at once, the later reader
-    # sees both and completes the attempt. One read tells that and renders the feedback.
-    answered = store.attempts.answered_question_ids(session, attempt=attempt)
-    if created and progress.is_complete(attempt, answered=len(answered)):
-        completion.attempt_completed(session, attempt=attempt)
     if (saved.answer, saved.reason, saved.confidence) != (
         feedback.answer,
         feedback.reason,
