@@ -29,10 +29,11 @@ from sqlalchemy.orm import Session
 
 from quiz_app import store
 from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.learning.attempt_row import AttemptRow
 from quiz_app.learning.attempt_score import AttemptScore, score_attempt
-from quiz_app.learning.class_report import StudentRow
+from quiz_app.learning.class_report import StudentRowOf
 from quiz_app.learning.class_totals import ClassTotals, totals_of
-from quiz_app.models import Assignment, Attempt
+from quiz_app.models import Assignment
 
 # Scored attempts kept per database, per process: ten classes of 300 polled at once. One
 # attempt of 40 answers keeps about 12 KB (measured with tracemalloc), so some 35 MB at most.
@@ -127,12 +128,12 @@ def questions_digest(questions: Mapping[str, AnyQuestion]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _key(attempt: Attempt, answered: tuple[int, int | None], digest: str) -> Hashable:
+def _key(attempt: AttemptRow, answered: tuple[int, int | None], digest: str) -> Hashable:
     return (
         attempt.id,
         attempt.token,
         attempt.seed,
-        tuple(attempt.question_ids),
+        attempt.question_ids,
         attempt.check_in_count,
         attempt.check_out_count,
         attempt.submitted_at,
@@ -198,10 +199,10 @@ def roster_keeper(
     kept = kept_rows(session)
 
     def kept_rows_of(
-        rows: list[StudentRow],
+        rows: list[StudentRowOf[AttemptRow]],
         link: Callable[[int], str] | None,
         keep: bool,
-        caller: Callable[[StudentRow], str],
+        caller: Callable[[StudentRowOf[AttemptRow]], str],
     ) -> Markup:
         if not keep or link is None:
             return Markup("".join(ROW_BREAK + str(caller(row)) for row in rows))
