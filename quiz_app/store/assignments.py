@@ -11,7 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, func, literal, select
+from sqlalchemy import (
+    BindParameter,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -120,49 +131,6 @@ def _question_ids(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-def class_rows(session: Session, *, assignment: Assignment) -> ClassRows:
-    """Return the assignment's attempts with their LMS grades and how far each got, in one
-    query: the attempts, their LMS launches and grades, whether a link opens the assignment,
-    and each attempt's answer count and last answer id (counted in the index, not read)."""
-    links = (
-        select(func.count())
-        .select_from(LtiResourceLink)
-        .where(LtiResourceLink.assignment_id == assignment.id)
-        .scalar_subquery()
-    )
-    count = (
-        select(func.count())
-        .select_from(Answer)
-        .where(Answer.attempt_id == Attempt.id)
-        .correlate(Attempt)
-        .scalar_subquery()
-    )
-    last = (
-        select(func.max(Answer.id))
-        .where(Answer.attempt_id == Attempt.id)
-        .correlate(Attempt)
-        .scalar_subquery()
-    )
-    one = select(literal(1).label("one")).subquery()  # one row, even with no attempts
-    rows = session.execute(
-        select(links, *ATTEMPT_COLUMNS, LtiAttempt.attempt_id, LtiGrade, count, last)
-        .select_from(one)
-        .outerjoin(Attempt, Attempt.assignment_id == assignment.id)
-        .outerjoin(LtiAttempt, LtiAttempt.attempt_id == Attempt.id)
-        .outerjoin(LtiGrade, LtiGrade.attempt_id == Attempt.id)
-        .order_by(Attempt.id)
-    ).all()
-    attempts = [_attempt_row(row) for row in rows if row[1] is not None]
-    lms, grade = len(ATTEMPT_COLUMNS) + 1, len(ATTEMPT_COLUMNS) + 2
-    return ClassRows(
-        attempts=attempts,
-        linked=bool(rows and rows[0][0]),
-        lms_attempts={row[lms] for row in rows if row[lms] is not None},
-        grades={row[grade].attempt_id: row[grade] for row in rows if row[grade] is not None},
-        answered={row[1]: (row[-2], row[-1]) for row in rows if row[1] is not None},
-    )
-
-
 # What the dashboard reads of an attempt, in AttemptRow's order (the question ids as text).
 ATTEMPT_COLUMNS = (
     Attempt.id,
@@ -175,6 +143,46 @@ ATTEMPT_COLUMNS = (
     Attempt.student_name,
     Attempt.submitted_at,
 )
+
+
+# The dashboard's queries, built once (building and keying them cost each poll more than
+# running them); each takes the assignment's id as the parameter "assignment_id".
+_ASSIGNMENT_ID: BindParameter[int] = bindparam("assignment_id", type_=Integer)
+_ATTEMPT_ANSWERS = (Answer.attempt_id == Attempt.id,)
+_CLASS_ROWS = (
+    select(
+        select(func.count())
+        .select_from(LtiResourceLink)
+        .where(LtiResourceLink.assignment_id == _ASSIGNMENT_ID)
+        .scalar_subquery(),
+        *ATTEMPT_COLUMNS,
+        LtiAttempt.attempt_id,
+        LtiGrade,
+        select(func.count()).where(*_ATTEMPT_ANSWERS).correlate(Attempt).scalar_subquery(),
+        select(func.max(Answer.id)).where(*_ATTEMPT_ANSWERS).correlate(Attempt).scalar_subquery(),
+    )
+    .select_from(select(literal(1).label("one")).subquery())  # one row, even with no attempts
+    .outerjoin(Attempt, Attempt.assignment_id == _ASSIGNMENT_ID)
+    .outerjoin(LtiAttempt, LtiAttempt.attempt_id == Attempt.id)
+    .outerjoin(LtiGrade, LtiGrade.attempt_id == Attempt.id)
+    .order_by(Attempt.id)
+)
+
+
+def class_rows(session: Session, *, assignment: Assignment) -> ClassRows:
+    """Return the assignment's attempts with their LMS grades and how far each got, in one
+    query: the attempts, their LMS launches and grades, whether a link opens the assignment,
+    and each attempt's answer count and last answer id (counted in the index, not read)."""
+    rows = session.execute(_CLASS_ROWS, {"assignment_id": assignment.id}).all()
+    attempts = [_attempt_row(row) for row in rows if row[1] is not None]
+    lms, grade = len(ATTEMPT_COLUMNS) + 1, len(ATTEMPT_COLUMNS) + 2
+    return ClassRows(
+        attempts=attempts,
+        linked=bool(rows and rows[0][0]),
+        lms_attempts={row[lms] for row in rows if row[lms] is not None},
+        grades={row[grade].attempt_id: row[grade] for row in rows if row[grade] is not None},
+        answered={row[1]: (row[-2], row[-1]) for row in rows if row[1] is not None},
+    )
 
 
 def _attempt_row(row: Any) -> AttemptRow:
@@ -197,18 +205,11 @@ def answers_of(
     by_attempt: dict[int, list[Any]] = {a.id: [] for a in attempts}
     if not attempts:
         return by_attempt
-    query = (
-        select(*ANSWER_COLUMNS, *REVOTE_COLUMNS)
-        .outerjoin(Revote, Revote.answer_id == Answer.id)  # class mode's second vote, if any
-        .order_by(Answer.attempt_id, Answer.id)
-    )
     if len(by_attempt) <= ANSWERS_BY_ID:
-        query = query.where(Answer.attempt_id.in_(list(by_attempt)))
+        rows = session.execute(_ANSWERS_BY_ID, {"attempt_ids": list(by_attempt)})
     else:
-        query = query.join(Attempt, Attempt.id == Answer.attempt_id).where(
-            Attempt.assignment_id == assignment.id
-        )
-    for row in session.execute(query):
+        rows = session.execute(_ANSWERS_OF_CLASS, {"assignment_id": assignment.id})
+    for row in rows:
         if (found := by_attempt.get(row.attempt_id)) is not None:
             found.append(row)
     return by_attempt
@@ -240,6 +241,15 @@ REVOTE_COLUMNS = (
     Revote.reason.label("revote_reason"),
     Revote.reason_correct.label("revote_reason_correct"),
     Revote.confidence.label("revote_confidence"),
+)
+_ANSWERS = (
+    select(*ANSWER_COLUMNS, *REVOTE_COLUMNS)
+    .outerjoin(Revote, Revote.answer_id == Answer.id)  # class mode's second vote, if any
+    .order_by(Answer.attempt_id, Answer.id)
+)
+_ANSWERS_BY_ID = _ANSWERS.where(Answer.attempt_id.in_(bindparam("attempt_ids", expanding=True)))
+_ANSWERS_OF_CLASS = _ANSWERS.join(Attempt, Attempt.id == Answer.attempt_id).where(
+    Attempt.assignment_id == _ASSIGNMENT_ID
 )
 
 
@@ -332,30 +342,32 @@ def submit_attempt(session: Session, *, attempt: Attempt) -> bool:
     return True
 
 
+def _results_version_query() -> Select[Any]:
+    attempts = select(Attempt.id).where(Attempt.assignment_id == _ASSIGNMENT_ID)
+    of_class = Attempt.assignment_id == _ASSIGNMENT_ID
+    return select(
+        select(func.count()).where(of_class).scalar_subquery(),
+        select(func.coalesce(func.max(Attempt.id), 0)).where(of_class).scalar_subquery(),
+        select(func.count(Attempt.submitted_at)).where(of_class).scalar_subquery(),
+        select(func.count()).where(Answer.attempt_id.in_(attempts)).scalar_subquery(),
+        select(func.coalesce(func.max(Answer.id), 0))
+        .where(Answer.attempt_id.in_(attempts))
+        .scalar_subquery(),
+        select(func.count(LtiGrade.sent_at))
+        .where(LtiGrade.attempt_id.in_(attempts))
+        .scalar_subquery(),
+        select(func.coalesce(func.sum(LtiGrade.tries), 0))
+        .where(LtiGrade.attempt_id.in_(attempts))
+        .scalar_subquery(),
+    )
+
+
+_RESULTS_VERSION = _results_version_query()
+
+
 def results_version(session: Session, *, assignment: Assignment) -> str:
     """Return a short text that changes whenever anything the dashboard counts changes: an
     attempt started, submitted or deleted, an answer saved or deleted, an LMS grade moved on.
     One query; the dashboard's poll compares it to skip an unchanged class."""
-    attempts = select(Attempt.id).where(Attempt.assignment_id == assignment.id)
-    row = session.execute(
-        select(
-            select(func.count()).where(Attempt.assignment_id == assignment.id).scalar_subquery(),
-            select(func.coalesce(func.max(Attempt.id), 0))
-            .where(Attempt.assignment_id == assignment.id)
-            .scalar_subquery(),
-            select(func.count(Attempt.submitted_at))
-            .where(Attempt.assignment_id == assignment.id)
-            .scalar_subquery(),
-            select(func.count()).where(Answer.attempt_id.in_(attempts)).scalar_subquery(),
-            select(func.coalesce(func.max(Answer.id), 0))
-            .where(Answer.attempt_id.in_(attempts))
-            .scalar_subquery(),
-            select(func.count(LtiGrade.sent_at))
-            .where(LtiGrade.attempt_id.in_(attempts))
-            .scalar_subquery(),
-            select(func.coalesce(func.sum(LtiGrade.tries), 0))
-            .where(LtiGrade.attempt_id.in_(attempts))
-            .scalar_subquery(),
-        )
-    ).one()
+    row = session.execute(_RESULTS_VERSION, {"assignment_id": assignment.id}).one()
     return "-".join(str(value) for value in row)
