@@ -9,7 +9,8 @@ import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
@@ -108,6 +109,17 @@ def attempts_with_answers(session: Session, *, assignment: Assignment) -> list[A
     return attempts
 
 
+class GradeRow(NamedTuple):
+    """An attempt's LMS grade as the dashboard shows it (its columns, not an ORM object)."""
+
+    attempt_id: int
+    status: str
+    tries: int
+    next_attempt_at: datetime
+    last_error: str
+    sent_at: datetime | None
+
+
 @dataclass
 class ClassRows:
     """Everything an assignment's dashboard reads before its answers, from one query."""
@@ -115,7 +127,7 @@ class ClassRows:
     attempts: list[AttemptRow]  # oldest first; their answers not read (answers_of reads them)
     linked: bool  # whether an LMS link opens the assignment
     lms_attempts: set[int]  # the ids of the attempts made through an LMS launch
-    grades: dict[int, LtiGrade]  # their LMS grades, by attempt id
+    grades: dict[int, GradeRow]  # their LMS grades, by attempt id
     # By attempt id: how many answers it has and the id of its last one (None: no answer yet).
     # Answers are only ever added to an attempt, so these change whenever its answers do.
     answered: dict[int, tuple[int, int | None]]
@@ -145,6 +157,15 @@ ATTEMPT_COLUMNS = (
 )
 
 
+# What the dashboard shows of an LMS grade, in GradeRow's order.
+GRADE_COLUMNS = (
+    LtiGrade.attempt_id,
+    LtiGrade.status,
+    LtiGrade.tries,
+    LtiGrade.next_attempt_at,
+    LtiGrade.last_error,
+    LtiGrade.sent_at,
+)
 # The dashboard's queries, built once (building and keying them cost each poll more than
 # running them); each takes the assignment's id as the parameter "assignment_id".
 _ASSIGNMENT_ID: BindParameter[int] = bindparam("assignment_id", type_=Integer)
@@ -157,7 +178,7 @@ _CLASS_ROWS = (
         .scalar_subquery(),
         *ATTEMPT_COLUMNS,
         LtiAttempt.attempt_id,
-        LtiGrade,
+        *GRADE_COLUMNS,
         select(func.count()).where(*_ATTEMPT_ANSWERS).correlate(Attempt).scalar_subquery(),
         select(func.max(Answer.id)).where(*_ATTEMPT_ANSWERS).correlate(Attempt).scalar_subquery(),
     )
@@ -175,12 +196,13 @@ def class_rows(session: Session, *, assignment: Assignment) -> ClassRows:
     and each attempt's answer count and last answer id (counted in the index, not read)."""
     rows = session.execute(_CLASS_ROWS, {"assignment_id": assignment.id}).all()
     attempts = [_attempt_row(row) for row in rows if row[1] is not None]
-    lms, grade = len(ATTEMPT_COLUMNS) + 1, len(ATTEMPT_COLUMNS) + 2
+    lms = len(ATTEMPT_COLUMNS) + 1
+    grade = slice(lms + 1, lms + 1 + len(GRADE_COLUMNS))
     return ClassRows(
         attempts=attempts,
         linked=bool(rows and rows[0][0]),
         lms_attempts={row[lms] for row in rows if row[lms] is not None},
-        grades={row[grade].attempt_id: row[grade] for row in rows if row[grade] is not None},
+        grades={row[lms + 1]: GradeRow(*row[grade]) for row in rows if row[lms + 1] is not None},
         answered={row[1]: (row[-2], row[-1]) for row in rows if row[1] is not None},
     )
 
