@@ -65,6 +65,16 @@ class LruCache:
                 self._entries.move_to_end(key)
             return found
 
+    def get_many(self, keys: list[Hashable]) -> list[object | None]:
+        """Return get(key) of each key, in order (one lock for a whole class)."""
+        entries = self._entries
+        with self._lock:
+            found = [entries.get(key) for key in keys]
+            for key, value in zip(keys, found, strict=True):
+                if value is not None:
+                    entries.move_to_end(key)
+            return found
+
     def put(self, key: Hashable, value: object) -> None:
         with self._lock:
             self._entries[key] = value
@@ -153,7 +163,7 @@ def scores(
     kept = kept_scores(session)
     digest = questions_digest(questions)
     keys = [_key(a, rows.answered.get(a.id, (0, None)), digest) for a in rows.attempts]
-    found = [kept.get(key) for key in keys]
+    found = kept.get_many(keys)
     missing = [a for a, score in zip(rows.attempts, found, strict=True) if score is None]
     answers = store.assignments.answers_of(session, assignment=assignment, attempts=missing)
     result = []
@@ -206,22 +216,23 @@ def roster_keeper(
     ) -> Markup:
         if not keep or link is None:
             return Markup("".join(ROW_BREAK + str(caller(row)) for row in rows))
-        parts: list[str] = []
-        for row in rows:
-            attempt = row.attempt
-            key = (
+        keys: list[Hashable] = [
+            (
                 assignment.id,
-                attempt.id,
-                attempt.created_at,
-                attempt.check_in_count,
+                row.attempt.id,
+                row.attempt.created_at,
+                row.attempt.check_in_count,
                 row.name,
                 row.number,
                 row.questions,
-                link(attempt.id),
+                link(row.attempt.id),
                 timezone,
                 has_forms,
             )
-            found = kept.get(key)
+            for row in rows
+        ]
+        parts: list[str] = []
+        for row, key, found in zip(rows, keys, kept.get_many(keys), strict=True):
             if isinstance(found, tuple) and found[0] is row.score and row.score is not None:
                 html = found[1]
             else:
