@@ -44,6 +44,12 @@ class Base(DeclarativeBase):
     pass
 
 
+def phase_counts(total: int, check_in: int, check_out: int) -> tuple[int, int, int]:
+    """Return how many of an attempt's `total` questions are check-in, practice and check-out
+    (an ORM Attempt's phase_counts, and the plain row's of learning/attempt_row.py)."""
+    return check_in, total - check_in - check_out, check_out
+
+
 class Attempt(Base):
     """One student's run through a question set, reached by its unguessable token."""
 
@@ -83,12 +89,7 @@ class Attempt(Base):
     @property
     def phase_counts(self) -> tuple[int, int, int]:
         """Return how many questions are check-in, practice and check-out."""
-        total = len(self.question_ids)
-        return (
-            self.check_in_count,
-            total - self.check_in_count - self.check_out_count,
-            self.check_out_count,
-        )
+        return phase_counts(len(self.question_ids), self.check_in_count, self.check_out_count)
 
 
 class Answer(Base):

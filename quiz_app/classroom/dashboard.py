@@ -3,6 +3,7 @@ pages (cookie login) and the LMS pages (a launch's token): the class's results, 
 the store and scored by learning.class_report. Each route adds its own links."""
 
 import functools
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
@@ -14,6 +15,7 @@ from quiz_app.bank.catalog import AnyQuestion, Bank
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.classroom import assignments, results_cache
 from quiz_app.learning import class_report, item_stats, presentation, student_report
+from quiz_app.learning.attempt_row import AttemptFacts
 from quiz_app.lti import grades
 from quiz_app.models import Assignment, Attempt, Teacher, utcnow
 
@@ -59,7 +61,7 @@ def _report(
 
 
 def _questions(
-    session: Session, bank: Bank, assignment: Assignment, attempts: list[Attempt]
+    session: Session, bank: Bank, assignment: Assignment, attempts: Sequence[AttemptFacts]
 ) -> dict[str, AnyQuestion]:
     """Return every question the assignment names or its attempts were asked, by id."""
     every = (assignment.every_question, *(attempt.question_ids for attempt in attempts))
@@ -78,7 +80,7 @@ def dashboard_context(
     scores = results_cache.scores(session, assignment, rows, found)
     # The class's totals, kept too and moved on by the scores that changed.
     totals = results_cache.class_totals(session, assignment, scores)
-    report = class_report.class_report(
+    report = class_report.scored_report(
         rows.attempts, found, assignment.every_question, scores, totals
     )
     return {

@@ -29,10 +29,11 @@ from sqlalchemy.orm import Session
 
 from quiz_app import store
 from quiz_app.bank.catalog import AnyQuestion
+from quiz_app.learning.attempt_row import AttemptRow
 from quiz_app.learning.attempt_score import AttemptScore, score_attempt
-from quiz_app.learning.class_report import StudentRow
+from quiz_app.learning.class_report import StudentRowOf
 from quiz_app.learning.class_totals import ClassTotals, totals_of
-from quiz_app.models import Assignment, Attempt
+from quiz_app.models import Assignment
 
 # Scored attempts kept per database, per process: ten classes of 300 polled at once. One
 # attempt of 40 answers keeps about 12 KB (measured with tracemalloc), so some 35 MB at most.
@@ -62,6 +63,16 @@ class LruCache:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
+            return found
+
+    def get_many(self, keys: list[Hashable]) -> list[object | None]:
+        """Return get(key) of each key, in order (one lock for a whole class)."""
+        entries = self._entries
+        with self._lock:
+            found = [entries.get(key) for key in keys]
+            for key, value in zip(keys, found, strict=True):
+                if value is not None:
+                    entries.move_to_end(key)
             return found
 
     def put(self, key: Hashable, value: object) -> None:
@@ -127,12 +138,12 @@ def questions_digest(questions: Mapping[str, AnyQuestion]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _key(attempt: Attempt, answered: tuple[int, int | None], digest: str) -> Hashable:
+def _key(attempt: AttemptRow, answered: tuple[int, int | None], digest: str) -> Hashable:
     return (
         attempt.id,
         attempt.token,
         attempt.seed,
-        tuple(attempt.question_ids),
+        attempt.question_ids,
         attempt.check_in_count,
         attempt.check_out_count,
         attempt.submitted_at,
@@ -152,7 +163,7 @@ def scores(
     kept = kept_scores(session)
     digest = questions_digest(questions)
     keys = [_key(a, rows.answered.get(a.id, (0, None)), digest) for a in rows.attempts]
-    found = [kept.get(key) for key in keys]
+    found = kept.get_many(keys)
     missing = [a for a, score in zip(rows.attempts, found, strict=True) if score is None]
     answers = store.assignments.answers_of(session, assignment=assignment, attempts=missing)
     result = []
@@ -198,29 +209,30 @@ def roster_keeper(
     kept = kept_rows(session)
 
     def kept_rows_of(
-        rows: list[StudentRow],
+        rows: list[StudentRowOf[AttemptRow]],
         link: Callable[[int], str] | None,
         keep: bool,
-        caller: Callable[[StudentRow], str],
+        caller: Callable[[StudentRowOf[AttemptRow]], str],
     ) -> Markup:
         if not keep or link is None:
             return Markup("".join(ROW_BREAK + str(caller(row)) for row in rows))
-        parts: list[str] = []
-        for row in rows:
-            attempt = row.attempt
-            key = (
+        keys: list[Hashable] = [
+            (
                 assignment.id,
-                attempt.id,
-                attempt.created_at,
-                attempt.check_in_count,
+                row.attempt.id,
+                row.attempt.created_at,
+                row.attempt.check_in_count,
                 row.name,
                 row.number,
                 row.questions,
-                link(attempt.id),
+                link(row.attempt.id),
                 timezone,
                 has_forms,
             )
-            found = kept.get(key)
+            for row in rows
+        ]
+        parts: list[str] = []
+        for row, key, found in zip(rows, keys, kept.get_many(keys), strict=True):
             if isinstance(found, tuple) and found[0] is row.score and row.score is not None:
                 html = found[1]
             else:

@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.learning import progress
+from quiz_app.learning.attempt_row import AttemptFacts
 from quiz_app.learning.change import Change
 from quiz_app.learning.scoring import (
     CONFIDENCE_LEVELS,
@@ -26,7 +27,6 @@ from quiz_app.learning.student_report import (
     options_of,
     profile_of_pairs,
 )
-from quiz_app.models import Attempt
 
 # The two check forms: A is the set's `check_in` list, B its `check_out` list. An even seed
 # takes A first, an odd seed B first (docs/scoring.md, 11).
@@ -81,20 +81,20 @@ class AttemptScore:
     forms: tuple[FormRow, ...]  # each check form they answered in full
 
 
-def has_forms(attempt: Attempt) -> bool:
+def has_forms(attempt: AttemptFacts) -> bool:
     """Return whether the attempt has both check forms (attempts built in memory, not yet
     saved, may hold None for the form counts)."""
     return bool(attempt.check_in_count and attempt.check_out_count)
 
 
-def form_of(attempt: Attempt, question_id: str) -> str | None:
+def form_of(attempt: AttemptFacts, question_id: str) -> str | None:
     """Return the check form ("A" or "B") a question was in for this attempt, or None."""
     if not has_forms(attempt):
         return None
     return _forms_by_index(attempt)[attempt.question_ids.index(question_id)]
 
 
-def _forms_by_index(attempt: Attempt) -> list[str | None]:
+def _forms_by_index(attempt: AttemptFacts) -> list[str | None]:
     """Return the check form of each of the attempt's questions, in order (None: practice)."""
     check_in, practice, check_out = attempt.phase_counts
     first, second = FORMS if attempt.seed % 2 == 0 else FORMS[::-1]
@@ -105,7 +105,7 @@ def _forms_by_index(attempt: Attempt) -> list[str | None]:
 
 
 def score_attempt(
-    attempt: Attempt, answers: Sequence[StoredAnswer], questions: Mapping[str, AnyQuestion]
+    attempt: AttemptFacts, answers: Sequence[StoredAnswer], questions: Mapping[str, AnyQuestion]
 ) -> AttemptScore:
     """Score one attempt's answers (rows with an Answer's attributes, oldest first)."""
     pairs = {
@@ -157,7 +157,7 @@ def _tally(
     )
 
 
-def _form_rows(attempt: Attempt, answers: Sequence[SavedAnswer]) -> tuple[FormRow, ...]:
+def _form_rows(attempt: AttemptFacts, answers: Sequence[SavedAnswer]) -> tuple[FormRow, ...]:
     """Return the KR-20 grid rows of the forms this attempt answered every item of."""
     right = {a.question_id: a.correct for a in answers}
     by_form: dict[str, list[str]] = {}

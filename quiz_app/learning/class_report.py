@@ -8,13 +8,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
+from typing import Generic, TypeAlias, TypeVar
 
 from quiz_app.bank import lookup
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.bank.vocabulary import VERDICTS
 from quiz_app.learning import item_stats
-from quiz_app.learning.attempt_score import AttemptScore, FormRow, form_of, score_attempt
+from quiz_app.learning.attempt_row import AttemptRow
+from quiz_app.learning.attempt_score import (
+    AttemptScore,
+    FormRow,
+    form_of,
+    score_attempt,
+)
 from quiz_app.learning.change import Change
 from quiz_app.learning.class_totals import ClassTotals, totals_of
 from quiz_app.learning.item_stats import ConceptMiss, MeanChange
@@ -28,14 +35,27 @@ from quiz_app.learning.scoring import (
 from quiz_app.learning.student_report import options_of
 from quiz_app.models import Attempt
 
-__all__ = ["ClassReport", "QuestionRow", "StudentRow", "class_report", "form_of"]
+__all__ = [
+    "ClassReport",
+    "ClassReportOf",
+    "QuestionRow",
+    "StudentRow",
+    "StudentRowOf",
+    "class_report",
+    "form_of",
+    "scored_report",
+]
+
+# The attempts a report is made of: ORM Attempts (the exports, a student's page), or the plain
+# rows the dashboard reads (store.assignments.AttemptRow); each row holds its own.
+A = TypeVar("A", Attempt, AttemptRow)
 
 
 @dataclass
-class StudentRow:
+class StudentRowOf(Generic[A]):
     """One attempt of one student."""
 
-    attempt: Attempt
+    attempt: A
     name: str
     number: int  # 1 for the student's first attempt, 2 for the second…
     questions: int
@@ -141,9 +161,12 @@ class QuestionRow:
         return answer, best
 
 
+StudentRow: TypeAlias = StudentRowOf[Attempt]
+
+
 @dataclass
-class ClassReport:
-    students: list[StudentRow]
+class ClassReportOf(Generic[A]):
+    students: list[StudentRowOf[A]]
     questions: list[QuestionRow]
     # confusion[truth][answered] = how many answers to questions whose verdict is `truth`
     # were `answered`; the diagonal is the right answers.
@@ -167,6 +190,9 @@ class ClassReport:
     def has_forms(self) -> bool:
         """Whether any attempt has check forms (then the roster shows each change)."""
         return any(s.attempt.check_in_count for s in self.students)
+
+
+ClassReport: TypeAlias = ClassReportOf[Attempt]
 
 
 def _count(
@@ -228,7 +254,7 @@ def _concepts(
     return missed, item_stats.teach_next(missed, bundled)
 
 
-def _students(attempts: Sequence[Attempt], scores: Sequence[AttemptScore]) -> list[StudentRow]:
+def _students(attempts: Sequence[A], scores: Sequence[AttemptScore]) -> list[StudentRowOf[A]]:
     """Return the roster: each attempt with its student's name and attempt number."""
     students = []
     seen: Counter[str] = Counter()
@@ -236,7 +262,7 @@ def _students(attempts: Sequence[Attempt], scores: Sequence[AttemptScore]) -> li
         name = attempt.student_name or "(no name)"
         seen[name.casefold()] += 1
         students.append(
-            StudentRow(
+            StudentRowOf(
                 attempt=attempt,
                 name=name,
                 number=seen[name.casefold()],
@@ -263,16 +289,28 @@ def class_report(
 ) -> ClassReport:
     """Score every attempt of an assignment; `order` lists the question ids as the teacher
     sees them (questions nobody got are left out). `scores` holds each attempt's
-    attempt_score.score_attempt, in the same order, when the caller kept them (the dashboard
-    does); without them every attempt is scored from its loaded answers. `totals` holds
-    class_totals.totals_of(scores), when the caller kept and moved it on (the dashboard does);
-    without it the scores are added up from scratch."""
+    attempt_score.score_attempt, in the same order, when the caller kept them; without them
+    every attempt is scored from its loaded answers. `totals` holds
+    class_totals.totals_of(scores), when the caller kept and moved it on; without it the
+    scores are added up from scratch."""
     if scores is None:
         scores = [score_attempt(a, list(a.answers), questions) for a in attempts]
+    return scored_report(attempts, questions, order, scores, totals)
+
+
+def scored_report(
+    attempts: Sequence[A],
+    questions: Mapping[str, AnyQuestion],
+    order: Sequence[str],
+    scores: Sequence[AttemptScore],
+    totals: ClassTotals | None = None,
+) -> ClassReportOf[A]:
+    """Return class_report's report from each attempt's score (the dashboard keeps them, and
+    reads its attempts as plain rows, without their answers)."""
     if totals is None:
         totals = totals_of(scores)
     rows: dict[str, QuestionRow] = {}
-    asked = set().union(*(attempt.question_ids for attempt in attempts))
+    asked: set[str] = set().union(*(attempt.question_ids for attempt in attempts))
     for qid in [*order, *sorted(asked - set(order))]:
         if qid in asked:
             rows[qid] = QuestionRow(qid, questions.get(qid))
@@ -284,7 +322,7 @@ def class_report(
         for s in students
         if s.number == 1 and s.change is not None and s.change.accuracy is not None
     ]
-    return ClassReport(
+    return ClassReportOf(
         students=students,
         questions=list(rows.values()),
         confusion=totals.confusion_table,

@@ -66,32 +66,38 @@ def point_biserial(item: Sequence[bool], rest: Sequence[float]) -> float | None:
 def point_biserial_of_counts(pairs: Mapping[tuple[bool, float], int]) -> float | None:
     """Return point_biserial of the (right, rest score) pairs, each given with how often it
     occurs: the same value (the means and the deviation are computed exactly, then rounded
-    once, as statistics.fmean and statistics.pstdev do), in time by distinct pairs."""
-    counted = [(ok, rest, count) for (ok, rest), count in pairs.items() if count]
-    if not counted:
+    once, as statistics.fmean and statistics.pstdev do), in time by distinct rest scores."""
+    right = wrong = 0
+    by_rest: dict[float, list[int]] = {}  # rest score: [how many, how many of them right]
+    for (ok, rest), count in pairs.items():
+        if count:
+            if (found := by_rest.get(rest)) is None:
+                found = by_rest[rest] = [0, 0]
+            found[0] += count
+            if ok:
+                found[1] += count
+                right += count
+            else:
+                wrong += count
+    if not right or not wrong:
         return None
     # Every float is an integer over a power of two: over the largest such d, every sum below
     # is an exact integer.
-    ratios = {rest: float(rest).as_integer_ratio() for _ok, rest, _count in counted}
-    d = max(bottom for _top, bottom in ratios.values())
-    n = [0, 0]  # wrong, right
-    total = [0, 0]
-    squares = 0
-    for ok, rest, count in counted:
-        top, bottom = ratios[rest]
+    ratios = [(float(rest).as_integer_ratio(), counts) for rest, counts in by_rest.items()]
+    d = max(bottom for (_top, bottom), _counts in ratios)
+    total = total_right = squares = 0
+    for (top, bottom), (count, count_right) in ratios:
         scaled = top * (d // bottom)
-        n[ok] += count
-        total[ok] += count * scaled
+        total += count * scaled
+        total_right += count_right * scaled
         squares += count * scaled * scaled
-    if not n[True] or not n[False]:
-        return None
-    everyone, overall = n[True] + n[False], total[True] + total[False]
-    variance = Fraction(everyone * squares - overall * overall, everyone * everyone * d * d)
-    s = _sqrt_of_fraction(variance.numerator, variance.denominator)
+    everyone = right + wrong
+    # The variance, n·Σx² − (Σx)² over n²d², exactly (its root needs no reduced fraction).
+    s = _sqrt_of_fraction(everyone * squares - total * total, everyone * everyone * d * d)
     if s == 0:
         return None
-    p = n[True] / everyone
-    gap = total[True] / d / n[True] - total[False] / d / n[False]
+    p = right / everyone
+    gap = total_right / d / right - (total - total_right) / d / wrong
     return gap / s * math.sqrt(p * (1 - p))
 
 

@@ -6,11 +6,16 @@ Python's round() rounds a half to the even number (12.5 to 12, 13.5 to 14), and 
 the same 1 of 8 both read 13 %.
 """
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 PLACES = 9  # decimal places kept before rounding: drops float noise, keeps every real share
+# Shares kept with their percentage, per process (a Decimal each is slow, and the dashboard
+# shows the same few hundred shares at every poll):
+PERCENTAGES_KEPT = 65536
 
 
+@functools.lru_cache(maxsize=PERCENTAGES_KEPT)
 def whole_percent(fraction: float) -> int:
     """Return a share (0.125) as a whole percentage (13), a half rounded away from zero."""
     scaled = Decimal(f"{fraction * 100:.{PLACES}f}")

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from quiz_app.models import Attempt
+from quiz_app.learning.attempt_row import AttemptFacts
 
 
 class Timed(Protocol):
@@ -13,12 +13,12 @@ class Timed(Protocol):
     def created_at(self) -> datetime: ...
 
 
-def is_complete(attempt: Attempt, *, answered: int) -> bool:
+def is_complete(attempt: AttemptFacts, *, answered: int) -> bool:
     """Return whether the attempt is complete: handed in, or every question answered."""
     return attempt.submitted_at is not None or answered >= len(attempt.question_ids)
 
 
-def completed_at(attempt: Attempt, answers: Sequence[Timed]) -> datetime | None:
+def completed_at(attempt: AttemptFacts, answers: Sequence[Timed]) -> datetime | None:
     """Return when the attempt was completed (handed in, or its last answer saved), or None
     while it is not complete."""
     if attempt.submitted_at is not None:

@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 
 from quiz_app.bank.catalog import AnyQuestion, QuestionSet
 from quiz_app.bank.items import ClassifyQuestion
+from quiz_app.learning.attempt_row import AttemptFacts
 from quiz_app.learning.change import Change
 from quiz_app.learning.grading import Feedback, Summary
 from quiz_app.learning.scoring import CLASSIFY_OPTIONS, Judgement, Outcome, Profile, profile
@@ -89,7 +90,7 @@ class Phase:
         return PHASE_LABELS[self.name]
 
 
-def phase_of(attempt: Attempt, question_id: str) -> Phase | None:
+def phase_of(attempt: AttemptFacts, question_id: str) -> Phase | None:
     """Return the phase of a question in an attempt with check forms (None without them)."""
     check_in, practice, check_out = attempt.phase_counts
     if not (check_in or check_out):
@@ -125,7 +126,7 @@ def checks_of(attempt: Attempt, feedback: Mapping[str, Feedback]) -> Checks | No
 
 
 def checks_of_pairs(
-    attempt: Attempt, pairs: Mapping[str, tuple[AnyQuestion, SavedAnswer | Feedback]]
+    attempt: AttemptFacts, pairs: Mapping[str, tuple[AnyQuestion, SavedAnswer | Feedback]]
 ) -> Checks | None:
     """Return checks_of's profiles from (question, saved answer) pairs by question id."""
     check_in, _practice, check_out = attempt.phase_counts

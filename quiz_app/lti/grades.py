@@ -111,9 +111,9 @@ class GradeBoard:
     """An assignment's LMS grades, for the dashboard's grade column."""
 
     lms_attempts: set[int]  # the attempts made through an LMS launch (others joined by code)
-    grades: dict[int, LtiGrade]  # by attempt id
+    grades: dict[int, store.assignments.GradeRow]  # by attempt id
 
-    def get(self, attempt_id: int) -> LtiGrade | None:
+    def get(self, attempt_id: int) -> store.assignments.GradeRow | None:
         return self.grades.get(attempt_id)
 
 

@@ -5,14 +5,30 @@ Functions that take a `teacher` only ever return that teacher's rows: isolation 
 teachers is enforced here, in the WHERE clauses, not in the routes.
 """
 
+import functools
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, literal, select
+from sqlalchemy import (
+    BindParameter,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from quiz_app.learning.attempt_row import AttemptRow
 from quiz_app.lti.tables import LtiAttempt, LtiGrade, LtiResourceLink
 from quiz_app.models import Answer, Assignment, Attempt, Revote, Teacher, utcnow
 from quiz_app.store.attempts import new_token
@@ -93,58 +109,108 @@ def attempts_with_answers(session: Session, *, assignment: Assignment) -> list[A
     return attempts
 
 
+class GradeRow(NamedTuple):
+    """An attempt's LMS grade as the dashboard shows it (its columns, not an ORM object)."""
+
+    attempt_id: int
+    status: str
+    tries: int
+    next_attempt_at: datetime
+    last_error: str
+    sent_at: datetime | None
+
+
 @dataclass
 class ClassRows:
     """Everything an assignment's dashboard reads before its answers, from one query."""
 
-    attempts: list[Attempt]  # oldest first; their answers not loaded (answers_of reads them)
+    attempts: list[AttemptRow]  # oldest first; their answers not read (answers_of reads them)
     linked: bool  # whether an LMS link opens the assignment
     lms_attempts: set[int]  # the ids of the attempts made through an LMS launch
-    grades: dict[int, LtiGrade]  # their LMS grades, by attempt id
+    grades: dict[int, GradeRow]  # their LMS grades, by attempt id
     # By attempt id: how many answers it has and the id of its last one (None: no answer yet).
     # Answers are only ever added to an attempt, so these change whenever its answers do.
     answered: dict[int, tuple[int, int | None]]
+
+
+# The question ids of an attempt are read as their JSON text and decoded once per process:
+# they never change, and a class's 300 lists decoded at every poll cost 3 ms. Lists kept:
+KEPT_QUESTION_LISTS = 4096
+
+
+@functools.lru_cache(maxsize=KEPT_QUESTION_LISTS)
+def _question_ids(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+# What the dashboard reads of an attempt, in AttemptRow's order (the question ids as text).
+ATTEMPT_COLUMNS = (
+    Attempt.id,
+    Attempt.token,
+    Attempt.seed,
+    cast(Attempt.question_ids, Text),
+    Attempt.check_in_count,
+    Attempt.check_out_count,
+    Attempt.created_at,
+    Attempt.student_name,
+    Attempt.submitted_at,
+)
+
+
+# What the dashboard shows of an LMS grade, in GradeRow's order.
+GRADE_COLUMNS = (
+    LtiGrade.attempt_id,
+    LtiGrade.status,
+    LtiGrade.tries,
+    LtiGrade.next_attempt_at,
+    LtiGrade.last_error,
+    LtiGrade.sent_at,
+)
+# The dashboard's queries, built once (building and keying them cost each poll more than
+# running them); each takes the assignment's id as the parameter "assignment_id".
+_ASSIGNMENT_ID: BindParameter[int] = bindparam("assignment_id", type_=Integer)
+_ATTEMPT_ANSWERS = (Answer.attempt_id == Attempt.id,)
+_CLASS_ROWS = (
+    select(
+        select(func.count())
+        .select_from(LtiResourceLink)
+        .where(LtiResourceLink.assignment_id == _ASSIGNMENT_ID)
+        .scalar_subquery(),
+        *ATTEMPT_COLUMNS,
+        LtiAttempt.attempt_id,
+        *GRADE_COLUMNS,
+        select(func.count()).where(*_ATTEMPT_ANSWERS).correlate(Attempt).scalar_subquery(),
+        select(func.max(Answer.id)).where(*_ATTEMPT_ANSWERS).correlate(Attempt).scalar_subquery(),
+    )
+    .select_from(select(literal(1).label("one")).subquery())  # one row, even with no attempts
+    .outerjoin(Attempt, Attempt.assignment_id == _ASSIGNMENT_ID)
+    .outerjoin(LtiAttempt, LtiAttempt.attempt_id == Attempt.id)
+    .outerjoin(LtiGrade, LtiGrade.attempt_id == Attempt.id)
+    .order_by(Attempt.id)
+)
 
 
 def class_rows(session: Session, *, assignment: Assignment) -> ClassRows:
     """Return the assignment's attempts with their LMS grades and how far each got, in one
     query: the attempts, their LMS launches and grades, whether a link opens the assignment,
     and each attempt's answer count and last answer id (counted in the index, not read)."""
-    links = (
-        select(func.count())
-        .select_from(LtiResourceLink)
-        .where(LtiResourceLink.assignment_id == assignment.id)
-        .scalar_subquery()
-    )
-    count = (
-        select(func.count())
-        .select_from(Answer)
-        .where(Answer.attempt_id == Attempt.id)
-        .correlate(Attempt)
-        .scalar_subquery()
-    )
-    last = (
-        select(func.max(Answer.id))
-        .where(Answer.attempt_id == Attempt.id)
-        .correlate(Attempt)
-        .scalar_subquery()
-    )
-    one = select(literal(1).label("one")).subquery()  # one row, even with no attempts
-    rows = session.execute(
-        select(links, Attempt, LtiAttempt.attempt_id, LtiGrade, count, last)
-        .select_from(one)
-        .outerjoin(Attempt, Attempt.assignment_id == assignment.id)
-        .outerjoin(LtiAttempt, LtiAttempt.attempt_id == Attempt.id)
-        .outerjoin(LtiGrade, LtiGrade.attempt_id == Attempt.id)
-        .order_by(Attempt.id)
-    ).all()
-    attempts = [row[1] for row in rows if row[1] is not None]
+    rows = session.execute(_CLASS_ROWS, {"assignment_id": assignment.id}).all()
+    attempts = [_attempt_row(row) for row in rows if row[1] is not None]
+    lms = len(ATTEMPT_COLUMNS) + 1
+    grade = slice(lms + 1, lms + 1 + len(GRADE_COLUMNS))
     return ClassRows(
         attempts=attempts,
         linked=bool(rows and rows[0][0]),
-        lms_attempts={row[2] for row in rows if row[2] is not None},
-        grades={row[3].attempt_id: row[3] for row in rows if row[3] is not None},
-        answered={row[1].id: (row[4], row[5]) for row in rows if row[1] is not None},
+        lms_attempts={row[lms] for row in rows if row[lms] is not None},
+        grades={row[lms + 1]: GradeRow(*row[grade]) for row in rows if row[lms + 1] is not None},
+        answered={row[1]: (row[-2], row[-1]) for row in rows if row[1] is not None},
+    )
+
+
+def _attempt_row(row: Any) -> AttemptRow:
+    found, token, seed, ids, check_in, check_out, created, name, submitted = row[1:10]
+    return AttemptRow(
+        found, token, seed, _question_ids(ids), check_in, check_out, created, name, submitted
     )
 
 
@@ -154,25 +220,18 @@ ANSWERS_BY_ID = 100
 
 
 def answers_of(
-    session: Session, *, assignment: Assignment, attempts: list[Attempt]
+    session: Session, *, assignment: Assignment, attempts: Sequence[Attempt | AttemptRow]
 ) -> dict[int, list[Any]]:
     """Return the answers of some of the assignment's attempts as plain column rows, by
     attempt id, oldest first, in one query (no query when `attempts` is empty)."""
     by_attempt: dict[int, list[Any]] = {a.id: [] for a in attempts}
     if not attempts:
         return by_attempt
-    query = (
-        select(*ANSWER_COLUMNS, *REVOTE_COLUMNS)
-        .outerjoin(Revote, Revote.answer_id == Answer.id)  # class mode's second vote, if any
-        .order_by(Answer.attempt_id, Answer.id)
-    )
     if len(by_attempt) <= ANSWERS_BY_ID:
-        query = query.where(Answer.attempt_id.in_(list(by_attempt)))
+        rows = session.execute(_ANSWERS_BY_ID, {"attempt_ids": list(by_attempt)})
     else:
-        query = query.join(Attempt, Attempt.id == Answer.attempt_id).where(
-            Attempt.assignment_id == assignment.id
-        )
-    for row in session.execute(query):
+        rows = session.execute(_ANSWERS_OF_CLASS, {"assignment_id": assignment.id})
+    for row in rows:
         if (found := by_attempt.get(row.attempt_id)) is not None:
             found.append(row)
     return by_attempt
@@ -204,6 +263,15 @@ REVOTE_COLUMNS = (
     Revote.reason.label("revote_reason"),
     Revote.reason_correct.label("revote_reason_correct"),
     Revote.confidence.label("revote_confidence"),
+)
+_ANSWERS = (
+    select(*ANSWER_COLUMNS, *REVOTE_COLUMNS)
+    .outerjoin(Revote, Revote.answer_id == Answer.id)  # class mode's second vote, if any
+    .order_by(Answer.attempt_id, Answer.id)
+)
+_ANSWERS_BY_ID = _ANSWERS.where(Answer.attempt_id.in_(bindparam("attempt_ids", expanding=True)))
+_ANSWERS_OF_CLASS = _ANSWERS.join(Attempt, Attempt.id == Answer.attempt_id).where(
+    Attempt.assignment_id == _ASSIGNMENT_ID
 )
 
 
@@ -296,30 +364,32 @@ def submit_attempt(session: Session, *, attempt: Attempt) -> bool:
     return True
 
 
+def _results_version_query() -> Select[Any]:
+    attempts = select(Attempt.id).where(Attempt.assignment_id == _ASSIGNMENT_ID)
+    of_class = Attempt.assignment_id == _ASSIGNMENT_ID
+    return select(
+        select(func.count()).where(of_class).scalar_subquery(),
+        select(func.coalesce(func.max(Attempt.id), 0)).where(of_class).scalar_subquery(),
+        select(func.count(Attempt.submitted_at)).where(of_class).scalar_subquery(),
+        select(func.count()).where(Answer.attempt_id.in_(attempts)).scalar_subquery(),
+        select(func.coalesce(func.max(Answer.id), 0))
+        .where(Answer.attempt_id.in_(attempts))
+        .scalar_subquery(),
+        select(func.count(LtiGrade.sent_at))
+        .where(LtiGrade.attempt_id.in_(attempts))
+        .scalar_subquery(),
+        select(func.coalesce(func.sum(LtiGrade.tries), 0))
+        .where(LtiGrade.attempt_id.in_(attempts))
+        .scalar_subquery(),
+    )
+
+
+_RESULTS_VERSION = _results_version_query()
+
+
 def results_version(session: Session, *, assignment: Assignment) -> str:
     """Return a short text that changes whenever anything the dashboard counts changes: an
     attempt started, submitted or deleted, an answer saved or deleted, an LMS grade moved on.
     One query; the dashboard's poll compares it to skip an unchanged class."""
-    attempts = select(Attempt.id).where(Attempt.assignment_id == assignment.id)
-    row = session.execute(
-        select(
-            select(func.count()).where(Attempt.assignment_id == assignment.id).scalar_subquery(),
-            select(func.coalesce(func.max(Attempt.id), 0))
-            .where(Attempt.assignment_id == assignment.id)
-            .scalar_subquery(),
-            select(func.count(Attempt.submitted_at))
-            .where(Attempt.assignment_id == assignment.id)
-            .scalar_subquery(),
-            select(func.count()).where(Answer.attempt_id.in_(attempts)).scalar_subquery(),
-            select(func.coalesce(func.max(Answer.id), 0))
-            .where(Answer.attempt_id.in_(attempts))
-            .scalar_subquery(),
-            select(func.count(LtiGrade.sent_at))
-            .where(LtiGrade.attempt_id.in_(attempts))
-            .scalar_subquery(),
-            select(func.coalesce(func.sum(LtiGrade.tries), 0))
-            .where(LtiGrade.attempt_id.in_(attempts))
-            .scalar_subquery(),
-        )
-    ).one()
+    row = session.execute(_RESULTS_VERSION, {"assignment_id": assignment.id}).one()
     return "-".join(str(value) for value in row)

@@ -135,6 +135,15 @@ def test_kept_scores_forget_the_least_recently_used_first() -> None:
     assert (kept.get("a"), kept.get("b"), kept.get("c"), len(kept)) == (1, None, 3, 2)
 
 
+def test_kept_scores_looked_up_together_count_as_used() -> None:
+    kept = results_cache.LruCache(3)
+    for key, value in (("a", 1), ("b", 2), ("c", 3)):
+        kept.put(key, value)
+    assert kept.get_many(["a", "x", "b"]) == [1, None, 2]  # "c" is now the least recently used
+    kept.put("d", 4)
+    assert kept.get_many(["a", "b", "c", "d"]) == [1, 2, None, 4]
+
+
 def test_kept_scores_belong_to_one_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -140,13 +140,8 @@ def create_assignment(page: TeacherPageDep, form: FormDataDep) -> Response:
 def _dashboard(
     request: Request, session: Session, bank: Bank, teacher: Teacher, assignment: Assignment
 ) -> dict[str, Any]:
-    embed_path = path_for(request, "embed_join", code=assignment.join_code)
     return {
         **dashboard.dashboard_context(session, bank, teacher, assignment),
-        "snippet": embed_snippet(public_base(request), embed_path, assignment.title),
-        "frame_ancestors": frame_ancestors_for(_site_ancestors(request), assignment.embed_origins),
-        "join_url": str(request.url_for("show_join_code", code=assignment.join_code)),
-        "public_count": assignment_form.public_question_count(assignment.every_question, bank),
         # One url_for per table, not per student row (each one walks every route).
         "student_url": path_maker(
             request, "show_student_answers", "attempt_id", assignment_id=assignment.id
@@ -157,21 +152,39 @@ def _dashboard(
     }
 
 
+def _outside_live(
+    page: TeacherPage, assignment: Assignment, report: class_report.ClassReportOf[Any]
+) -> dict[str, Any]:
+    """Return what the dashboard's page shows around its live part (which the poll renders
+    alone): the join and embed codes, the log, the deletion date and the second votes."""
+    embed_path = path_for(page.request, "embed_join", code=assignment.join_code)
+    join_url = page.request.url_for("show_join_code", code=assignment.join_code)
+    ancestors = _site_ancestors(page.request)
+    counts = store.class_runs.revote_counts(page.session, assignment_id=assignment.id)
+    settings = page.request.app.state.settings
+    return {
+        "snippet": embed_snippet(public_base(page.request), embed_path, assignment.title),
+        "frame_ancestors": frame_ancestors_for(ancestors, assignment.embed_origins),
+        "join_url": str(join_url),
+        "public_count": assignment_form.public_question_count(assignment.every_question, page.bank),
+        "events": store.students.list_events(page.session, assignment=assignment),
+        "event_actions": students.ACTIONS,
+        "deletion": retention.deletion_of(page.session, settings, assignment),
+        "show_date": assignments.show_date,
+        "revotes": revotes.revote_rows(
+            counts, {q.question_id: q.question for q in report.questions}
+        ),
+    }
+
+
 @router.get("/assignments/{assignment_id}")
 def show_assignment(page: TeacherPageDep, assignment_id: RowId, htmx: IsHtmx) -> Response:
     assignment = _assignment(page.session, page.teacher, assignment_id)
     if htmx and dashboard.unchanged(page.session, assignment, page.request.query_params.get("v")):
         return Response(status_code=204, headers={"Vary": "HX-Request"})  # htmx keeps the page
     context = _dashboard(page.request, page.session, page.bank, page.teacher, assignment)
-    if not htmx:  # the log is outside the live part the poll swaps
-        context["events"] = store.students.list_events(page.session, assignment=assignment)
-        context["event_actions"] = students.ACTIONS
-        settings = page.request.app.state.settings
-        context["deletion"] = retention.deletion_of(page.session, settings, assignment)
-        context["show_date"] = assignments.show_date
-        counts = store.class_runs.revote_counts(page.session, assignment_id=assignment.id)
-        questions = {row.question_id: row.question for row in context["report"].questions}
-        context["revotes"] = revotes.revote_rows(counts, questions)
+    if not htmx:  # the poll swaps only the live part
+        context.update(_outside_live(page, assignment, context["report"]))
     names = ("teacher/assignment.html", "teacher/_live.html")
     return page_or_fragment(page.templates, page.request, htmx, names, context)
 
