@@ -61,14 +61,7 @@ def payloads(
         ):
             if answer.attempt_id not in attempt_ids:
                 continue
-            feedback = grading.Feedback(
-                question=question,
-                answer=answer.answer,
-                correct=answer.correct,
-                reason=answer.reason,
-                reason_correct=answer.reason_correct,
-                confidence=answer.confidence,
-            )
+            feedback = grading.saved_feedback(question, answer)
             shown = None
             if not isinstance(question, ClassifyQuestion):  # the letter is the student's own
                 shown = presentation.present(question, seed=seed, concepts=bank.concepts)

@@ -62,14 +62,7 @@ def step_context(
     )
     if view == "revealed" and answer is not None:
         # Security: the key and the explanation reach the student only from the reveal on.
-        context["feedback"] = grading.Feedback(
-            question=question,
-            answer=answer.answer,
-            correct=answer.correct,
-            reason=answer.reason,
-            reason_correct=answer.reason_correct,
-            confidence=answer.confidence,
-        )
+        context["feedback"] = grading.saved_feedback(question, answer)
         context["revote"] = state.revote
     return context
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from quiz_app.bank.catalog import AnyQuestion
 from quiz_app.bank.items import ClassifyQuestion, Option
@@ -101,6 +102,33 @@ def grade(
         answer=answer,
         correct=answer == question.correct_option.id,
         confidence=confidence,
+    )
+
+
+class Graded(Protocol):
+    """An answer as it was saved, graded (an Answer or a Revote row, or a plain row)."""
+
+    @property
+    def answer(self) -> str: ...
+    @property
+    def correct(self) -> bool: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def reason_correct(self) -> bool | None: ...
+    @property
+    def confidence(self) -> str | None: ...
+
+
+def saved_feedback(question: AnyQuestion, row: Graded) -> Feedback:
+    """Return the feedback of a saved answer, as it was graded when it was saved."""
+    return Feedback(
+        question=question,
+        answer=row.answer,
+        correct=row.correct,
+        reason=row.reason,
+        reason_correct=row.reason_correct,
+        confidence=row.confidence,
     )
 
 

@@ -12,7 +12,7 @@ from quiz_app.bank.catalog import AnyQuestion, QuestionSet
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.learning.attempt_row import AttemptFacts
 from quiz_app.learning.change import Change
-from quiz_app.learning.grading import Feedback, Summary
+from quiz_app.learning.grading import Feedback, Summary, saved_feedback
 from quiz_app.learning.scoring import CLASSIFY_OPTIONS, Judgement, Outcome, Profile, profile
 from quiz_app.models import Attempt
 
@@ -42,16 +42,7 @@ def feedback_of(
     resolved by quiz_app.bank.lookup); answers to questions since removed are left out.
     """
     return {
-        qid: Feedback(
-            question=questions[qid],
-            answer=row.answer,
-            correct=row.correct,
-            reason=row.reason,
-            reason_correct=row.reason_correct,
-            confidence=row.confidence,
-        )
-        for qid, row in answers.items()
-        if qid in questions
+        qid: saved_feedback(questions[qid], row) for qid, row in answers.items() if qid in questions
     }
 
 
