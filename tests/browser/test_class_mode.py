@@ -248,3 +248,29 @@ def test_the_presenter_fits_a_projector_with_the_banks_longest_claims(
         presenter.goto(f"{live_server.url}{room.presenter}")
         expect(presenter.get_by_text("The evidence says:")).to_be_visible()
         _fits_a_projector(presenter)
+
+
+# The dropped stream's errors, as htmx logs them (sseError), are expected here.
+@pytest.mark.parametrize(
+    "expected_console", [re.compile(r"^(Failed to load resource|\[object Event\])")]
+)
+def test_with_its_stream_down_a_device_follows_by_polling_and_with_it_open_it_does_not_poll(
+    live_server: LiveServer, open_page: Callable[..., Page]
+) -> None:
+    app = live_server.app
+    assert app is not None
+    down, up = open_page(), open_page()
+    down.route("**/class/events", lambda route: route.abort())  # a filter that drops streams
+    fetches: list[str] = []
+    up.on("request", lambda r: fetches.append(r.url) if "/class/now" in r.url else None)
+    room = open_room(app)
+    _join(down, live_server.url, room.code, "Ana")
+    _join(up, live_server.url, room.code, "Ben")
+    expect(up.locator("#live")).to_have_attribute("sse-connect", re.compile("/events$"))
+    up.wait_for_timeout(1500)  # the stream's first event: one fetch, to catch up
+    fetches.clear()
+    up.wait_for_timeout(7000)  # two poll ticks: an open stream needs no poll
+    assert fetches == []
+    room.press("start")
+    for page in (down, up):  # the poll brings it within a tick; the stream at once
+        expect(page.get_by_role("button", name="Check my answer")).to_be_visible(timeout=8000)
