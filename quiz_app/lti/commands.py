@@ -18,7 +18,7 @@ def _lti(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.action == "show-config":
         return _lti_show_config(args, settings)
-    engine = db.make_engine(settings.resolved_database_url())
+    engine = db.engine_for(settings)
     db.upgrade(engine)
     try:
         with db.session_factory(engine)() as session:
