@@ -67,6 +67,9 @@ class Term(Strict):
         return list(dict.fromkeys([self.term, *self.forms]))
 
 
+EXPLAINED_KEPT = 20_000  # texts whose explained Markup is kept (a bank has about 2,000)
+
+
 def _key(words: str) -> str:
     """Return how a spelling is compared: case and spacing do not count."""
     return " ".join(words.split()).casefold()
@@ -78,6 +81,11 @@ class Glossary:
 
     terms: tuple[Term, ...] = ()
     _by_spelling: dict[str, Term] = field(init=False, repr=False, compare=False)
+    # Texts explained before: the bank's and the teachers' texts are few and do not change,
+    # and explaining one is a few hundred microseconds a page (no student's page is kept).
+    _explained: dict[tuple[bool, str], Markup] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         by_spelling = {_key(s): t for t in self.terms for s in t.spellings}
@@ -94,6 +102,18 @@ class Glossary:
         return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)
 
     def explain(self, text: str | Markup) -> Markup:
+        """Return the text as safe Markup, the first occurrence of each term wrapped in a
+        disclosure that holds its explanation (_explain), kept for the next time: up to
+        EXPLAINED_KEPT texts."""
+        key = (isinstance(text, Markup), str(text))
+        found = self._explained.get(key)
+        if found is None:
+            found = self._explain(text)
+            if len(self._explained) < EXPLAINED_KEPT:
+                self._explained[key] = found
+        return found
+
+    def _explain(self, text: str | Markup) -> Markup:
         """Return the text as safe Markup, the first occurrence of each term wrapped in a
         disclosure that holds its explanation.
 

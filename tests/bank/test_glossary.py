@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from quiz_app.bank.catalog import check_bank, load_bank
 from quiz_app.cli import main
@@ -87,3 +88,17 @@ def test_check_command_lists_a_bad_glossary_and_exits_1(
     (root / "glossary.yaml").write_text("glossary:\n  term: placebo\n")
     assert main(["check", str(root)]) == 1
     assert "glossary.yaml: -: glossary: must be a list" in capsys.readouterr().out
+
+
+def test_a_text_explained_again_is_the_same_and_markup_is_kept_apart_from_text(
+    tmp_path: Path,
+) -> None:
+    write_learning_bank(tmp_path)
+    write_glossary(tmp_path, TERMS)
+    glossary = load_bank(tmp_path).glossary
+    first = glossary.explain("Placebos & <b>")
+    assert glossary.explain("Placebos & <b>") == first
+    assert "&lt;b&gt;" in first and "<summary>Placebos</summary>" in first
+    marked = glossary.explain(Markup("Placebos &amp; <b>x</b>"))  # Markup is kept, not escaped
+    assert "<b>x</b>" in marked
+    assert glossary.explain("Placebos & <b>") == first  # the Markup did not replace the text
