@@ -217,9 +217,10 @@ def hub_of(request: Request) -> Hub:
                 return read_versions(session, run_ids)
 
         def push(watching: dict[int, set[int]], streams: int) -> dict[int, dict[int, Event]]:
-            with sessions() as session:
-                steps = class_student.pushed_steps(session, bank, env, page, watching)
-                reveals = class_reveal.payloads(session, bank, env, watching, streams=streams)
+            with sessions() as session:  # the runs read once, for both kinds of push
+                runs = runs_store.runs_by_id(session, run_ids=list(watching))
+                steps = class_student.pushed_steps(session, bank, env, page, runs, watching)
+                reveals = class_reveal.payloads(session, bank, env, runs, watching, streams=streams)
             pushed: dict[int, dict[int, Event]] = {}
             for name, found in (("step", steps), ("reveal", reveals)):
                 for run_id, by_attempt in found.items():

@@ -7,7 +7,7 @@ a window that grows with the streams the process holds, so those fetches never c
 The key is in a student's stream only from the reveal on, as in the revealed step itself.
 """
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 from jinja2 import Environment
@@ -17,6 +17,7 @@ from quiz_app.bank.catalog import Bank
 from quiz_app.bank.items import ClassifyQuestion
 from quiz_app.classroom import class_runs, class_steps
 from quiz_app.learning import grading, presentation
+from quiz_app.models import ClassRun
 from quiz_app.store import class_runs as runs_store
 
 # Each open stream of the process adds this much to the window in which the devices fetch
@@ -35,15 +36,18 @@ def payloads(
     session: Session,
     bank: Bank,
     env: Environment,
+    runs: Sequence[ClassRun],
     watching: Mapping[int, Set[int]],
     *,
     streams: int,
 ) -> dict[int, dict[int, str]]:
-    """Return, for each run just revealed (its id: the attempts watching it here), the reveal
+    """Return, for each of `runs` just revealed (`watching`: by run id, the attempts watching it
+    here), the reveal
     each watching attempt's device shows, by attempt id: only students who voted on the
     claim; the others fetch their step as at any other change."""
     found: dict[int, dict[int, str]] = {}
-    for run in runs_store.runs_by_id(session, run_ids=list(watching)):
+    template = env.get_template(TEMPLATE)
+    for run in runs:
         question = class_runs.current_question(session, bank, run)
         attempt_ids = watching[run.id]
         if question is None or not class_steps.key_shown(run.step):
@@ -55,7 +59,6 @@ def payloads(
         }
         rendered: dict[tuple[Any, ...], str] = {}
         mine = found[run.id] = {}
-        template = env.get_template(TEMPLATE)
         for seed, answer, revote in runs_store.member_votes(
             session, run=run, question_id=question.id
         ):

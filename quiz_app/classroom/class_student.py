@@ -8,7 +8,7 @@ their own address (their token) share one rendering: the claim, their choices' o
 place in their attempt and whether they are asked how sure they are make a student's step.
 """
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 from fastapi import Request
@@ -79,14 +79,15 @@ def pushed_steps(
     bank: Bank,
     env: Environment,
     request: Request,
+    runs: Sequence[ClassRun],
     watching: Mapping[int, Set[int]],
 ) -> dict[int, dict[int, str]]:
-    """Return, for each run just moved to a claim being answered (its id: the attempts
-    watching it here), the step each watching student who is to answer it is shown, by
+    """Return, for each of `runs` just moved to a claim being answered (`watching`: by run id,
+    the attempts watching it here), the step each watching student who is to answer it is shown, by
     attempt id; the others (a claim not in their attempt, an answer already given) fetch."""
     found: dict[int, dict[int, str]] = {}
     template = env.get_template(TEMPLATE)
-    for run in runs_store.runs_by_id(session, run_ids=list(watching)):
+    for run in runs:
         question = class_runs.current_question(session, bank, run)
         if question is None or run.step != "answering":
             continue  # moved on since the poller read it
