@@ -38,6 +38,22 @@ def _where(event: yaml.Event) -> str:
 def load(text: str) -> Any:
     """Return the YAML document in `text`, refusing deep nesting and more than MAX_NODES values
     (aliases counted as what they repeat) with UnsafeYaml, and bad YAML with yaml.YAMLError."""
+    try:
+        _check(text)
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML 6.0.4 and later refuse deep flow nesting ([[[[…) while scanning ahead, before
+        # the parser's events reach MAX_DEPTH here: the same refusal, in the same words.
+        if "maximum nesting depth" not in str(exc.problem or ""):
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}" if mark is not None else "the file"
+        raise UnsafeYaml(f"nests lists or mappings more than {MAX_DEPTH} deep at {where}") from exc
+    return yaml.load(text, Loader=YAML_LOADER)
+
+
+def _check(text: str) -> None:
+    """Refuse (UnsafeYaml) deep nesting and more than MAX_NODES values, from the parser's
+    events, before anything is built."""
     nodes = 0
     sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, levels below it)
     stack: list[_Open] = []
@@ -64,7 +80,6 @@ def load(text: str) -> Any:
                 f"holds more than {MAX_NODES:,} values, counting what its aliases repeat "
                 f"(at {_where(event)}); split it into parts or write the values out"
             )
-    return yaml.load(text, Loader=YAML_LOADER)
 
 
 def _reach(stack: list[_Open], level: int, event: yaml.Event) -> None:
